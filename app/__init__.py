@@ -1,0 +1,1 @@
+"""Orderflow: the FastAPI service, its settings, composition root and Dapr building-block layer."""

@@ -1,0 +1,1 @@
+"""Our own HTTP routes, one module per resource."""

@@ -1,0 +1,102 @@
+"""The composition root: the one place that decides which actors, workflows and
+activities exist and wires them to the sidecar, in the order Dapr needs."""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from dapr.actor.runtime.config import ActorRuntimeConfig
+from dapr.actor.runtime.runtime import ActorRuntime
+from dapr.conf import settings as dapr_sdk_settings
+from dapr.ext.fastapi import DaprActor, DaprApp
+from fastapi import FastAPI
+
+from activities import ACTIVITY_GROUPS
+from activities.spec import ActivityDeps
+from actors import ACTORS
+from app.api.subscriptions import SUBSCRIPTIONS
+from app.building_blocks.actors import ActorGateway
+from app.building_blocks.health import SidecarHealth
+from app.building_blocks.workflows import WorkflowEngine
+from app.services import Services
+from app.settings import Settings
+from workflows import WORKFLOWS
+
+logger = logging.getLogger(__name__)
+
+
+def configure_sdk(settings: Settings) -> None:
+    """Point the SDK's process-wide settings (read by ActorProxy) at our sidecar."""
+    dapr_sdk_settings.DAPR_RUNTIME_HOST = settings.dapr_host
+    dapr_sdk_settings.DAPR_HTTP_PORT = settings.dapr_http_port
+    dapr_sdk_settings.DAPR_GRPC_PORT = settings.dapr_grpc_port
+    token = settings.dapr_api_token
+    dapr_sdk_settings.DAPR_API_TOKEN = token.get_secret_value() if token else None
+
+
+def actor_runtime_config(settings: Settings) -> ActorRuntimeConfig:
+    """The seed's ActorConfig, served to daprd on /dapr/config. Reentrancy stays off."""
+    return ActorRuntimeConfig(
+        actor_idle_timeout=settings.actor_idle_timeout,
+        actor_scan_interval=settings.actor_scan_interval,
+        drain_ongoing_call_timeout=settings.actor_drain_ongoing_call_timeout,
+        drain_rebalanced_actors=settings.actor_drain_rebalanced_actors,
+    )
+
+
+def _sidecar_headers(settings: Settings) -> dict[str, str]:
+    token = settings.dapr_api_token
+    return {"dapr-api-token": token.get_secret_value()} if token else {}
+
+
+@asynccontextmanager
+async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIterator[Services]:
+    """Start everything in dependency order, yield, then stop in reverse.
+
+    The app is not listening while this runs (uvicorn binds after start-up), so we wait
+    for the sidecar's *outbound* readiness only; daprd then finds the app port, reads
+    the actor types registered here from /dapr/config and finishes its own start-up.
+    Registering actors before the app listens avoids dapr/dapr#8341.
+    """
+    configure_sdk(settings)
+    async with httpx.AsyncClient(
+        base_url=settings.dapr_http_endpoint, headers=_sidecar_headers(settings), timeout=5.0
+    ) as sidecar_http:
+        sidecar = SidecarHealth(sidecar_http)
+        logger.info("waiting for the Dapr sidecar at %s", settings.dapr_http_endpoint)
+        await sidecar.wait_for_sidecar(
+            settings.sidecar_wait_timeout_s, settings.sidecar_poll_interval_s
+        )
+
+        ActorRuntime.set_actor_config(actor_runtime_config(settings))
+        for actor_type in ACTORS:
+            await dapr_actor.register_actor(actor_type)
+
+        actors = ActorGateway(asyncio.get_running_loop(), call_timeout_s=60.0)
+        deps = ActivityDeps(actors=actors)
+        activities = [fn for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
+        workflows = WorkflowEngine(settings.dapr_host, settings.dapr_grpc_port)
+        workflows.register(WORKFLOWS, activities)
+        await workflows.start()
+        logger.info("workflow runtime started: %s", ", ".join(workflows.workflow_names))
+        try:
+            yield Services(settings=settings, sidecar=sidecar, actors=actors, workflows=workflows)
+        finally:
+            await workflows.shutdown()
+            logger.info("workflow runtime stopped")
+
+
+def mount_sidecar_routes(app: FastAPI, settings: Settings) -> DaprActor:
+    """Routes daprd calls into: actor callbacks, /dapr/config and the topic subscriptions."""
+    dapr_actor = DaprActor(app)
+    dapr_app = DaprApp(app)
+    for subscription in SUBSCRIPTIONS:
+        dapr_app.subscribe(
+            pubsub=settings.pubsub_name,
+            topic=subscription.topic,
+            route=subscription.route,
+            dead_letter_topic=subscription.dead_letter_topic,
+        )(subscription.handler)
+    return dapr_actor

@@ -1,0 +1,39 @@
+"""Calling actors from outside an actor: typed proxies, and a bridge for sync callers."""
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from dapr.actor import ActorId, ActorInterface, ActorProxy, ActorProxyFactory
+
+T = TypeVar("T")
+
+
+class ActorGateway:
+    """Creates actor proxies and runs actor calls for code on other threads.
+
+    Workflow activities run on the workflow worker's threads, while the proxies' HTTP
+    sessions belong to the app's event loop; `call_blocking` hands the call to that loop
+    instead of starting a second loop per activity.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, call_timeout_s: float) -> None:
+        self._loop = loop
+        self._call_timeout_s = call_timeout_s
+        self._factory = ActorProxyFactory()
+
+    def proxy(self, actor_type: str, actor_id: str, interface: type[ActorInterface]) -> Any:
+        """A proxy whose methods are the interface's declared `@actormethod` names."""
+        return ActorProxy.create(actor_type, ActorId(actor_id), interface, self._factory)
+
+    def call_blocking(self, call: Coroutine[Any, Any, T]) -> T:
+        """Run `call` on the app's loop from a worker thread and wait for its result."""
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self._loop:
+            call.close()
+            raise RuntimeError("call_blocking was called on the app's own loop; await instead")
+        future = asyncio.run_coroutine_threadsafe(call, self._loop)
+        return future.result(timeout=self._call_timeout_s)

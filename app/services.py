@@ -1,0 +1,16 @@
+"""The services bootstrap builds once per app, and routes and handlers depend on."""
+
+from dataclasses import dataclass
+
+from app.building_blocks.actors import ActorGateway
+from app.building_blocks.health import SidecarHealth
+from app.building_blocks.workflows import WorkflowEngine
+from app.settings import Settings
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    sidecar: SidecarHealth
+    actors: ActorGateway
+    workflows: WorkflowEngine

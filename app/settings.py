@@ -1,0 +1,86 @@
+"""The service's one settings class: every port, name and token the app reads."""
+
+from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Profile = Literal["local", "full", "kubernetes"]
+
+
+class Settings(BaseSettings):
+    """Settings from ORDERFLOW_* variables, plus the variables Dapr itself defines.
+
+    Component names must match `metadata.name` in `dapr/components/<profile>/*.yaml`.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ORDERFLOW_", extra="ignore", frozen=True)
+
+    profile: Profile = "local"
+    app_id: str = Field(default="python-api", min_length=1)
+    app_host: str = "127.0.0.1"
+    app_port: int = Field(default=8000, ge=1, le=65535)
+
+    # Dapr's own variable names, so the SDK, daprd and this class agree on one value.
+    dapr_host: str = Field(
+        default="127.0.0.1",
+        validation_alias=AliasChoices("DAPR_RUNTIME_HOST", "ORDERFLOW_DAPR_HOST"),
+    )
+    dapr_http_port: int = Field(
+        default=3500,
+        ge=1,
+        le=65535,
+        validation_alias=AliasChoices("DAPR_HTTP_PORT", "ORDERFLOW_DAPR_HTTP_PORT"),
+    )
+    dapr_grpc_port: int = Field(
+        default=50001,
+        ge=1,
+        le=65535,
+        validation_alias=AliasChoices("DAPR_GRPC_PORT", "ORDERFLOW_DAPR_GRPC_PORT"),
+    )
+    dapr_api_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DAPR_API_TOKEN", "ORDERFLOW_DAPR_API_TOKEN")
+    )
+    app_api_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("APP_API_TOKEN", "ORDERFLOW_APP_API_TOKEN")
+    )
+
+    sidecar_wait_timeout_s: float = Field(default=60.0, gt=0)
+    sidecar_poll_interval_s: float = Field(default=0.25, gt=0)
+
+    statestore_name: str = "statestore"
+    pubsub_name: str = "pubsub"
+    secretstore_name: str = "secretstore"
+
+    # Actor type configuration (the seed's ActorConfig), served to daprd on /dapr/config.
+    # From the environment as seconds or ISO 8601 durations (ORDERFLOW_ACTOR_IDLE_TIMEOUT=PT5S).
+    actor_idle_timeout: timedelta = timedelta(hours=1)
+    actor_scan_interval: timedelta = timedelta(seconds=30)
+    actor_drain_ongoing_call_timeout: timedelta = timedelta(seconds=60)
+    actor_drain_rebalanced_actors: bool = True
+
+    data_dir: Path = Path(".data")
+
+    @field_validator("dapr_host", "app_host")
+    @classmethod
+    def _host_is_bare(cls, value: str) -> str:
+        if "://" in value or "/" in value:
+            raise ValueError("give a bare host name or address, without scheme or path")
+        return value
+
+    @property
+    def dapr_http_endpoint(self) -> str:
+        return f"http://{self.dapr_host}:{self.dapr_http_port}"
+
+    @property
+    def dapr_grpc_address(self) -> str:
+        return f"{self.dapr_host}:{self.dapr_grpc_port}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

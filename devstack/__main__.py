@@ -1,0 +1,96 @@
+"""`python -m devstack run`: build what is missing, start the stack, serve until Ctrl-C."""
+
+import argparse
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+from devstack.build import BuildError, build
+from devstack.ports import PortInUseError
+from devstack.progress import say
+from devstack.runtime import PROJECT_ROOT, RuntimeMissingError
+from devstack.stack import Stack, StackConfig, StackPorts, StackStartError
+
+
+class _Stop(Exception):
+    pass
+
+
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stop(signal.Signals(signum).name)
+
+
+def _print_urls(stack: Stack) -> None:
+    ports = stack.config.ports
+    log_dir = stack.config.log_dir
+    say(
+        f"""
+Orderflow is running (profile {stack.config.profile}).
+  API docs        {stack.app_url}/docs
+  health          {stack.app_url}/health/ready
+  Dapr HTTP API   {stack.dapr_http_url}/v1.0/metadata
+  Dapr gRPC API   {stack.dapr_grpc_address}
+  Dapr metrics    http://127.0.0.1:{ports.dapr_metrics}/metrics
+  placement       127.0.0.1:{ports.placement}
+  logs            {log_dir}/{{app,daprd,placement}}.log
+  data            {stack.config.data_dir}
+Press Ctrl-C to stop everything."""
+    )
+
+
+def run(profile: str) -> int:
+    try:
+        build()
+    except BuildError as error:
+        say(f"error: {error}")
+        return 1
+    data_dir = PROJECT_ROOT / ".data" / profile
+    config = StackConfig(
+        ports=StackPorts.from_env(),
+        data_dir=data_dir,
+        log_dir=data_dir / "logs",
+        profile=profile,
+    )
+    stack = Stack(config)
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
+    try:
+        stack.start()
+        _print_urls(stack)
+        while True:
+            for process in stack.processes:
+                if not process.is_running():
+                    say(
+                        f"\n{process.name} exited (code {process.exit_code()}); stopping the stack. "
+                        f"Its log: {process.log_path}\n{process.log_tail()}"
+                    )
+                    return 1
+            time.sleep(0.5)
+    except (PortInUseError, RuntimeMissingError, StackStartError) as error:
+        say(f"\nerror: {error}")
+        return 1
+    except _Stop as stop:
+        say(f"\n{stop} received, stopping daprd, the app and placement ...")
+        return 0
+    finally:
+        stack.stop()
+        say("all stack processes stopped")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run_parser = commands.add_parser("run", help="start the local stack and serve until Ctrl-C")
+    run_parser.add_argument("--profile", default="local", choices=sorted(_profiles()))
+    args = parser.parse_args()
+    return run(args.profile)
+
+
+def _profiles() -> set[str]:
+    return {path.name for path in (PROJECT_ROOT / "dapr" / "components").iterdir() if path.is_dir()}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

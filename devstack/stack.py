@@ -1,0 +1,265 @@
+"""The local stack: placement, the app (uvicorn) and its daprd, on loopback ports.
+
+Start order matters (dapr/dapr#8341): the app starts first and waits for daprd's outbound
+readiness, registers actors and the workflow runtime, then listens; daprd finds the app
+port and reads the actor types. The stack is ready when the app's /health/ready says so.
+"""
+
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+from devstack.ports import HOST, ensure_free, reserve_free_ports
+from devstack.processes import ManagedProcess
+from devstack.progress import say
+from devstack.runtime import PROJECT_ROOT, RuntimeMissingError, binary, missing_binaries
+
+PLACEMENT_ID = "dapr-placement-0"
+
+
+@dataclass(frozen=True)
+class StackPorts:
+    app: int = 8000
+    dapr_http: int = 3500
+    dapr_grpc: int = 50001
+    dapr_internal_grpc: int = 50002
+    dapr_metrics: int = 9090
+    placement: int = 50005
+    placement_raft: int = 8201
+    placement_healthz: int = 8081
+    placement_metrics: int = 9091
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "StackPorts":
+        """Defaults, each overridable: ORDERFLOW_APP_PORT, DAPR_HTTP_PORT, DAPR_GRPC_PORT,
+        and ORDERFLOW_<FIELD>_PORT for the rest (e.g. ORDERFLOW_PLACEMENT_PORT)."""
+        names = {"dapr_http": "DAPR_HTTP_PORT", "dapr_grpc": "DAPR_GRPC_PORT"}
+        values = {}
+        for port_field in fields(cls):
+            variable = names.get(port_field.name, f"ORDERFLOW_{port_field.name.upper()}_PORT")
+            if variable in env:
+                values[port_field.name] = int(env[variable])
+        return cls(**values)
+
+    @classmethod
+    def free(cls) -> "StackPorts":
+        """Distinct free ports, as tests use them (never the defaults a dev stack holds)."""
+        return cls(*reserve_free_ports(len(fields(cls))))
+
+    def roles(self) -> list[tuple[str, int]]:
+        return [(port_field.name.replace("_", " "), getattr(self, port_field.name)) for port_field in fields(self)]
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    ports: StackPorts
+    data_dir: Path
+    log_dir: Path
+    profile: str = "local"
+    app_id: str = "python-api"
+    app_env: Mapping[str, str] = field(default_factory=dict)
+    ready_timeout_s: float = 120.0
+
+
+class StackStartError(RuntimeError):
+    pass
+
+
+class Stack:
+    """Starts, watches and stops the stack's processes; usable as a context manager."""
+
+    def __init__(self, config: StackConfig, progress: Callable[[str], None] = say) -> None:
+        self.config = config
+        self._progress = progress
+        ports = config.ports
+        self.placement = ManagedProcess(
+            name="placement",
+            argv=self._placement_argv(),
+            log_path=config.log_dir / "placement.log",
+            cwd=PROJECT_ROOT,
+        )
+        self.app = ManagedProcess(
+            name="app",
+            argv=[sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app"]
+            + ["--host", HOST, "--port", str(ports.app), "--no-access-log"],
+            log_path=config.log_dir / "app.log",
+            cwd=PROJECT_ROOT,
+            env=self._app_env(),
+        )
+        self.daprd = ManagedProcess(
+            name="daprd",
+            argv=self._daprd_argv(),
+            log_path=config.log_dir / "daprd.log",
+            cwd=PROJECT_ROOT,
+            env=self._daprd_env(),
+        )
+
+    # --- addresses -------------------------------------------------------------------
+    @property
+    def app_url(self) -> str:
+        return f"http://{HOST}:{self.config.ports.app}"
+
+    @property
+    def dapr_http_url(self) -> str:
+        return f"http://{HOST}:{self.config.ports.dapr_http}"
+
+    @property
+    def dapr_grpc_address(self) -> str:
+        return f"{HOST}:{self.config.ports.dapr_grpc}"
+
+    @property
+    def processes(self) -> list[ManagedProcess]:
+        return [self.placement, self.app, self.daprd]
+
+    # --- command lines ---------------------------------------------------------------
+    def _placement_argv(self) -> list[str]:
+        ports = self.config.ports
+        return [
+            str(binary("placement")),
+            f"--id={PLACEMENT_ID}",
+            f"--initial-cluster={PLACEMENT_ID}={HOST}:{ports.placement_raft}",
+            f"--port={ports.placement}",
+            f"--listen-address={HOST}",
+            f"--healthz-port={ports.placement_healthz}",
+            f"--healthz-listen-address={HOST}",
+            f"--metrics-port={ports.placement_metrics}",
+            f"--metrics-listen-address={HOST}",
+            "--log-level=info",
+        ]
+
+    def _daprd_argv(self) -> list[str]:
+        ports, profile = self.config.ports, self.config.profile
+        return [
+            str(binary("daprd")),
+            f"--app-id={self.config.app_id}",
+            f"--app-port={ports.app}",
+            f"--app-channel-address={HOST}",
+            "--app-protocol=http",
+            f"--dapr-listen-addresses={HOST}",
+            f"--dapr-http-port={ports.dapr_http}",
+            f"--dapr-grpc-port={ports.dapr_grpc}",
+            f"--dapr-internal-grpc-port={ports.dapr_internal_grpc}",
+            f"--dapr-internal-grpc-listen-address={HOST}",
+            f"--metrics-port={ports.dapr_metrics}",
+            f"--metrics-listen-address={HOST}",
+            f"--placement-host-address={HOST}:{ports.placement}",
+            f"--resources-path=dapr/components/{profile}",
+            f"--resources-path=dapr/config/{profile}",
+            f"--config=dapr/config/{profile}/config.yaml",
+            "--enable-app-health-check",
+            "--app-health-check-path=/health/live",
+            "--log-level=info",
+        ]
+
+    def _daprd_env(self) -> dict[str, str]:
+        # Values the component files read through `envRef`.
+        data = self.config.data_dir.resolve()
+        return {
+            "ORDERFLOW_STATE_DB": str(data / "state.db"),
+            "ORDERFLOW_LOCALSTORAGE_DIR": str(data / "localstorage"),
+        }
+
+    def _app_env(self) -> dict[str, str]:
+        ports = self.config.ports
+        return {
+            "ORDERFLOW_PROFILE": self.config.profile,
+            "ORDERFLOW_APP_ID": self.config.app_id,
+            "ORDERFLOW_APP_PORT": str(ports.app),
+            "ORDERFLOW_DATA_DIR": str(self.config.data_dir.resolve()),
+            "DAPR_RUNTIME_HOST": HOST,
+            "DAPR_HTTP_PORT": str(ports.dapr_http),
+            "DAPR_GRPC_PORT": str(ports.dapr_grpc),
+            "PYTHONUNBUFFERED": "1",
+            **self.config.app_env,
+        }
+
+    # --- lifecycle -------------------------------------------------------------------
+    def start(self) -> None:
+        missing = missing_binaries()
+        if missing:
+            raise RuntimeMissingError(missing)
+        ensure_free(self.config.ports.roles())
+        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        (self.config.data_dir / "localstorage").mkdir(exist_ok=True)
+        self.config.log_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self._start_all()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start_all(self) -> None:
+        started = time.monotonic()
+        ports = self.config.ports
+        self._progress(f"starting placement on {HOST}:{ports.placement}")
+        self.placement.start()
+        healthz = f"http://{HOST}:{ports.placement_healthz}/healthz"
+        self._wait_for("placement", lambda: _answers(healthz, 200), [self.placement], 30.0)
+
+        self._progress(f"starting the app on {self.app_url} (it waits for its sidecar)")
+        self.app.start()
+        self._progress(f"starting daprd for {self.config.app_id} on {self.dapr_http_url}")
+        self.daprd.start()
+        outbound = f"{self.dapr_http_url}/v1.0/healthz/outbound"
+        watched = [self.placement, self.app, self.daprd]
+        self._wait_for("daprd (components loaded)", lambda: _answers(outbound, 204), watched)
+        sidecar = f"{self.dapr_http_url}/v1.0/healthz"
+        self._wait_for("daprd (app connected, actors and workflows up)", lambda: _answers(sidecar, 204), watched)
+        ready = f"{self.app_url}/health/ready"
+        self._wait_for("the app (/health/ready)", lambda: _answers(ready, 200), watched)
+        self._progress(f"stack ready in {time.monotonic() - started:.1f}s")
+
+    def _wait_for(
+        self,
+        what: str,
+        is_ready: Callable[[], bool],
+        watched: list[ManagedProcess],
+        timeout_s: float | None = None,
+    ) -> None:
+        deadline = time.monotonic() + (timeout_s or self.config.ready_timeout_s)
+        while not is_ready():
+            for process in watched:
+                if not process.is_running():
+                    raise StackStartError(
+                        f"{process.name} exited (code {process.exit_code()}) while waiting for {what}. "
+                        f"Its log: {process.log_path}\n--- last lines ---\n{process.log_tail()}"
+                    )
+            if time.monotonic() > deadline:
+                suspect = watched[-1]
+                raise StackStartError(
+                    f"{what} was not ready after {timeout_s or self.config.ready_timeout_s:.0f}s. "
+                    f"Logs are in {self.config.log_dir}; last lines of {suspect.log_path}:\n"
+                    f"{suspect.log_tail()}"
+                )
+            time.sleep(0.2)
+        self._progress(f"  ready: {what}")
+
+    def stop(self) -> None:
+        """Stop in reverse order: daprd drains actors first, then the app, then placement."""
+        for process in reversed(self.processes):
+            process.stop()
+
+    def __enter__(self) -> "Stack":
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _answers(url: str, expected_status: int) -> bool:
+    try:
+        return httpx.get(url, timeout=2.0).status_code == expected_status
+    except httpx.HTTPError:
+        return False
