@@ -1,9 +1,12 @@
 """The InventoryActor's contract: declared methods and their wire models."""
 
+from abc import abstractmethod
 from typing import Any
 
-from dapr.actor import ActorInterface, actormethod
+from dapr.actor import ActorInterface
 from pydantic import BaseModel, ConfigDict, Field
+
+from app.building_blocks.actors import actor_method
 
 INVENTORY_ACTOR_TYPE = "InventoryActor"
 
@@ -27,13 +30,12 @@ class RestockRequest(BaseModel):
 
 
 class InventoryActorInterface(ActorInterface):
-    """Methods callable through the sidecar; arguments and results are JSON objects.
+    """Methods callable through the sidecar; arguments and results are JSON objects."""
 
-    `@actormethod` also marks each method abstract: the implementation must define it.
-    """
-
-    @actormethod(name="GetStock")
+    @actor_method(name="GetStock")
+    @abstractmethod
     async def get_stock(self) -> dict[str, Any]: ...
 
-    @actormethod(name="Restock")
+    @actor_method(name="Restock")
+    @abstractmethod
     async def restock(self, request: dict[str, Any]) -> dict[str, Any]: ...

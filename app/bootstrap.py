@@ -5,6 +5,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 from dapr.actor.runtime.config import ActorRuntimeConfig
@@ -29,11 +30,12 @@ logger = logging.getLogger(__name__)
 
 def configure_sdk(settings: Settings) -> None:
     """Point the SDK's process-wide settings (read by ActorProxy) at our sidecar."""
-    dapr_sdk_settings.DAPR_RUNTIME_HOST = settings.dapr_host
-    dapr_sdk_settings.DAPR_HTTP_PORT = settings.dapr_http_port
-    dapr_sdk_settings.DAPR_GRPC_PORT = settings.dapr_grpc_port
+    sdk: Any = dapr_sdk_settings  # a plain attribute bag; the SDK reads it on every call
+    sdk.DAPR_RUNTIME_HOST = settings.dapr_host
+    sdk.DAPR_HTTP_PORT = settings.dapr_http_port
+    sdk.DAPR_GRPC_PORT = settings.dapr_grpc_port
     token = settings.dapr_api_token
-    dapr_sdk_settings.DAPR_API_TOKEN = token.get_secret_value() if token else None
+    sdk.DAPR_API_TOKEN = token.get_secret_value() if token else None
 
 
 def actor_runtime_config(settings: Settings) -> ActorRuntimeConfig:

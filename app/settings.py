@@ -17,7 +17,9 @@ class Settings(BaseSettings):
     Component names must match `metadata.name` in `dapr/components/<profile>/*.yaml`.
     """
 
-    model_config = SettingsConfigDict(env_prefix="ORDERFLOW_", extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="ORDERFLOW_", extra="ignore", frozen=True, populate_by_name=True
+    )
 
     profile: Profile = "local"
     app_id: str = Field(default="python-api", min_length=1)

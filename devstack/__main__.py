@@ -4,7 +4,6 @@ import argparse
 import signal
 import sys
 import time
-from pathlib import Path
 from types import FrameType
 
 from devstack.build import BuildError, build
@@ -63,8 +62,8 @@ def run(profile: str) -> int:
             for process in stack.processes:
                 if not process.is_running():
                     say(
-                        f"\n{process.name} exited (code {process.exit_code()}); stopping the stack. "
-                        f"Its log: {process.log_path}\n{process.log_tail()}"
+                        f"\n{process.name} exited (code {process.exit_code()}); "
+                        f"stopping the stack. Its log: {process.log_path}\n{process.log_tail()}"
                     )
                     return 1
             time.sleep(0.5)

@@ -53,7 +53,10 @@ class StackPorts:
         return cls(*reserve_free_ports(len(fields(cls))))
 
     def roles(self) -> list[tuple[str, int]]:
-        return [(port_field.name.replace("_", " "), getattr(self, port_field.name)) for port_field in fields(self)]
+        return [
+            (port_field.name.replace("_", " "), getattr(self, port_field.name))
+            for port_field in fields(self)
+        ]
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,10 @@ class Stack:
         )
         self.app = ManagedProcess(
             name="app",
-            argv=[sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app"]
-            + ["--host", HOST, "--port", str(ports.app), "--no-access-log"],
+            argv=[
+                *(sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app"),
+                *("--host", HOST, "--port", str(ports.app), "--no-access-log"),
+            ],
             log_path=config.log_dir / "app.log",
             cwd=PROJECT_ROOT,
             env=self._app_env(),
@@ -210,7 +215,11 @@ class Stack:
         watched = [self.placement, self.app, self.daprd]
         self._wait_for("daprd (components loaded)", lambda: _answers(outbound, 204), watched)
         sidecar = f"{self.dapr_http_url}/v1.0/healthz"
-        self._wait_for("daprd (app connected, actors and workflows up)", lambda: _answers(sidecar, 204), watched)
+        self._wait_for(
+            "daprd (app connected, actors and workflows up)",
+            lambda: _answers(sidecar, 204),
+            watched,
+        )
         ready = f"{self.app_url}/health/ready"
         self._wait_for("the app (/health/ready)", lambda: _answers(ready, 200), watched)
         self._progress(f"stack ready in {time.monotonic() - started:.1f}s")
@@ -227,8 +236,9 @@ class Stack:
             for process in watched:
                 if not process.is_running():
                     raise StackStartError(
-                        f"{process.name} exited (code {process.exit_code()}) while waiting for {what}. "
-                        f"Its log: {process.log_path}\n--- last lines ---\n{process.log_tail()}"
+                        f"{process.name} exited (code {process.exit_code()}) "
+                        f"while waiting for {what}. Its log: {process.log_path}\n"
+                        f"--- last lines ---\n{process.log_tail()}"
                     )
             if time.monotonic() > deadline:
                 suspect = watched[-1]

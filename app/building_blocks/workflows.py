@@ -9,7 +9,6 @@ from dapr.ext.workflow import DaprWorkflowClient, WorkflowRuntime, WorkflowState
 
 from workflows.spec import WorkflowSpec
 
-
 _NO_SUCH_INSTANCE = "no such instance exists"
 
 

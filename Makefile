@@ -1,0 +1,50 @@
+# Orderflow: `make run` starts the local stack, `make test` runs lint and every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PROFILE ?= local
+PYTEST_ARGS ?=
+
+.PHONY: help venv runtime run lint format test test-unit test-integration clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %d.%d); set PYTHON=/path/to/python3.11" % sys.version_info[:2])'
+	@echo "==> creating $(VENV) and installing pinned packages (requirements*.lock)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
+	@touch $@
+
+venv: $(VENV)/.installed ## create the virtual environment with the pinned packages
+
+runtime: venv ## build daprd, placement, scheduler, sentry (cached; ~10 min cold)
+	@$(PY) -m devstack.build
+
+run: venv ## start placement, daprd and the app on PROFILE (default local); Ctrl-C stops all
+	@$(PY) -m devstack run --profile $(PROFILE)
+
+lint: venv ## ruff (lint and format check) and mypy --strict
+	@echo "==> ruff"
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@echo "==> mypy"
+	@$(VENV)/bin/mypy
+
+format: venv ## apply ruff's fixes and formatting
+	@$(VENV)/bin/ruff check --fix .
+	@$(VENV)/bin/ruff format .
+
+test: lint runtime ## lint, then every test against the real Dapr stack
+	@echo "==> pytest"
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+test-unit: venv ## unit tests only (no sidecar)
+	@$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+clean: ## remove the stack's data and logs (not the Dapr binary cache)
+	rm -rf .data .pytest_cache .mypy_cache .ruff_cache .hypothesis

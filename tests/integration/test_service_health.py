@@ -1,0 +1,37 @@
+"""The running service as an operator sees it: health, docs, and what daprd registered."""
+
+import httpx
+
+from devstack.runtime import DAPR_VERSION
+
+
+def test_liveness_answers(api: httpx.Client) -> None:
+    """/health/live is 200 while the process serves HTTP."""
+    assert api.get("/health/live").json() == {"status": "ok"}
+
+
+def test_readiness_reports_sidecar_and_workflow_runtime(api: httpx.Client) -> None:
+    """/health/ready is 200 and names each dependency it checked."""
+    response = api.get("/health/ready")
+    assert response.status_code == 200
+    assert response.json() == {"ready": True, "sidecar": True, "workflow_runtime": True}
+
+
+def test_openapi_docs_are_served(api: httpx.Client) -> None:
+    """/docs serves the Swagger UI and /openapi.json lists the health routes."""
+    assert api.get("/docs").status_code == 200
+    assert "/health/ready" in api.get("/openapi.json").json()["paths"]
+
+
+def test_sidecar_runs_the_built_version_with_our_actors_and_subscriptions(
+    sidecar_http: httpx.Client,
+) -> None:
+    """daprd reports the version we built, our actor type and the restocks subscription."""
+    metadata = sidecar_http.get("/v1.0/metadata").json()
+    assert metadata["runtimeVersion"] == DAPR_VERSION
+    assert {"type": "InventoryActor"} in [{"type": actor["type"]} for actor in metadata["actors"]]
+    topics = {(sub["pubsubname"], sub["topic"]) for sub in metadata["subscriptions"]}
+    assert ("pubsub", "restocks") in topics
+    components = {component["name"]: component["type"] for component in metadata["components"]}
+    assert components["statestore"] == "state.sqlite"
+    assert components["pubsub"] == "pubsub.in-memory"
