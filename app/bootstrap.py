@@ -1,7 +1,6 @@
 """The composition root: the one place that decides which actors, workflows and
 activities exist and wires them to the sidecar, in the order Dapr needs."""
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -76,7 +75,7 @@ async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIt
         for actor_type in ACTORS:
             await dapr_actor.register_actor(actor_type)
 
-        actors = ActorGateway(asyncio.get_running_loop(), call_timeout_s=60.0)
+        actors = await ActorGateway.create(call_timeout_s=60.0)
         deps = ActivityDeps(actors=actors)
         activities = [fn for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
         workflows = WorkflowEngine(settings.dapr_host, settings.dapr_grpc_port)

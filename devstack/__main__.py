@@ -4,13 +4,14 @@ import argparse
 import signal
 import sys
 import time
+from pathlib import Path
 from types import FrameType
 
 from devstack.build import BuildError, build
 from devstack.ports import PortInUseError
 from devstack.progress import say
 from devstack.runtime import PROJECT_ROOT, RuntimeMissingError
-from devstack.stack import Stack, StackConfig, StackPorts, StackStartError
+from devstack.stack import Stack, StackConfig, StackPorts, StackStartError, available_profiles
 
 
 class _Stop(Exception):
@@ -39,13 +40,12 @@ Press Ctrl-C to stop everything."""
     )
 
 
-def run(profile: str) -> int:
+def run(profile: str, data_dir: Path) -> int:
     try:
         build()
     except BuildError as error:
         say(f"error: {error}")
         return 1
-    data_dir = PROJECT_ROOT / ".data" / profile
     config = StackConfig(
         ports=StackPorts.from_env(),
         data_dir=data_dir,
@@ -82,13 +82,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m devstack")
     commands = parser.add_subparsers(dest="command", required=True)
     run_parser = commands.add_parser("run", help="start the local stack and serve until Ctrl-C")
-    run_parser.add_argument("--profile", default="local", choices=sorted(_profiles()))
+    run_parser.add_argument("--profile", default="local", choices=available_profiles())
+    run_parser.add_argument(
+        "--data-dir", type=Path, help="state, files and logs (default: .data/<profile>)"
+    )
     args = parser.parse_args()
-    return run(args.profile)
-
-
-def _profiles() -> set[str]:
-    return {path.name for path in (PROJECT_ROOT / "dapr" / "components").iterdir() if path.is_dir()}
+    return run(args.profile, args.data_dir or PROJECT_ROOT / ".data" / args.profile)
 
 
 if __name__ == "__main__":

@@ -67,7 +67,19 @@ class StackConfig:
     profile: str = "local"
     app_id: str = "python-api"
     app_env: Mapping[str, str] = field(default_factory=dict)
+    daprd_env: Mapping[str, str] = field(default_factory=dict)
     ready_timeout_s: float = 120.0
+
+    def __post_init__(self) -> None:
+        known = available_profiles()
+        if self.profile not in known:
+            raise ValueError(f"unknown profile {self.profile!r}; profiles: {', '.join(known)}")
+
+
+def available_profiles() -> list[str]:
+    """Profiles are the folders of dapr/components/."""
+    components = PROJECT_ROOT / "dapr" / "components"
+    return sorted(path.name for path in components.iterdir() if path.is_dir())
 
 
 class StackStartError(RuntimeError):
@@ -168,6 +180,7 @@ class Stack:
         return {
             "ORDERFLOW_STATE_DB": str(data / "state.db"),
             "ORDERFLOW_LOCALSTORAGE_DIR": str(data / "localstorage"),
+            **self.config.daprd_env,
         }
 
     def _app_env(self) -> dict[str, str]:

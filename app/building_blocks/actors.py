@@ -23,10 +23,23 @@ class ActorGateway:
     instead of starting a second loop per activity.
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, call_timeout_s: float) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, factory: ActorProxyFactory, call_timeout_s: float
+    ) -> None:
         self._loop = loop
+        self._factory = factory
         self._call_timeout_s = call_timeout_s
-        self._factory = ActorProxyFactory()
+
+    @classmethod
+    async def create(cls, call_timeout_s: float) -> "ActorGateway":
+        """Build the gateway on the running loop.
+
+        The SDK's proxy factory runs a blocking sidecar health check in its constructor
+        (and `ActorProxy.create` without a factory makes a new one per call), so one
+        factory is built once, off the event loop.
+        """
+        factory = await asyncio.to_thread(ActorProxyFactory)
+        return cls(asyncio.get_running_loop(), factory, call_timeout_s)
 
     def proxy(self, actor_type: str, actor_id: str, interface: type[ActorInterface]) -> Any:
         """A proxy whose methods are the interface's declared `@actormethod` names."""

@@ -1,0 +1,59 @@
+"""The `restocks` subscription handler's decisions, with a fake workflow engine."""
+
+import asyncio
+from typing import Any
+
+from dapr.ext.workflow import WorkflowState
+
+from app.api.subscriptions.cloudevent import CloudEventIn
+from app.api.subscriptions.restocks import on_restock_requested
+from app.building_blocks.workflows import WorkflowEngine
+from app.services import Services
+from app.settings import Settings
+
+
+class FakeWorkflowEngine(WorkflowEngine):
+    """Records schedules; knows the instance ids it is told exist."""
+
+    def __init__(self, existing: frozenset[str] = frozenset()) -> None:
+        self.existing = set(existing)
+        self.scheduled: list[tuple[str, dict[str, Any], str | None]] = []
+
+    async def get_state(
+        self, instance_id: str, fetch_payloads: bool = True
+    ) -> WorkflowState | None:
+        return object() if instance_id in self.existing else None
+
+    async def schedule(
+        self, name: str, payload: dict[str, Any], instance_id: str | None = None
+    ) -> str:
+        self.scheduled.append((name, payload, instance_id))
+        return instance_id or "generated"
+
+
+def _deliver(engine: FakeWorkflowEngine, data: Any, event_id: str = "evt-1") -> str:
+    services = Services(settings=Settings(), sidecar=None, actors=None, workflows=engine)  # type: ignore[arg-type]
+    event = CloudEventIn(id=event_id, data=data)
+    return asyncio.run(on_restock_requested(event, services)).status
+
+
+def test_valid_event_starts_restock_with_the_event_id_as_instance_id() -> None:
+    """A new event schedules `restock` once, keyed by its CloudEvent id."""
+    engine = FakeWorkflowEngine()
+    assert _deliver(engine, {"sku": "A-1", "quantity": 3}) == "SUCCESS"
+    assert engine.scheduled == [("restock", {"sku": "A-1", "quantity": 3}, "evt-1")]
+
+
+def test_redelivered_event_is_acknowledged_without_scheduling() -> None:
+    """An event whose instance exists is a duplicate: SUCCESS, nothing scheduled."""
+    engine = FakeWorkflowEngine(existing={"evt-1"})
+    assert _deliver(engine, {"sku": "A-1", "quantity": 3}) == "SUCCESS"
+    assert engine.scheduled == []
+
+
+def test_malformed_event_is_dropped_without_scheduling() -> None:
+    """Data that fails validation is DROP (a poison message never succeeds on retry)."""
+    engine = FakeWorkflowEngine()
+    assert _deliver(engine, {"sku": "", "quantity": "many"}) == "DROP"
+    assert _deliver(engine, None) == "DROP"
+    assert engine.scheduled == []

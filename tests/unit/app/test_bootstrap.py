@@ -1,0 +1,56 @@
+"""The composition root's pure parts: actor configuration and SDK settings."""
+
+import json
+from datetime import timedelta
+
+from dapr.conf import settings as sdk_settings
+from dapr.serializers import DefaultJSONSerializer
+
+from activities import ACTIVITY_GROUPS
+from activities.spec import ActivityDeps
+from actors import ACTORS
+from app.bootstrap import actor_runtime_config, configure_sdk
+from app.building_blocks.actors import ActorGateway
+from app.settings import Settings
+from workflows import WORKFLOWS
+
+
+class UnusedActorGateway(ActorGateway):
+    """Stands in where a gateway is required but never called."""
+
+    def __init__(self) -> None:
+        pass
+
+
+def test_actor_runtime_config_comes_from_settings() -> None:
+    """Idle timeout, scan interval and drain settings reach the config daprd reads."""
+    settings = Settings(
+        actor_idle_timeout=timedelta(seconds=10), actor_scan_interval=timedelta(seconds=2)
+    )
+    served = json.loads(DefaultJSONSerializer().serialize(actor_runtime_config(settings).as_dict()))
+    assert served["actorIdleTimeout"] == "0h0m10s0ms0μs"
+    assert served["actorScanInterval"] == "0h0m2s0ms0μs"
+    assert served["drainRebalancedActors"] is True
+    assert "reentrancy" not in served
+
+
+def test_configure_sdk_points_the_sdk_at_our_sidecar() -> None:
+    """ActorProxy's process-wide settings take our host, ports and token."""
+    configure_sdk(Settings(dapr_http_port=3999, dapr_grpc_port=50999, dapr_api_token="tok"))
+    try:
+        assert (sdk_settings.DAPR_HTTP_PORT, sdk_settings.DAPR_GRPC_PORT) == (3999, 50999)
+        assert sdk_settings.DAPR_API_TOKEN == "tok"
+    finally:
+        configure_sdk(Settings())
+
+
+def test_registries_name_each_workflow_and_activity_once() -> None:
+    """Names are the registry keys; a duplicate would silently shadow another entry."""
+    workflow_names = [spec.name for spec in WORKFLOWS]
+    assert workflow_names
+    assert len(workflow_names) == len(set(workflow_names))
+    deps = ActivityDeps(actors=UnusedActorGateway())
+    names = [fn.__name__ for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
+    assert "apply_restock" in names
+    assert len(names) == len(set(names))
+    assert [actor.__name__ for actor in ACTORS] == ["InventoryActor"]

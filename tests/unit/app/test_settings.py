@@ -1,0 +1,56 @@
+"""Settings: defaults, Dapr's own variable names, and refusal of bad values."""
+
+from datetime import timedelta
+
+import pytest
+from pydantic import ValidationError
+
+from app.settings import Settings
+
+
+def test_defaults_match_the_seed_design() -> None:
+    """App id, ports and component names default to the seed's values."""
+    settings = Settings(_env_file=None)
+    assert settings.app_id == "python-api"
+    assert settings.dapr_http_endpoint == "http://127.0.0.1:3500"
+    assert settings.dapr_grpc_address == "127.0.0.1:50001"
+    assert settings.statestore_name == "statestore"
+
+
+def test_dapr_variables_are_read_by_their_dapr_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DAPR_HTTP_PORT, DAPR_GRPC_PORT and DAPR_API_TOKEN mean what daprd and the SDK mean."""
+    monkeypatch.setenv("DAPR_HTTP_PORT", "3600")
+    monkeypatch.setenv("DAPR_GRPC_PORT", "50101")
+    monkeypatch.setenv("DAPR_API_TOKEN", "t0ken")
+    settings = Settings()
+    assert (settings.dapr_http_port, settings.dapr_grpc_port) == (3600, 50101)
+    assert settings.dapr_api_token is not None
+    assert settings.dapr_api_token.get_secret_value() == "t0ken"
+    assert "t0ken" not in repr(settings)
+
+
+def test_actor_durations_parse_from_iso_8601(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ORDERFLOW_ACTOR_IDLE_TIMEOUT=PT10S is ten seconds."""
+    monkeypatch.setenv("ORDERFLOW_ACTOR_IDLE_TIMEOUT", "PT10S")
+    assert Settings().actor_idle_timeout == timedelta(seconds=10)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("DAPR_HTTP_PORT", "0", "DAPR_HTTP_PORT"),
+        ("DAPR_HTTP_PORT", "70000", "DAPR_HTTP_PORT"),
+        ("DAPR_GRPC_PORT", "not-a-port", "DAPR_GRPC_PORT"),
+        ("DAPR_RUNTIME_HOST", "http://localhost", "DAPR_RUNTIME_HOST"),
+        ("ORDERFLOW_PROFILE", "staging", "profile"),
+        ("ORDERFLOW_APP_ID", "", "app_id"),
+    ],
+)
+def test_bad_values_are_refused_naming_the_setting(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, named: str
+) -> None:
+    """A bad value fails at start-up with the offending setting named, not later in a call."""
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValidationError) as refused:
+        Settings()
+    assert named in str(refused.value)

@@ -1,0 +1,35 @@
+"""Port checks that turn a taken port into an error naming it and its role."""
+
+import socket
+
+import pytest
+
+from devstack.ports import HOST, PortInUseError, ensure_free, reserve_free_ports
+from devstack.stack import StackPorts
+
+
+def test_reserved_ports_are_distinct_and_free() -> None:
+    """Ports handed to a test stack never repeat and can be bound."""
+    ports = reserve_free_ports(9)
+    assert len(set(ports)) == 9
+    ensure_free(("test", port) for port in ports)
+
+
+def test_taken_port_is_reported_with_its_role() -> None:
+    """A listener on the port makes ensure_free name the port, its role and the way out."""
+    with socket.socket() as listener:
+        listener.bind((HOST, 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        with pytest.raises(PortInUseError) as taken:
+            ensure_free([("dapr http", port)])
+    message = str(taken.value)
+    assert f"{port} (dapr http)" in message
+    assert "ss -ltnp" in message
+
+
+def test_stack_ports_come_from_dapr_and_orderflow_variables() -> None:
+    """DAPR_HTTP_PORT and ORDERFLOW_<NAME>_PORT override the defaults; others stay."""
+    ports = StackPorts.from_env({"DAPR_HTTP_PORT": "3600", "ORDERFLOW_PLACEMENT_PORT": "50105"})
+    assert (ports.dapr_http, ports.placement) == (3600, 50105)
+    assert ports.app == StackPorts().app
