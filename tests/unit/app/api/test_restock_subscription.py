@@ -46,7 +46,7 @@ def test_valid_event_starts_restock_with_the_event_id_as_instance_id() -> None:
 
 def test_redelivered_event_is_acknowledged_without_scheduling() -> None:
     """An event whose instance exists is a duplicate: SUCCESS, nothing scheduled."""
-    engine = FakeWorkflowEngine(existing={"evt-1"})
+    engine = FakeWorkflowEngine(existing=frozenset({"evt-1"}))
     assert _deliver(engine, {"sku": "A-1", "quantity": 3}) == "SUCCESS"
     assert engine.scheduled == []
 
