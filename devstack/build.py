@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -47,11 +48,21 @@ def _run_logged(
     counts: tuple[str, Callable[[str], bool]],
     total: int | None = None,
 ) -> None:
-    """Run a go command, logging every line, and print a heartbeat with a count of items."""
+    """Run a go command, logging every line; a heartbeat reports the count of items done.
+
+    The heartbeat runs on its own timer: `go mod download` can be silent for minutes.
+    """
     unit, is_item = counts
     started = time.monotonic()
-    last_beat = started
     count = 0
+    finished = threading.Event()
+
+    def heartbeat() -> None:
+        of_total = f" of {total}" if total else ""
+        while not finished.wait(HEARTBEAT_S):
+            say(f"    {label}: {count}{of_total} {unit}, {elapsed(started)}")
+
+    beat = threading.Thread(target=heartbeat, daemon=True)
     with log_path.open("a") as log:
         log.write(f"$ {' '.join(argv)}\n")
         log.flush()
@@ -64,15 +75,17 @@ def _run_logged(
             text=True,
         )
         assert process.stdout is not None
-        for line in process.stdout:
-            log.write(line)
-            if is_item(line.strip()):
-                count += 1
-            if time.monotonic() - last_beat >= HEARTBEAT_S:
-                last_beat = time.monotonic()
-                of_total = f" of {total}" if total else ""
-                say(f"    {label}: {count}{of_total} {unit}, {elapsed(started)}")
-        code = process.wait()
+        beat.start()
+        try:
+            for line in process.stdout:
+                log.write(line)
+                if is_item(line.strip()):
+                    count += 1
+            code = process.wait()
+        finally:
+            finished.set()
+            if process.poll() is None:
+                process.kill()
     if code != 0:
         with log_path.open() as log:
             tail = "".join(log.readlines()[-25:])
