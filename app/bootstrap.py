@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 from dapr.actor.runtime.config import ActorRuntimeConfig
 from dapr.actor.runtime.runtime import ActorRuntime
 from dapr.conf import settings as dapr_sdk_settings
@@ -18,7 +17,9 @@ from activities.spec import ActivityDeps
 from actors import ACTORS
 from app.api.subscriptions import SUBSCRIPTIONS
 from app.building_blocks.actors import ActorGateway
+from app.building_blocks.client import DaprClientWrapper, DaprConfig
 from app.building_blocks.health import SidecarHealth
+from app.building_blocks.state import StateManager
 from app.building_blocks.workflows import WorkflowEngine
 from app.services import Services
 from app.settings import Settings
@@ -47,9 +48,17 @@ def actor_runtime_config(settings: Settings) -> ActorRuntimeConfig:
     )
 
 
-def _sidecar_headers(settings: Settings) -> dict[str, str]:
+def dapr_config(settings: Settings) -> DaprConfig:
     token = settings.dapr_api_token
-    return {"dapr-api-token": token.get_secret_value()} if token else {}
+    return DaprConfig(
+        dapr_http_endpoint=settings.dapr_http_endpoint,
+        dapr_grpc_endpoint=settings.dapr_grpc_address,
+        dapr_api_token=token.get_secret_value() if token else None,
+        timeout_seconds=settings.dapr_timeout_s,
+        max_retries=settings.dapr_max_retries,
+        retry_initial_backoff_s=settings.dapr_retry_initial_backoff_s,
+        retry_max_backoff_s=settings.dapr_retry_max_backoff_s,
+    )
 
 
 @asynccontextmanager
@@ -62,14 +71,13 @@ async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIt
     Registering actors before the app listens avoids dapr/dapr#8341.
     """
     configure_sdk(settings)
-    async with httpx.AsyncClient(
-        base_url=settings.dapr_http_endpoint, headers=_sidecar_headers(settings), timeout=5.0
-    ) as sidecar_http:
-        sidecar = SidecarHealth(sidecar_http)
+    async with DaprClientWrapper(dapr_config(settings)) as dapr:
+        sidecar = SidecarHealth(dapr.http)
         logger.info("waiting for the Dapr sidecar at %s", settings.dapr_http_endpoint)
         await sidecar.wait_for_sidecar(
             settings.sidecar_wait_timeout_s, settings.sidecar_poll_interval_s
         )
+        state = StateManager(dapr, settings.statestore_name, settings.state_max_value_bytes)
 
         ActorRuntime.set_actor_config(actor_runtime_config(settings))
         for actor_type in ACTORS:
@@ -83,7 +91,14 @@ async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIt
         await workflows.start()
         logger.info("workflow runtime started: %s", ", ".join(workflows.workflow_names))
         try:
-            yield Services(settings=settings, sidecar=sidecar, actors=actors, workflows=workflows)
+            yield Services(
+                settings=settings,
+                dapr=dapr,
+                sidecar=sidecar,
+                state=state,
+                actors=actors,
+                workflows=workflows,
+            )
         finally:
             await workflows.shutdown()
             logger.info("workflow runtime stopped")

@@ -3,7 +3,9 @@
 from dataclasses import dataclass
 
 from app.building_blocks.actors import ActorGateway
+from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.health import SidecarHealth
+from app.building_blocks.state import StateManager
 from app.building_blocks.workflows import WorkflowEngine
 from app.settings import Settings
 
@@ -11,6 +13,8 @@ from app.settings import Settings
 @dataclass(frozen=True)
 class Services:
     settings: Settings
+    dapr: DaprClientWrapper
     sidecar: SidecarHealth
+    state: StateManager
     actors: ActorGateway
     workflows: WorkflowEngine

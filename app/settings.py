@@ -50,6 +50,13 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("APP_API_TOKEN", "ORDERFLOW_APP_API_TOKEN")
     )
 
+    # Calls to the sidecar: deadline per call, and bounded retries while it is unreachable.
+    dapr_timeout_s: float = Field(default=30.0, gt=0)
+    dapr_max_retries: int = Field(default=3, ge=0, le=10)
+    dapr_retry_initial_backoff_s: float = Field(default=0.1, gt=0)
+    dapr_retry_max_backoff_s: float = Field(default=2.0, gt=0)
+    state_max_value_bytes: int = Field(default=1024 * 1024, gt=0)
+
     sidecar_wait_timeout_s: float = Field(default=60.0, gt=0)
     sidecar_poll_interval_s: float = Field(default=0.25, gt=0)
 

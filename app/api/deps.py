@@ -1,9 +1,11 @@
-"""Shared route dependencies as Annotated aliases."""
+"""Shared route dependencies as Annotated aliases: each route asks for what it uses."""
 
 from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
+from app.building_blocks.state import StateManager
+from app.building_blocks.workflows import WorkflowEngine
 from app.services import Services
 
 
@@ -12,3 +14,15 @@ def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_workflows(services: ServicesDep) -> WorkflowEngine:
+    return services.workflows
+
+
+def get_state_manager(services: ServicesDep) -> StateManager:
+    return services.state
+
+
+WorkflowsDep = Annotated[WorkflowEngine, Depends(get_workflows)]
+StateDep = Annotated[StateManager, Depends(get_state_manager)]

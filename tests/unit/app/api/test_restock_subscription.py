@@ -8,8 +8,6 @@ from dapr.ext.workflow import WorkflowState
 from app.api.subscriptions.cloudevent import CloudEventIn
 from app.api.subscriptions.restocks import on_restock_requested
 from app.building_blocks.workflows import WorkflowEngine
-from app.services import Services
-from app.settings import Settings
 
 
 class FakeWorkflowEngine(WorkflowEngine):
@@ -32,9 +30,8 @@ class FakeWorkflowEngine(WorkflowEngine):
 
 
 def _deliver(engine: FakeWorkflowEngine, data: Any, event_id: str = "evt-1") -> str:
-    services = Services(settings=Settings(), sidecar=None, actors=None, workflows=engine)  # type: ignore[arg-type]
     event = CloudEventIn(id=event_id, data=data)
-    return asyncio.run(on_restock_requested(event, services)).status
+    return asyncio.run(on_restock_requested(event, engine)).status
 
 
 def test_valid_event_starts_restock_with_the_event_id_as_instance_id() -> None:

@@ -1,0 +1,197 @@
+"""DaprClientWrapper: the one connection to the sidecar, with deadlines and bounded retries.
+
+Every building block calls the sidecar through `grpc_call` (the SDK's async gRPC client)
+or `http_call` (the sidecar's HTTP API, for what the 1.14 SDK lacks: bulk publish,
+invocation with full HTTP semantics, health and metadata). Both apply the same policy:
+a per-call deadline, retries with exponential backoff and jitter while the sidecar is
+unreachable, and translation of every failure into the error taxonomy.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import grpc
+import httpx
+from dapr.aio.clients import DaprClient
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from app.building_blocks.errors import (
+    ComponentNotFoundError,
+    DaprConnectionError,
+    DaprError,
+    DaprTimeoutError,
+    InvalidRequestError,
+    from_grpc,
+    from_http,
+)
+from app.building_blocks.tracing import outbound_headers
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DaprConfig:
+    """How to reach the sidecar and how patiently (the seed's DaprConfig)."""
+
+    dapr_http_endpoint: str = "http://127.0.0.1:3500"
+    dapr_grpc_endpoint: str = "127.0.0.1:50001"
+    dapr_api_token: str | None = None
+    timeout_seconds: float = 60.0
+    max_retries: int = 3
+    retry_initial_backoff_s: float = 0.1
+    retry_max_backoff_s: float = 2.0
+
+
+class DaprClientWrapper:
+    """Opened once in the lifespan, closed on shutdown; shared by every building block."""
+
+    def __init__(self, config: DaprConfig) -> None:
+        self.config = config
+        self._grpc: DaprClient | None = None
+        self._grpc_lock = asyncio.Lock()
+        self._http: httpx.AsyncClient | None = None
+        self.on_retry: Callable[[RetryCallState], None] | None = None
+
+    async def open(self) -> None:
+        token = self.config.dapr_api_token
+        self._http = httpx.AsyncClient(
+            base_url=self.config.dapr_http_endpoint,
+            headers={"dapr-api-token": token} if token else {},
+            timeout=self.config.timeout_seconds,
+        )
+
+    async def _grpc_client(self) -> DaprClient:
+        """The SDK client, created on first use.
+
+        Its constructor blocks on a sidecar health check (urllib, up to 60s), so it is
+        built in a thread, once, after the app has waited for the sidecar.
+        """
+        async with self._grpc_lock:
+            if self._grpc is None:
+                address = self.config.dapr_grpc_endpoint
+                self._grpc = await asyncio.to_thread(DaprClient, address=address)
+            return self._grpc
+
+    async def close(self) -> None:
+        if self._grpc is not None:
+            await self._grpc.close()
+            self._grpc = None
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    async def __aenter__(self) -> "DaprClientWrapper":
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        if self._http is None:
+            raise DaprConnectionError(
+                "the Dapr client is not open (use it inside the app lifespan)"
+            )
+        return self._http
+
+    def _retrying(self) -> AsyncRetrying:
+        return AsyncRetrying(
+            stop=stop_after_attempt(self.config.max_retries + 1),
+            wait=wait_exponential_jitter(
+                initial=self.config.retry_initial_backoff_s, max=self.config.retry_max_backoff_s
+            ),
+            retry=retry_if_exception_type(DaprConnectionError),
+            before_sleep=self.on_retry,
+            reraise=True,
+        )
+
+    async def grpc_call(
+        self,
+        operation: str,
+        call: Callable[[DaprClient], Awaitable[T]],
+        timeout_s: float | None = None,
+        **context: Any,
+    ) -> T:
+        """Run `call` with the SDK client under the deadline and retry policy."""
+        async for attempt in self._retrying():
+            with attempt:
+                try:
+                    client = await self._grpc_client()
+                    return await asyncio.wait_for(
+                        call(client), timeout_s or self.config.timeout_seconds
+                    )
+                except TimeoutError:
+                    raise DaprTimeoutError(
+                        f"{operation} timed out", {"operation": operation, **context}
+                    ) from None
+                except grpc.RpcError as error:
+                    raise from_grpc(error, operation, **context) from error
+        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+    async def http_call(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        *,
+        content: bytes | None = None,
+        json: Any = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout_s: float | None = None,
+        **context: Any,
+    ) -> httpx.Response:
+        """Call the sidecar's HTTP API under the deadline and retry policy.
+
+        Returns the response whatever its status: what a status means differs per API.
+        """
+        outgoing = {**outbound_headers(), **(headers or {})}
+        async for attempt in self._retrying():
+            with attempt:
+                try:
+                    return await self.http.request(
+                        method,
+                        path,
+                        content=content,
+                        json=json,
+                        params=params,
+                        headers=outgoing,
+                        timeout=timeout_s or self.config.timeout_seconds,
+                    )
+                except httpx.HTTPError as error:
+                    raise from_http(error, operation, **context) from error
+        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+
+def raise_for_sidecar_status(response: httpx.Response, operation: str, **context: Any) -> None:
+    """Turn an error answer of the sidecar's own HTTP API into the taxonomy."""
+    if response.is_success:
+        return
+    try:
+        body = response.json()
+    except ValueError:
+        body = {"message": response.text}
+    error_code = str(body.get("errorCode", "")) if isinstance(body, dict) else ""
+    message = str(body.get("message", response.text)) if isinstance(body, dict) else response.text
+    details = {
+        "operation": operation,
+        "status": response.status_code,
+        "dapr_reason": error_code,
+        **context,
+    }
+    if response.status_code == 404 or "NOT_FOUND" in error_code or "not found" in message.lower():
+        raise ComponentNotFoundError(f"{operation} failed: {message}", details)
+    if response.status_code == 400:
+        raise InvalidRequestError(f"{operation} failed: {message}", details)
+    raise DaprError(f"{operation} failed: {message}", details)

@@ -1,0 +1,158 @@
+"""The seed design's error taxonomy, and the one place sidecar errors are translated.
+
+Nothing raw (grpc.RpcError, httpx errors, the SDK's own exceptions) leaves the
+building-block layer: callers see these types, and the HTTP edge renders them as
+RFC 9457 problem details carrying `error_code`.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import grpc
+import httpx
+
+
+@dataclass
+class DaprError(Exception):
+    """Base of every error the building-block layer raises."""
+
+    message: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    error_code = "DAPR_ERROR"
+    http_status = 502
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class DaprConnectionError(DaprError):
+    """The sidecar could not be reached, after bounded retries."""
+
+    error_code = "DAPR_CONNECTION_ERROR"
+    http_status = 503
+
+
+class DaprTimeoutError(DaprError):
+    """The call did not finish within its deadline."""
+
+    error_code = "DAPR_TIMEOUT"
+    http_status = 504
+
+
+class ComponentNotFoundError(DaprError):
+    """The named store, pub/sub, binding or secret store is not loaded in the sidecar."""
+
+    error_code = "COMPONENT_NOT_FOUND"
+    http_status = 404
+
+
+class InvalidRequestError(DaprError):
+    """The sidecar or component refused the request as malformed."""
+
+    error_code = "VALIDATION_ERROR"
+    http_status = 400
+
+
+class ConcurrencyError(DaprError):
+    """An ETag did not match: someone else wrote first."""
+
+    error_code = "CONCURRENCY_CONFLICT"
+    http_status = 409
+
+
+class StateNotFoundError(DaprError):
+    error_code = "STATE_NOT_FOUND"
+    http_status = 404
+
+
+class SecretNotFoundError(DaprError):
+    """Names the store and key, never a value."""
+
+    error_code = "SECRET_NOT_FOUND"
+    http_status = 404
+
+
+class NotSupportedError(DaprError):
+    """The component does not offer this operation (e.g. query on state.sqlite)."""
+
+    error_code = "NOT_SUPPORTED"
+    http_status = 501
+
+
+class InvocationError(DaprError):
+    """The invoked app answered with a non-2xx status; `status` carries it."""
+
+    error_code = "INVOCATION_FAILED"
+    http_status = 502
+
+    @property
+    def status(self) -> int:
+        return int(self.details.get("status", 0))
+
+
+class ActorInvocationError(DaprError):
+    error_code = "ACTOR_INVOCATION_FAILED"
+    http_status = 502
+
+
+class WorkflowFailedError(DaprError):
+    error_code = "WORKFLOW_FAILED"
+    http_status = 409
+
+
+class CircuitBreakerOpenError(DaprError):
+    error_code = "CIRCUIT_OPEN"
+    http_status = 503
+
+
+_NOT_FOUND_HINTS = ("not found", "not configured", "is not configured", "no such", "does not exist")
+
+
+def _component_missing(message: str) -> bool:
+    lowered = message.lower()
+    return any(hint in lowered for hint in _NOT_FOUND_HINTS) and (
+        "store" in lowered or "pubsub" in lowered or "binding" in lowered or "component" in lowered
+    )
+
+
+def from_grpc(error: grpc.RpcError, operation: str, **context: Any) -> DaprError:
+    """Translate a gRPC error from the sidecar into the taxonomy."""
+    code = error.code() if hasattr(error, "code") else None
+    message = str(error.details()) if hasattr(error, "details") else str(error)
+    reason = error.error_code() if hasattr(error, "error_code") else None
+    details = {"operation": operation, "grpc_status": getattr(code, "name", str(code)), **context}
+    if reason and reason != "UNKNOWN":
+        details["dapr_reason"] = reason
+    text = f"{operation} failed: {message}"
+    lowered = message.lower()
+    if code == grpc.StatusCode.UNAVAILABLE:
+        return DaprConnectionError(
+            f"{operation}: the Dapr sidecar is unreachable ({message})", details
+        )
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return DaprTimeoutError(f"{operation} timed out", details)
+    if "etag" in lowered and ("mismatch" in lowered or "invalid" in lowered):
+        return ConcurrencyError(
+            f"{operation}: ETag mismatch, the value changed since it was read", details
+        )
+    if "circuit breaker" in lowered:
+        return CircuitBreakerOpenError(text, details)
+    if _component_missing(message) or code == grpc.StatusCode.NOT_FOUND:
+        return ComponentNotFoundError(text, details)
+    if code == grpc.StatusCode.UNIMPLEMENTED or "not supported" in lowered:
+        return NotSupportedError(text, details)
+    if code == grpc.StatusCode.INVALID_ARGUMENT:
+        return InvalidRequestError(text, details)
+    return DaprError(text, details)
+
+
+def from_http(error: httpx.HTTPError, operation: str, **context: Any) -> DaprError:
+    """Translate a transport failure talking to the sidecar's HTTP API."""
+    details = {"operation": operation, **context}
+    if isinstance(error, httpx.TimeoutException):
+        return DaprTimeoutError(f"{operation} timed out", details)
+    return DaprConnectionError(f"{operation}: the Dapr sidecar is unreachable ({error})", details)
