@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from devstack.build import build
+from devstack.peers import PeerApp
 from devstack.stack import Stack, StackConfig, StackPorts
+from tests.support.echo_app import ECHO_APP_ID
 
 # Short actor idle timeout and scan interval, so deactivation can be observed in tests.
 TEST_APP_ENV = {
@@ -21,11 +23,15 @@ _stacks: list[Stack] = []
 
 
 def _stack_config(root: Path) -> StackConfig:
+    echo = PeerApp(
+        app_id=ECHO_APP_ID, factory="tests.support.echo_app:create_app", ports=PeerApp.free_ports()
+    )
     return StackConfig(
         ports=StackPorts.free(),
         data_dir=root / "data",
         log_dir=root / "logs",
         app_env=TEST_APP_ENV,
+        peers=(echo,),
     )
 
 

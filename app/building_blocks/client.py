@@ -109,7 +109,9 @@ class DaprClientWrapper:
         return AsyncRetrying(
             stop=stop_after_attempt(self.config.max_retries + 1),
             wait=wait_exponential_jitter(
-                initial=self.config.retry_initial_backoff_s, max=self.config.retry_max_backoff_s
+                multiplier=self.config.retry_initial_backoff_s,
+                max=self.config.retry_max_backoff_s,
+                jitter=self.config.retry_initial_backoff_s,
             ),
             retry=retry_if_exception_type(DaprConnectionError),
             before_sleep=self.on_retry,
