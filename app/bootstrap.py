@@ -18,7 +18,7 @@ from actors import ACTORS
 from app.api.subscriptions import SUBSCRIPTIONS
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
-from app.building_blocks.health import SidecarHealth
+from app.building_blocks.health import HealthChecker
 from app.building_blocks.state import StateManager
 from app.building_blocks.workflows import WorkflowEngine
 from app.services import Services
@@ -72,7 +72,7 @@ async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIt
     """
     configure_sdk(settings)
     async with DaprClientWrapper(dapr_config(settings)) as dapr:
-        sidecar = SidecarHealth(dapr.http)
+        sidecar = HealthChecker(dapr.http)
         logger.info("waiting for the Dapr sidecar at %s", settings.dapr_http_endpoint)
         await sidecar.wait_for_sidecar(
             settings.sidecar_wait_timeout_s, settings.sidecar_poll_interval_s

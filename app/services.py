@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.client import DaprClientWrapper
-from app.building_blocks.health import SidecarHealth
+from app.building_blocks.health import HealthChecker
 from app.building_blocks.state import StateManager
 from app.building_blocks.workflows import WorkflowEngine
 from app.settings import Settings
@@ -14,7 +14,7 @@ from app.settings import Settings
 class Services:
     settings: Settings
     dapr: DaprClientWrapper
-    sidecar: SidecarHealth
+    sidecar: HealthChecker
     state: StateManager
     actors: ActorGateway
     workflows: WorkflowEngine
