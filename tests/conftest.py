@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from app.bootstrap import configure_sdk
+from app.settings import Settings
 from devstack.build import build
 from devstack.peers import PeerApp
 from devstack.stack import Stack, StackConfig, StackPorts
@@ -47,6 +49,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     finally:
         running.stop()
         _stacks.remove(running)
+
+
+@pytest.fixture(scope="session")
+def sdk_points_at_stack(stack: Stack) -> None:
+    """Aim the SDK's process-wide settings (ActorProxy, the SDK client's start-up health
+    check) at the test sidecar, as the app's bootstrap does for its own."""
+    ports = stack.config.ports
+    configure_sdk(Settings(dapr_http_port=ports.dapr_http, dapr_grpc_port=ports.dapr_grpc))
 
 
 @pytest.hookimpl(wrapper=True)

@@ -88,16 +88,17 @@ class DaprClientWrapper:
         )
 
     async def _grpc_client(self) -> DaprClient:
-        """The SDK client, created on first use.
+        """The SDK client, created on first use, on the loop (grpc.aio channels belong to
+        the loop that creates them).
 
-        Its constructor blocks on a sidecar health check (urllib, up to 60s), so it is
-        built in a thread, once, after the app has waited for the sidecar.
+        Its constructor runs a blocking health check against the sidecar the SDK's global
+        settings name (`configure_sdk` points them at ours). The app creates it only after
+        waiting for the sidecar, so the check answers at once.
         """
         async with self._grpc_lock:
             if self._grpc is None:
-                address = self.config.dapr_grpc_endpoint
-                self._grpc = await asyncio.to_thread(
-                    DaprClient, address=address, interceptors=[_TraceMetadata()]
+                self._grpc = DaprClient(
+                    address=self.config.dapr_grpc_endpoint, interceptors=[_TraceMetadata()]
                 )
             return self._grpc
 
