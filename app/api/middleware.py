@@ -43,7 +43,7 @@ async def access_log(request: Request, call_next: Next[Request, Response]) -> Re
     started = time.perf_counter()
     response = await call_next(request)
     elapsed = time.perf_counter() - started
-    route = getattr(request.scope.get("route"), "path", "unmatched")
+    route = _route_label(request)
     HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
     HTTP_REQUEST_DURATION.labels(request.method, route).observe(elapsed)
     response.headers["server-timing"] = f"app;dur={elapsed * 1000:.1f}"
@@ -56,6 +56,15 @@ async def access_log(request: Request, call_next: Next[Request, Response]) -> Re
             elapsed * 1000,
         )
     return response
+
+
+def _route_label(request: Request) -> str:
+    """The route template (bounded cardinality); fixed-path routes FastAPI adds itself
+    (/docs, /openapi.json) by path; anything unrouted as "unmatched"."""
+    route = request.scope.get("route")
+    if route is not None:
+        return str(getattr(route, "path", "unmatched"))
+    return request.url.path if request.scope.get("endpoint") else "unmatched"
 
 
 def app_token(expected: str | None) -> Middleware[Request, Response]:

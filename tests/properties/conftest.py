@@ -8,6 +8,7 @@ from hypothesis import settings
 
 from app.bootstrap import dapr_config
 from app.building_blocks.client import DaprClientWrapper
+from app.building_blocks.invoke import ServiceInvoker
 from app.building_blocks.state import StateManager
 from app.settings import Settings
 from devstack.stack import Stack
@@ -44,3 +45,8 @@ def dapr_client(
 @pytest.fixture(scope="session")
 def state(dapr_client: DaprClientWrapper) -> StateManager:
     return StateManager(dapr_client, "statestore", max_value_bytes=1024 * 1024)
+
+
+@pytest.fixture(scope="session")
+def invoker(dapr_client: DaprClientWrapper) -> ServiceInvoker:
+    return ServiceInvoker(dapr_client)

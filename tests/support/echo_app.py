@@ -4,6 +4,8 @@ It runs as its own process behind its own daprd (app id `echo-service`), so test
 exactly what crossed two real sidecars.
 """
 
+import asyncio
+
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -21,6 +23,12 @@ def create_app() -> FastAPI:
     async def status(code: int) -> Response:
         """Answer with the status asked for, to exercise error mapping."""
         return JSONResponse({"status": code}, status_code=code)
+
+    @app.get("/slow/{milliseconds}")
+    async def slow(milliseconds: int) -> dict[str, int]:
+        """Answer after a delay, to exercise deadlines."""
+        await asyncio.sleep(milliseconds / 1000)
+        return {"slept_ms": milliseconds}
 
     @app.api_route("/echo/{path:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
     async def echo(path: str, request: Request) -> dict[str, object]:
