@@ -1,4 +1,5 @@
-"""The local stack: placement, the app (uvicorn) and its daprd, on loopback ports.
+"""The dev stack: placement, the app (uvicorn) and its daprd, on loopback ports, plus the
+servers a profile needs (PostgreSQL and Redis for `full`, started first).
 
 Start order matters (dapr/dapr#8341): the app starts first and waits for daprd's outbound
 readiness, registers actors and the workflow runtime, then listens; daprd finds the app
@@ -8,7 +9,7 @@ port and reads the actor types. The stack is ready when the app's /health/ready 
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import TracebackType
@@ -16,11 +17,16 @@ from types import TracebackType
 import httpx
 
 from devstack.ports import HOST, ensure_free, reserve_free_ports
+from devstack.postgres import PostgresServer
 from devstack.processes import ManagedProcess
 from devstack.progress import say
+from devstack.redis import RedisServer
 from devstack.runtime import PROJECT_ROOT, RuntimeMissingError, binary, missing_binaries
+from devstack.servers import BackingServer, ensure_installed
 
 PLACEMENT_ID = "dapr-placement-0"
+# The servers each profile runs before daprd, in start order; other profiles run none.
+PROFILE_SERVERS: dict[str, tuple[str, ...]] = {"full": ("postgres", "redis")}
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,9 @@ class StackPorts:
     placement_raft: int = 8201
     placement_healthz: int = 8081
     placement_metrics: int = 9091
+    # Servers of the full profile: off Debian's 5432/6379 so a system service never clashes.
+    postgres: int = 15432
+    redis: int = 16379
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "StackPorts":
@@ -52,10 +61,12 @@ class StackPorts:
         """Distinct free ports, as tests use them (never the defaults a dev stack holds)."""
         return cls(*reserve_free_ports(len(fields(cls))))
 
-    def roles(self) -> list[tuple[str, int]]:
+    def roles(self, without: Collection[str] = ()) -> list[tuple[str, int]]:
+        """(role, port) pairs, leaving out the fields named in `without`."""
         return [
             (port_field.name.replace("_", " "), getattr(self, port_field.name))
             for port_field in fields(self)
+            if port_field.name not in without
         ]
 
 
@@ -93,6 +104,11 @@ class Stack:
         self.config = config
         self._progress = progress
         ports = config.ports
+        known: dict[str, BackingServer] = {
+            "postgres": PostgresServer(ports.postgres, config.data_dir, config.log_dir),
+            "redis": RedisServer(ports.redis, config.data_dir, config.log_dir),
+        }
+        self.servers = [known[name] for name in PROFILE_SERVERS.get(config.profile, ())]
         self.placement = ManagedProcess(
             name="placement",
             argv=self._placement_argv(),
@@ -114,7 +130,7 @@ class Stack:
             argv=self._daprd_argv(),
             log_path=config.log_dir / "daprd.log",
             cwd=PROJECT_ROOT,
-            env=self._daprd_env(),
+            env={},  # set at start: server credentials exist only once the servers are prepared
         )
 
     # --- addresses -------------------------------------------------------------------
@@ -132,7 +148,15 @@ class Stack:
 
     @property
     def processes(self) -> list[ManagedProcess]:
-        return [self.placement, self.app, self.daprd]
+        """In start order; stop() goes in reverse, so the servers stop after daprd."""
+        return [*(server.process for server in self.servers), self.placement, self.app, self.daprd]
+
+    def server(self, name: str) -> BackingServer:
+        """The running server called `name` (e.g. "postgres"); KeyError if the profile has none."""
+        for server in self.servers:
+            if server.name == name:
+                return server
+        raise KeyError(f"profile {self.config.profile!r} runs no {name} server")
 
     # --- command lines ---------------------------------------------------------------
     def _placement_argv(self) -> list[str]:
@@ -175,13 +199,16 @@ class Stack:
         ]
 
     def _daprd_env(self) -> dict[str, str]:
-        # Values the component files read through `envRef`.
+        # Values the component files read through `envRef` (daprd refuses envRef to DAPR_*
+        # names, hence ORDERFLOW_*): file paths, and the servers' addresses and credentials.
         data = self.config.data_dir.resolve()
-        return {
+        env = {
             "ORDERFLOW_STATE_DB": str(data / "state.db"),
             "ORDERFLOW_LOCALSTORAGE_DIR": str(data / "localstorage"),
-            **self.config.daprd_env,
         }
+        for server in self.servers:
+            env.update(server.daprd_env())
+        return {**env, **self.config.daprd_env}
 
     def _app_env(self) -> dict[str, str]:
         ports = self.config.ports
@@ -202,7 +229,10 @@ class Stack:
         missing = missing_binaries()
         if missing:
             raise RuntimeMissingError(missing)
-        ensure_free(self.config.ports.roles())
+        # Only the ports of what this profile runs: the local profile has no postgres to clash.
+        not_run = {"postgres", "redis"} - {server.name for server in self.servers}
+        ensure_free(self.config.ports.roles(without=not_run))
+        ensure_installed(self.servers, self.config.log_dir / "apt.log")
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         (self.config.data_dir / "localstorage").mkdir(exist_ok=True)
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
@@ -215,17 +245,28 @@ class Stack:
     def _start_all(self) -> None:
         started = time.monotonic()
         ports = self.config.ports
+        servers = [server.process for server in self.servers]
+        for server in self.servers:
+            self._progress(f"starting {server.name} on {server.address}")
+            server.prepare()
+            server.process.start()
+            self._wait_for(server.name, server.is_ready, [server.process], 60.0)
+            server.provision()
+
         self._progress(f"starting placement on {HOST}:{ports.placement}")
         self.placement.start()
         healthz = f"http://{HOST}:{ports.placement_healthz}/healthz"
-        self._wait_for("placement", lambda: _answers(healthz, 200), [self.placement], 30.0)
+        self._wait_for(
+            "placement", lambda: _answers(healthz, 200), [*servers, self.placement], 30.0
+        )
 
         self._progress(f"starting the app on {self.app_url} (it waits for its sidecar)")
         self.app.start()
         self._progress(f"starting daprd for {self.config.app_id} on {self.dapr_http_url}")
+        self.daprd.env = self._daprd_env()
         self.daprd.start()
         outbound = f"{self.dapr_http_url}/v1.0/healthz/outbound"
-        watched = [self.placement, self.app, self.daprd]
+        watched = [*servers, self.placement, self.app, self.daprd]
         self._wait_for("daprd (components loaded)", lambda: _answers(outbound, 204), watched)
         sidecar = f"{self.dapr_http_url}/v1.0/healthz"
         self._wait_for(
@@ -264,7 +305,8 @@ class Stack:
         self._progress(f"  ready: {what}")
 
     def stop(self) -> None:
-        """Stop in reverse order: daprd drains actors first, then the app, then placement."""
+        """Stop in reverse order: daprd drains actors first, then the app, then placement,
+        then the servers daprd was using."""
         for process in reversed(self.processes):
             process.stop()
 
