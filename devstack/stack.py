@@ -48,13 +48,16 @@ class StackPorts:
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "StackPorts":
         """Defaults, each overridable: ORDERFLOW_APP_PORT, DAPR_HTTP_PORT, DAPR_GRPC_PORT,
         and ORDERFLOW_<FIELD>_PORT for the rest (e.g. ORDERFLOW_PLACEMENT_PORT)."""
-        names = {"dapr_http": "DAPR_HTTP_PORT", "dapr_grpc": "DAPR_GRPC_PORT"}
         values = {}
         for port_field in fields(cls):
-            variable = names.get(port_field.name, f"ORDERFLOW_{port_field.name.upper()}_PORT")
+            variable = _port_variable(port_field.name)
             if variable in env:
                 values[port_field.name] = int(env[variable])
         return cls(**values)
+
+    def env(self) -> dict[str, str]:
+        """The variables from_env reads, set to these ports (for a `devstack run` child)."""
+        return {_port_variable(f.name): str(getattr(self, f.name)) for f in fields(self)}
 
     @classmethod
     def free(cls) -> "StackPorts":
@@ -68,6 +71,11 @@ class StackPorts:
             for port_field in fields(self)
             if port_field.name not in without
         ]
+
+
+def _port_variable(field_name: str) -> str:
+    dapr_names = {"dapr_http": "DAPR_HTTP_PORT", "dapr_grpc": "DAPR_GRPC_PORT"}
+    return dapr_names.get(field_name, f"ORDERFLOW_{field_name.upper()}_PORT")
 
 
 @dataclass(frozen=True)
@@ -151,6 +159,11 @@ class Stack:
         """In start order; stop() goes in reverse, so the servers stop after daprd."""
         return [*(server.process for server in self.servers), self.placement, self.app, self.daprd]
 
+    def ports_to_check(self) -> list[tuple[str, int]]:
+        """(role, port) of what this profile runs: the local profile has no postgres to clash."""
+        not_run = {"postgres", "redis"} - {server.name for server in self.servers}
+        return self.config.ports.roles(without=not_run)
+
     def server(self, name: str) -> BackingServer:
         """The running server called `name` (e.g. "postgres"); KeyError if the profile has none."""
         for server in self.servers:
@@ -229,9 +242,7 @@ class Stack:
         missing = missing_binaries()
         if missing:
             raise RuntimeMissingError(missing)
-        # Only the ports of what this profile runs: the local profile has no postgres to clash.
-        not_run = {"postgres", "redis"} - {server.name for server in self.servers}
-        ensure_free(self.config.ports.roles(without=not_run))
+        ensure_free(self.ports_to_check())
         ensure_installed(self.servers, self.config.log_dir / "apt.log")
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         (self.config.data_dir / "localstorage").mkdir(exist_ok=True)
