@@ -13,6 +13,7 @@ import shutil
 import signal
 import stat
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,11 +122,12 @@ class PostgresServer:
         )
 
     # --- before start --------------------------------------------------------------
-    def prepare(self) -> None:
+    def prepare(self, progress: Callable[[str], None]) -> None:
         """Create the cluster on first use, and point the process at this major's binary."""
         bin_dir = self._bin_dir()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if not (self.cluster_dir / "PG_VERSION").exists():
+            progress(f"  new PostgreSQL {bin_dir.parent.name} cluster in {self.cluster_dir}")
             self._initdb(bin_dir)
         self._check_cluster(bin_dir)
         self.process.argv = [

@@ -8,6 +8,7 @@ the stack, like the local profile's in-memory pub/sub. No password: it listens o
 import shutil
 import socket
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,7 +51,7 @@ class RedisServer:
         # redis-cli (package redis-tools, a dependency of redis-server) is for tests and people.
         return shutil.which("redis-server") is not None and shutil.which("redis-cli") is not None
 
-    def prepare(self) -> None:
+    def prepare(self, progress: Callable[[str], None]) -> None:
         self.work_dir.mkdir(parents=True, exist_ok=True)
 
     def is_ready(self) -> bool:

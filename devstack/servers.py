@@ -8,7 +8,7 @@ are installed with apt-get only when their binaries are missing.
 import os
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -29,7 +29,7 @@ class BackingServer(Protocol):
     @property
     def address(self) -> str: ...
     def installed(self) -> bool: ...
-    def prepare(self) -> None: ...  # before start: data dir, first-time init
+    def prepare(self, progress: Callable[[str], None]) -> None: ...  # data dir, first init
     def is_ready(self) -> bool: ...
     def provision(self) -> None: ...  # once ready: databases, tables, triggers
     def daprd_env(self) -> dict[str, str]: ...

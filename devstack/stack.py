@@ -259,7 +259,7 @@ class Stack:
         servers = [server.process for server in self.servers]
         for server in self.servers:
             self._progress(f"starting {server.name} on {server.address}")
-            server.prepare()
+            server.prepare(self._progress)
             server.process.start()
             self._wait_for(server.name, server.is_ready, [server.process], 60.0)
             server.provision()
