@@ -1,8 +1,9 @@
-"""Servers a profile runs beside Dapr (PostgreSQL and Redis for `full`), and their install.
+"""Servers a profile runs beside Dapr (PostgreSQL and Redis for `full`): what the stack
+needs from one, and installing them from Debian packages.
 
 Each server is a ManagedProcess like placement and daprd: started and stopped by the
-stack, with its log in the stack's log dir. The servers come from Debian packages, which
-are installed with apt-get only when their binaries are missing.
+stack, with its log in the stack's log dir. stack.PROFILE_SERVERS says which profile runs
+which. Their packages are installed with apt-get only when the binaries are missing.
 """
 
 import os

@@ -161,11 +161,12 @@ class Stack:
 
     def ports_to_check(self) -> list[tuple[str, int]]:
         """(role, port) of what this profile runs: the local profile has no postgres to clash."""
-        not_run = {"postgres", "redis"} - {server.name for server in self.servers}
+        every_server = {name for names in PROFILE_SERVERS.values() for name in names}
+        not_run = every_server - {server.name for server in self.servers}
         return self.config.ports.roles(without=not_run)
 
     def server(self, name: str) -> BackingServer:
-        """The running server called `name` (e.g. "postgres"); KeyError if the profile has none."""
+        """This profile's server called `name` (e.g. "postgres"); KeyError if it has none."""
         for server in self.servers:
             if server.name == name:
                 return server
