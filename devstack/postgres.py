@@ -18,59 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from devstack.ports import HOST
+from devstack.postgres_schema import CONFIG_SCHEMA, DATABASE, ROLE, role_and_database
 from devstack.processes import ManagedProcess
 from devstack.servers import ServerError
 
 SYSTEM_USER = "postgres"
 SUPERUSER = "postgres"
-# What daprd connects as: owner of its own database, not a superuser.
-DATABASE = ROLE = "orderflow"
-# configuration.postgresql reads this table; dapr/components/full/configstore.yaml names it.
-CONFIG_TABLE = "orderflow_config"
-# The NOTIFY channel the table's trigger announces changes on. Subscribers pass it to Dapr
-# as the `pgNotifyChannel` subscription metadata.
-CONFIG_CHANNEL = "orderflow_config_changed"
 DEBIAN_BIN_ROOT = Path("/usr/lib/postgresql")
-
-# The shape configuration.postgresql reads (`SELECT *` scanned as key, value, version,
-# metadata) and the trigger it needs for subscriptions: a NOTIFY whose JSON payload carries
-# the row under "data" (components-contrib v1.14.4 configuration/postgres). The CHECK keeps
-# metadata a flat object of strings: daprd's notify handler type-asserts every value to a
-# string, so anything else would panic the sidecar.
-_CONFIG_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS {CONFIG_TABLE} (
-    key VARCHAR NOT NULL,
-    value VARCHAR NOT NULL,
-    version VARCHAR NOT NULL,
-    metadata JSON,
-    CONSTRAINT metadata_is_flat_strings CHECK (
-        metadata IS NULL OR (
-            json_typeof(metadata) = 'object'
-            AND NOT jsonb_path_exists(metadata::jsonb, '$.* ? (@.type() != "string")')
-        )
-    )
-);
-CREATE OR REPLACE FUNCTION {CONFIG_TABLE}_notify() RETURNS TRIGGER AS $$
-DECLARE
-    data json;
-BEGIN
-    IF (TG_OP = 'DELETE') THEN
-        data = row_to_json(OLD);
-    ELSE
-        data = row_to_json(NEW);
-    END IF;
-    PERFORM pg_notify(
-        '{CONFIG_CHANNEL}',
-        json_build_object('table', TG_TABLE_NAME, 'action', TG_OP, 'data', data)::text
-    );
-    RETURN NULL;
-END;
-$$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS {CONFIG_TABLE}_changed ON {CONFIG_TABLE};
-CREATE TRIGGER {CONFIG_TABLE}_changed
-    AFTER INSERT OR UPDATE OR DELETE ON {CONFIG_TABLE}
-    FOR EACH ROW EXECUTE FUNCTION {CONFIG_TABLE}_notify();
-"""
 
 
 class PostgresError(ServerError):
@@ -213,19 +167,8 @@ class PostgresServer:
 
     def provision(self) -> None:
         """Create, if missing, daprd's role and database and the configuration table."""
-        password = self.password()
-        self.sql(
-            f"""
-            SELECT 'CREATE ROLE {ROLE}' WHERE NOT EXISTS
-                (SELECT FROM pg_roles WHERE rolname = '{ROLE}') \\gexec
-            ALTER ROLE {ROLE} LOGIN PASSWORD '{password}';
-            SELECT 'CREATE DATABASE {DATABASE} OWNER {ROLE}' WHERE NOT EXISTS
-                (SELECT FROM pg_database WHERE datname = '{DATABASE}') \\gexec
-            """,
-            user=SUPERUSER,
-            database="postgres",
-        )
-        self.sql(_CONFIG_SCHEMA, single_transaction=True)
+        self.sql(role_and_database(self.password()), user=SUPERUSER, database="postgres")
+        self.sql(CONFIG_SCHEMA, single_transaction=True)
 
     def daprd_env(self) -> dict[str, str]:
         return {"ORDERFLOW_POSTGRES_CONNECTION_STRING": self.connection_string()}

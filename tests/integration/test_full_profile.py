@@ -21,7 +21,8 @@ from dapr.clients.grpc._state import Concurrency, StateItem, StateOptions
 from dapr.ext.workflow import DaprWorkflowClient, WorkflowState, WorkflowStatus
 
 from actors.inventory_interface import INVENTORY_ACTOR_TYPE
-from devstack.postgres import CONFIG_CHANNEL, CONFIG_TABLE, PostgresServer
+from devstack.postgres import PostgresServer
+from devstack.postgres_schema import CONFIG_CHANNEL, CONFIG_TABLE
 from devstack.redis import RedisServer
 from devstack.stack import Stack
 

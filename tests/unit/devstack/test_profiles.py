@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from devstack.postgres import CONFIG_TABLE
+from devstack.postgres_schema import CONFIG_TABLE
 from devstack.runtime import PROJECT_ROOT
 from devstack.stack import Stack, StackConfig, StackPorts
 
