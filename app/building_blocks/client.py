@@ -9,13 +9,16 @@ unreachable, and translation of every failure into the error taxonomy.
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+import time
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import grpc
 import httpx
 from dapr.aio.clients import DaprClient
+from dapr.clients.health import DaprHealth
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -51,6 +54,20 @@ class DaprConfig:
     max_retries: int = 3
     retry_initial_backoff_s: float = 0.1
     retry_max_backoff_s: float = 2.0
+
+
+@contextmanager
+def _sdk_start_probe_skipped() -> Iterator[None]:
+    """The 1.14 SDK client's constructor polls, with blocking urllib calls and for up to
+    60 s, the sidecar named by the SDK's process-wide settings, which may be another
+    sidecar than this client's. We have just checked ours asynchronously, so the
+    constructor's probe is switched off while it runs (on the loop thread)."""
+    original = DaprHealth.wait_until_ready
+    DaprHealth.wait_until_ready = staticmethod(lambda: None)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        DaprHealth.wait_until_ready = original  # type: ignore[method-assign]
 
 
 class _TraceMetadata(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
@@ -89,18 +106,32 @@ class DaprClientWrapper:
 
     async def _grpc_client(self) -> DaprClient:
         """The SDK client, created on first use, on the loop (grpc.aio channels belong to
-        the loop that creates them).
-
-        Its constructor runs a blocking health check against the sidecar the SDK's global
-        settings name (`configure_sdk` points them at ours). The app creates it only after
-        waiting for the sidecar, so the check answers at once.
-        """
+        the loop that creates them)."""
         async with self._grpc_lock:
             if self._grpc is None:
-                self._grpc = DaprClient(
-                    address=self.config.dapr_grpc_endpoint, interceptors=[_TraceMetadata()]
-                )
+                await self._wait_until_reachable()
+                with _sdk_start_probe_skipped():
+                    self._grpc = DaprClient(
+                        address=self.config.dapr_grpc_endpoint, interceptors=[_TraceMetadata()]
+                    )
             return self._grpc
+
+    async def _wait_until_reachable(self) -> None:
+        """Our own start-up check, async and against *this* client's sidecar."""
+        deadline = time.monotonic() + self.config.timeout_seconds
+        while True:
+            try:
+                response = await self.http.get("/v1.0/healthz/outbound", timeout=2.0)
+                if response.status_code == httpx.codes.NO_CONTENT:
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() >= deadline:
+                raise DaprConnectionError(
+                    f"the Dapr sidecar at {self.config.dapr_http_endpoint} is not reachable",
+                    {"operation": "connect"},
+                )
+            await asyncio.sleep(0.1)
 
     async def close(self) -> None:
         if self._grpc is not None:

@@ -143,7 +143,11 @@ def from_grpc(error: grpc.RpcError, operation: str, **context: Any) -> DaprError
         return CircuitBreakerOpenError(text, details)
     if _component_missing(message) or code == grpc.StatusCode.NOT_FOUND:
         return ComponentNotFoundError(text, details)
-    if code == grpc.StatusCode.UNIMPLEMENTED or "not supported" in lowered:
+    if (
+        code == grpc.StatusCode.UNIMPLEMENTED
+        or "not supported" in lowered
+        or "does not support" in lowered
+    ):
         return NotSupportedError(text, details)
     if code == grpc.StatusCode.INVALID_ARGUMENT:
         return InvalidRequestError(text, details)

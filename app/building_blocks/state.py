@@ -131,11 +131,18 @@ class StateManager:
         etag: str | None = None,
         options: StateOptions | None = None,
         ttl_seconds: int | None = None,
+        content_type: str | None = None,
     ) -> None:
-        """Save; with an ETag (or first-write) the write is refused if the value changed."""
+        """Save; with an ETag (or first-write) the write is refused if the value changed.
+
+        `content_type="application/json"` stores the value as JSON, which the query API
+        needs to filter on its fields; otherwise stores keep the bytes (base64 in SQL).
+        """
         self._check_key(key)
         self._check_value(key, value)
         metadata = _ttl_metadata(ttl_seconds)
+        if content_type:
+            metadata["contentType"] = content_type
         sdk_options = (options or StateOptions()).to_sdk()
         await self._client.grpc_call(
             "state save",

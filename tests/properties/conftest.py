@@ -50,3 +50,16 @@ def state(dapr_client: DaprClientWrapper) -> StateManager:
 @pytest.fixture(scope="session")
 def invoker(dapr_client: DaprClientWrapper) -> ServiceInvoker:
     return ServiceInvoker(dapr_client)
+
+
+@pytest.fixture(scope="session")
+def full_state(
+    full_stack: Stack, runner: asyncio.Runner, sdk_points_at_stack: None
+) -> Iterator[StateManager]:
+    """The full profile's state store (PostgreSQL, with the query API)."""
+    client = DaprClientWrapper(dapr_config(stack_settings(full_stack)))
+    runner.run(client.open())
+    try:
+        yield StateManager(client, "statestore", max_value_bytes=1024 * 1024)
+    finally:
+        runner.run(client.close())
