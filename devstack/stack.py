@@ -180,6 +180,7 @@ class Stack:
         return {
             "ORDERFLOW_STATE_DB": str(data / "state.db"),
             "ORDERFLOW_LOCALSTORAGE_DIR": str(data / "localstorage"),
+            "ORDERFLOW_SECRETS_FILE": str(PROJECT_ROOT / "dapr" / "secrets" / "local-secrets.json"),
             **self.config.daprd_env,
         }
 

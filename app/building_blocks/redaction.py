@@ -1,0 +1,122 @@
+"""Keep secret values out of every log record.
+
+SecretsManager registers each value it receives in a `Redactor`; `RedactingFilter`
+rewrites log records so that no registered value survives in the message, its arguments,
+the exception text, the stack text or string `extra` fields.
+
+`redaction_installed` runs the filter from the log record factory, so it sees every
+record of every logger as it is created. A filter added to the root logger only sees
+records logged on the root logger itself (propagated records skip ancestor loggers'
+filters), and a filter on handlers misses handlers added later and the loggers that do
+not propagate (uvicorn's).
+"""
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+REDACTED = "[REDACTED]"
+
+# Shorter values are not redacted: replacing every "ab" or "42" in every log line would
+# shred the logs, and a value that short protects nothing anyway.
+MIN_REDACTED_LENGTH = 4
+
+# Attributes every LogRecord has; any other attribute came from `extra=`.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+def _spellings(value: str) -> set[str]:
+    """The value as logs can show it: raw, inside a repr, inside JSON."""
+    as_json = (json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1])
+    return {value, repr(value)[1:-1], *as_json}
+
+
+class Redactor:
+    """The secret values seen so far in this process, and how to hide them in text."""
+
+    def __init__(self) -> None:
+        self._values: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+
+    def __repr__(self) -> str:
+        return f"Redactor({len(self._values)} values)"
+
+    def __bool__(self) -> bool:
+        return bool(self._values)
+
+    def add(self, value: str) -> None:
+        if len(value) < MIN_REDACTED_LENGTH:
+            return
+        new = {spelling for spelling in _spellings(value) if spelling not in self._values}
+        if new:
+            self._values |= new
+            self._pattern = None
+
+    def redact(self, text: str) -> str:
+        if not self._values:
+            return text
+        if self._pattern is None:
+            # Longest first, so a value that contains another is replaced whole.
+            ordered = sorted(self._values, key=len, reverse=True)
+            self._pattern = re.compile("|".join(map(re.escape, ordered)))
+        return self._pattern.sub(REDACTED, text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record in place so that no registered value remains; never drops one."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self._redactor = redactor
+        self._formatter = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self._redactor:
+            return True
+        redact = self._redactor.redact
+        record.msg = redact(_message(record))
+        record.args = ()  # formatted into msg above, so a handler has nothing left to format
+        if record.exc_info and record.exc_info[0] is not None:
+            text = self._formatter.formatException(record.exc_info)
+            redacted = redact(text)
+            if redacted != text:
+                # Keep only the redacted text: a formatter would re-render exc_info.
+                record.exc_text, record.exc_info = redacted, None
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        for name, value in list(vars(record).items()):
+            if name not in _RECORD_ATTRIBUTES and isinstance(value, str):
+                setattr(record, name, redact(value))
+        return True
+
+
+def _message(record: logging.LogRecord) -> str:
+    try:
+        return record.getMessage()
+    except Exception:  # a bad format string must not turn logging into a crash here
+        return f"{record.msg!r} (unformattable arguments: {record.args!r})"
+
+
+@contextmanager
+def redaction_installed(redactor: Redactor) -> Iterator[RedactingFilter]:
+    """Run a RedactingFilter on every record created while the context is open."""
+    previous = logging.getLogRecordFactory()
+    redacting = RedactingFilter(redactor)
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        redacting.filter(record)
+        return record
+
+    logging.setLogRecordFactory(factory)
+    try:
+        yield redacting
+    finally:
+        # Unhook only if nobody has wrapped our factory since; otherwise stay in the chain.
+        if logging.getLogRecordFactory() is factory:
+            logging.setLogRecordFactory(previous)
