@@ -10,6 +10,7 @@ import pytest
 
 from devstack.build import build
 from devstack.stack import Stack, StackConfig, StackPorts
+from tests.stack_secrets import write_secrets_file
 
 # Short actor idle timeout and scan interval, so deactivation can be observed in tests.
 TEST_APP_ENV = {
@@ -21,11 +22,14 @@ _stacks: list[Stack] = []
 
 
 def _stack_config(root: Path) -> StackConfig:
+    secrets_file = write_secrets_file(root / "secrets.json")
     return StackConfig(
         ports=StackPorts.free(),
         data_dir=root / "data",
         log_dir=root / "logs",
         app_env=TEST_APP_ENV,
+        # The dev secrets plus generated ones (tests/stack_secrets.py), read by daprd at start.
+        daprd_env={"ORDERFLOW_SECRETS_FILE": str(secrets_file)},
     )
 
 
