@@ -4,11 +4,17 @@ SecretsManager registers each value it receives in a `Redactor`; `RedactingFilte
 rewrites log records so that no registered value survives in the message, its arguments,
 the exception text, the stack text or string `extra` fields.
 
-`redaction_installed` runs the filter from the log record factory, so it sees every
-record of every logger as it is created. A filter added to the root logger only sees
-records logged on the root logger itself (propagated records skip ancestor loggers'
-filters), and a filter on handlers misses handlers added later and the loggers that do
-not propagate (uvicorn's).
+`redaction_installed` runs that filter in two places, because neither sees everything:
+
+- the log record factory, for every record of every logger as it is created (a filter on
+  the root logger only sees records logged on the root logger itself, since propagated
+  records skip ancestors' filters; and handlers added later or hanging off loggers that
+  do not propagate, like uvicorn's, would be missed);
+- every handler that exists at installation, because `extra=` fields are set on the
+  record by `Logger.makeRecord` only after the factory has returned.
+
+What remains uncovered is narrow: `extra=` fields of records that reach only handlers
+added after installation. The app configures logging before its lifespan installs this.
 """
 
 import json
@@ -102,6 +108,16 @@ def _message(record: logging.LogRecord) -> str:
         return f"{record.msg!r} (unformattable arguments: {record.args!r})"
 
 
+def _handlers_now() -> list[logging.Handler]:
+    """The root logger's handlers and those of every logger created so far."""
+    loggers = [logging.getLogger()] + [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger)
+    ]
+    return list({id(handler): handler for lg in loggers for handler in lg.handlers}.values())
+
+
 @contextmanager
 def redaction_installed(redactor: Redactor) -> Iterator[RedactingFilter]:
     """Run a RedactingFilter on every record created while the context is open."""
@@ -114,9 +130,14 @@ def redaction_installed(redactor: Redactor) -> Iterator[RedactingFilter]:
         return record
 
     logging.setLogRecordFactory(factory)
+    handlers = _handlers_now()
+    for handler in handlers:
+        handler.addFilter(redacting)
     try:
         yield redacting
     finally:
+        for handler in handlers:
+            handler.removeFilter(redacting)
         # Unhook only if nobody has wrapped our factory since; otherwise stay in the chain.
         if logging.getLogRecordFactory() is factory:
             logging.setLogRecordFactory(previous)
