@@ -161,7 +161,7 @@ _SECRET_STORES_NONE = "secret store is not configured"  # ERR_SECRET_STORES_NOT_
 _SECRET_GET_FAILED = "failed getting secret with key "  # ERR_SECRET_GET: "... from ...: <cause>"
 
 
-def _secret_error(message: str, details: dict[str, Any]) -> DaprError | None:
+def _secret_error(message: str, text: str, details: dict[str, Any]) -> DaprError | None:
     """The secrets API's answers, told apart by message (daprd sends no ErrorInfo here)."""
     if message.startswith(_SECRET_STORE_UNKNOWN) or message == _SECRET_STORES_NONE:
         store = details.get("store", message.removeprefix(_SECRET_STORE_UNKNOWN))
@@ -169,12 +169,13 @@ def _secret_error(message: str, details: dict[str, Any]) -> DaprError | None:
     if not message.startswith(_SECRET_GET_FAILED):
         return None
     store, key = details.get("store"), details.get("key")
-    # The component's own words follow the known prefix; the key itself may say anything.
+    # The component's own words follow the known prefix; the key itself may say anything
+    # ("not found", "store"), so the generic guesses below must not see this message.
     prefix = f"{_SECRET_GET_FAILED}{key} from secret store {store}: "
     cause = message.removeprefix(prefix) if key is not None else message
     if store is not None and key is not None and "not found" in cause.lower():
         return SecretNotFoundError.for_key(str(store), str(key), details=details)
-    return None
+    return DaprError(text, details)
 
 
 def from_grpc(error: grpc.RpcError, operation: str, **context: Any) -> DaprError:
@@ -193,7 +194,7 @@ def from_grpc(error: grpc.RpcError, operation: str, **context: Any) -> DaprError
         )
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return DaprTimeoutError(f"{operation} timed out", details)
-    secret_error = _secret_error(message, details)
+    secret_error = _secret_error(message, text, details)
     if secret_error is not None:
         return secret_error
     if "etag" in lowered and ("mismatch" in lowered or "invalid" in lowered):

@@ -7,7 +7,8 @@ Vault, Kubernetes and `secretstores.local.file` with `multiValued` answer severa
 """
 
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from cachetools import TTLCache
@@ -32,11 +33,14 @@ class SecretsManager:
         redactor: Redactor,
         cache_ttl_s: float = 30.0,
         cache_max_entries: int = 256,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self._redactor = redactor
         self._cache: TTLCache[_CacheKey, SecretValues] | None = (
-            TTLCache(maxsize=cache_max_entries, ttl=cache_ttl_s) if cache_ttl_s > 0 else None
+            TTLCache(maxsize=cache_max_entries, ttl=cache_ttl_s, timer=clock)
+            if cache_ttl_s > 0
+            else None
         )
 
     def __repr__(self) -> str:
