@@ -1,7 +1,9 @@
 """The Dapr configuration store as the top configuration layer, kept live by a subscription.
 
 `start` subscribes, then loads every item, then follows the stream in a background task;
-lookups read the in-memory snapshot. Subscribing before loading means no update falls
+lookups read the in-memory snapshot. Each change is applied at once and then the store is
+re-read, because a change notification cannot say that a key was deleted (PostgreSQL
+notifies the deleted row with its old value). Subscribing before loading means no update falls
 between the two: an update committed before the load is in the load and may arrive again
 on the stream, which is harmless because the stream is in commit order.
 
@@ -146,11 +148,20 @@ class DaprConfigurationSource:
                     logger.warning("resubscribing to %s failed: %s", self.name, error)
             delay = self._resubscribe_initial_s
 
+    async def _reconcile(self) -> None:
+        """Re-read the store after a change: PostgreSQL's trigger notifies a deleted row
+        with its old value, so only a fresh read shows that the key is gone."""
+        try:
+            await self.load()
+        except DaprError as error:
+            logger.warning("re-reading %s after a change failed: %s", self.name, error)
+
     async def _read_until_broken(self, stream: Any) -> None:
         try:
             while (message := await stream.read()) is not grpc.aio.EOF:
                 self.apply(message.items)
                 logger.info("configuration changed in %s: %s", self.name, ", ".join(message.items))
+                await self._reconcile()
             logger.warning("the sidecar ended the subscription to %s; resubscribing", self.name)
         except grpc.RpcError as error:
             translated = from_grpc(error, "configuration subscription", store=self.store)
