@@ -26,7 +26,7 @@ from app.building_blocks.configuration import (
     EnvironmentSource,
 )
 from app.building_blocks.configuration_store import DaprConfigurationSource
-from app.building_blocks.health import SidecarHealth
+from app.building_blocks.health import HealthChecker
 from app.building_blocks.redaction import Redactor, redaction_installed
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
@@ -108,7 +108,7 @@ async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIt
         redactor = Redactor()
         stack.enter_context(redaction_installed(redactor))
         dapr = await stack.enter_async_context(DaprClientWrapper(dapr_config(settings)))
-        sidecar = SidecarHealth(dapr.http)
+        sidecar = HealthChecker(dapr.http)
         logger.info("waiting for the Dapr sidecar at %s", settings.dapr_http_endpoint)
         await sidecar.wait_for_sidecar(
             settings.sidecar_wait_timeout_s, settings.sidecar_poll_interval_s

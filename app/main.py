@@ -1,22 +1,23 @@
 """The FastAPI application. Run it with `uvicorn --factory app.main:create_app`."""
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app.api.routes import health
+from app.api.middleware import InboundPipelineMiddleware, inbound_middlewares
+from app.api.problems import install_problem_handlers
+from app.api.routes import health, metrics
 from app.bootstrap import mount_sidecar_routes, running_services
+from app.building_blocks.middleware import MiddlewarePipeline
+from app.observability.logging import configure_logging
 from app.settings import Settings, get_settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; everything that talks to the sidecar starts in the lifespan."""
     settings = settings or get_settings()
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -30,6 +31,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    token = settings.app_api_token.get_secret_value() if settings.app_api_token else None
+    pipeline = MiddlewarePipeline("inbound", inbound_middlewares(token))
+    app.add_middleware(InboundPipelineMiddleware, pipeline=pipeline)
+    install_problem_handlers(app)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     dapr_actor = mount_sidecar_routes(app, settings)
     return app

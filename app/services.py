@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.configuration import ConfigResolver
-from app.building_blocks.health import SidecarHealth
+from app.building_blocks.health import HealthChecker
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
 from app.building_blocks.workflows import WorkflowEngine
@@ -17,7 +17,7 @@ from app.settings import Settings
 class Services:
     settings: Settings
     dapr: DaprClientWrapper
-    sidecar: SidecarHealth
+    sidecar: HealthChecker
     state: StateManager
     secrets: SecretsManager
     config: ConfigResolver

@@ -7,6 +7,7 @@ when missing or when daprd reports another version.
 """
 
 import argparse
+import hashlib
 import os
 import shutil
 import subprocess
@@ -20,6 +21,14 @@ from devstack.progress import elapsed, say, step
 from devstack.runtime import BINARIES, BUILD_MODULE, DAPR_VERSION, bin_dir, binary, missing_binaries
 
 BUILD_TAGS = "stablecomponents"
+# daprd is built from our own main package (dapr/runtime/cmd/daprd), which adds the SQLite
+# name resolver to Dapr's stable components; the control-plane services are Dapr's own.
+PACKAGES = {
+    "daprd": "./cmd/daprd",
+    "placement": "github.com/dapr/dapr/cmd/placement",
+    "scheduler": "github.com/dapr/dapr/cmd/scheduler",
+    "sentry": "github.com/dapr/dapr/cmd/sentry",
+}
 HEARTBEAT_S = 20.0
 
 
@@ -104,6 +113,34 @@ def _count_packages(package: str) -> int | None:
     return len(result.stdout.split()) if result.returncode == 0 else None
 
 
+def build_fingerprint() -> str:
+    """Identity of what we build: our module files and the build tags.
+
+    A cached binary from another fingerprint (say, before a main package changed) is
+    rebuilt even though it reports the same Dapr version.
+    """
+    digest = hashlib.sha256(BUILD_TAGS.encode())
+    for path in sorted(BUILD_MODULE.rglob("*")):
+        if path.is_file() and path.suffix in {".go", ".mod", ".sum"}:
+            digest.update(path.relative_to(BUILD_MODULE).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _fingerprint_file() -> Path:
+    return bin_dir() / "BUILD_FINGERPRINT"
+
+
+def is_current() -> bool:
+    fingerprint = _fingerprint_file()
+    return (
+        not missing_binaries()
+        and fingerprint.exists()
+        and fingerprint.read_text().strip() == build_fingerprint()
+        and built_version() == DAPR_VERSION
+    )
+
+
 def built_version() -> str | None:
     daprd = binary("daprd")
     if not os.access(daprd, os.X_OK):
@@ -114,7 +151,7 @@ def built_version() -> str | None:
 
 def build(force: bool = False) -> None:
     target = bin_dir()
-    if not force and not missing_binaries() and built_version() == DAPR_VERSION:
+    if not force and is_current():
         say(f"Dapr {DAPR_VERSION} runtime present in {target}")
         return
     if shutil.which("go") is None:
@@ -129,7 +166,7 @@ def build(force: bool = False) -> None:
         _run_logged(["go", "mod", "download", "-x"], log_path, "download", counts)
     ldflags = f"-s -w -X github.com/dapr/dapr/pkg/buildinfo.version={DAPR_VERSION}"
     for name in BINARIES:
-        package = f"github.com/dapr/dapr/cmd/{name}"
+        package = PACKAGES[name]
         with step(f"compile {name}"):
             partial = target / f".{name}.partial"
             argv = ["go", "build", "-mod=readonly", "-v", "-trimpath", "-tags", BUILD_TAGS]
@@ -144,6 +181,7 @@ def build(force: bool = False) -> None:
         for name in BINARIES:
             size_mb = binary(name).stat().st_size / 1e6
             say(f"    {name}: {size_mb:.0f} MB")
+        _fingerprint_file().write_text(build_fingerprint() + "\n")
     say(f"Dapr {DAPR_VERSION} built in {elapsed(started)}")
 
 

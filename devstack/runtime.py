@@ -8,7 +8,10 @@ from pathlib import Path
 DAPR_VERSION = "1.14.4"
 BINARIES = ("daprd", "placement", "scheduler", "sentry")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BUILD_MODULE = PROJECT_ROOT / "dapr" / "runtime"
+DAPR_DIR = PROJECT_ROOT / "dapr"
+BUILD_MODULE = DAPR_DIR / "runtime"
+# Development-only secrets served by secretstores.local.file in the local profiles.
+DEV_SECRETS_FILE = DAPR_DIR / "secrets" / "dev-secrets.json"
 
 
 def bin_dir() -> Path:

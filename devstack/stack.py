@@ -5,8 +5,8 @@ readiness, registers actors and the workflow runtime, then listens; daprd finds 
 port and reads the actor types. The stack is ready when the app's /health/ready says so.
 """
 
+import functools
 import os
-import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -15,10 +15,19 @@ from types import TracebackType
 
 import httpx
 
+from devstack.commands import SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
+from devstack.peers import PeerApp, peer_processes
 from devstack.ports import HOST, ensure_free, reserve_free_ports
 from devstack.processes import ManagedProcess
 from devstack.progress import say
-from devstack.runtime import PROJECT_ROOT, RuntimeMissingError, binary, missing_binaries
+from devstack.runtime import (
+    DAPR_DIR,
+    DEV_SECRETS_FILE,
+    PROJECT_ROOT,
+    RuntimeMissingError,
+    binary,
+    missing_binaries,
+)
 
 PLACEMENT_ID = "dapr-placement-0"
 
@@ -68,6 +77,7 @@ class StackConfig:
     app_id: str = "python-api"
     app_env: Mapping[str, str] = field(default_factory=dict)
     daprd_env: Mapping[str, str] = field(default_factory=dict)
+    peers: tuple[PeerApp, ...] = ()
     ready_timeout_s: float = 120.0
 
     def __post_init__(self) -> None:
@@ -99,12 +109,13 @@ class Stack:
             log_path=config.log_dir / "placement.log",
             cwd=PROJECT_ROOT,
         )
+        self.peers = [
+            peer_processes(peer, config.profile, config.data_dir, config.log_dir)
+            for peer in config.peers
+        ]
         self.app = ManagedProcess(
             name="app",
-            argv=[
-                *(sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app"),
-                *("--host", HOST, "--port", str(ports.app), "--no-access-log"),
-            ],
+            argv=uvicorn_argv("app.main:create_app", ports.app),
             log_path=config.log_dir / "app.log",
             cwd=PROJECT_ROOT,
             env=self._app_env(),
@@ -113,7 +124,7 @@ class Stack:
             name="daprd",
             argv=self._daprd_argv(),
             log_path=config.log_dir / "daprd.log",
-            cwd=PROJECT_ROOT,
+            cwd=config.data_dir,
             env=self._daprd_env(),
         )
 
@@ -132,7 +143,9 @@ class Stack:
 
     @property
     def processes(self) -> list[ManagedProcess]:
-        return [self.placement, self.app, self.daprd]
+        """In start order; stop runs it backwards."""
+        peers = [process for pair in self.peers for process in pair]
+        return [self.placement, *peers, self.app, self.daprd]
 
     # --- command lines ---------------------------------------------------------------
     def _placement_argv(self) -> list[str]:
@@ -152,35 +165,29 @@ class Stack:
 
     def _daprd_argv(self) -> list[str]:
         ports, profile = self.config.ports, self.config.profile
-        return [
-            str(binary("daprd")),
-            f"--app-id={self.config.app_id}",
-            f"--app-port={ports.app}",
-            f"--app-channel-address={HOST}",
-            "--app-protocol=http",
-            f"--dapr-listen-addresses={HOST}",
-            f"--dapr-http-port={ports.dapr_http}",
-            f"--dapr-grpc-port={ports.dapr_grpc}",
-            f"--dapr-internal-grpc-port={ports.dapr_internal_grpc}",
-            f"--dapr-internal-grpc-listen-address={HOST}",
-            f"--metrics-port={ports.dapr_metrics}",
-            f"--metrics-listen-address={HOST}",
-            f"--placement-host-address={HOST}:{ports.placement}",
-            f"--resources-path=dapr/components/{profile}",
-            f"--resources-path=dapr/config/{profile}",
-            f"--config=dapr/config/{profile}/config.yaml",
-            "--enable-app-health-check",
-            "--app-health-check-path=/health/live",
-            "--log-level=info",
-        ]
+        sidecar_ports = SidecarPorts(
+            app=ports.app,
+            dapr_http=ports.dapr_http,
+            dapr_grpc=ports.dapr_grpc,
+            dapr_internal_grpc=ports.dapr_internal_grpc,
+            dapr_metrics=ports.dapr_metrics,
+        )
+        return daprd_argv(
+            self.config.app_id,
+            sidecar_ports,
+            resources=(DAPR_DIR / "components" / profile, DAPR_DIR / "config" / profile),
+            config=DAPR_DIR / "config" / profile / "config.yaml",
+            placement_port=ports.placement,
+            app_health_path="/health/live",
+        )
 
     def _daprd_env(self) -> dict[str, str]:
         # Values the component files read through `envRef`.
         data = self.config.data_dir.resolve()
         return {
+            **daprd_env(DEV_SECRETS_FILE),
             "ORDERFLOW_STATE_DB": str(data / "state.db"),
             "ORDERFLOW_LOCALSTORAGE_DIR": str(data / "localstorage"),
-            "ORDERFLOW_SECRETS_FILE": str(PROJECT_ROOT / "dapr" / "secrets" / "local-secrets.json"),
             **self.config.daprd_env,
         }
 
@@ -203,7 +210,12 @@ class Stack:
         missing = missing_binaries()
         if missing:
             raise RuntimeMissingError(missing)
-        ensure_free(self.config.ports.roles())
+        peer_ports = [
+            (f"{peer.app_id} {role.name.replace('_', ' ')}", getattr(peer.ports, role.name))
+            for peer in self.config.peers
+            for role in fields(peer.ports)
+        ]
+        ensure_free([*self.config.ports.roles(), *peer_ports])
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         (self.config.data_dir / "localstorage").mkdir(exist_ok=True)
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
@@ -220,6 +232,17 @@ class Stack:
         self.placement.start()
         healthz = f"http://{HOST}:{ports.placement_healthz}/healthz"
         self._wait_for("placement", lambda: _answers(healthz, 200), [self.placement], 30.0)
+
+        for (peer_app, peer_daprd), peer in zip(self.peers, self.config.peers, strict=True):
+            self._progress(f"starting peer {peer.app_id} and its daprd")
+            peer_app.start()
+            peer_daprd.start()
+            peer_health = f"http://{HOST}:{peer.ports.dapr_http}/v1.0/healthz"
+            self._wait_for(
+                f"{peer.app_id} daprd",
+                functools.partial(_answers, peer_health, 204),
+                [peer_app, peer_daprd],
+            )
 
         self._progress(f"starting the app on {self.app_url} (it waits for its sidecar)")
         self.app.start()

@@ -8,9 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from app.bootstrap import configure_sdk
+from app.settings import Settings
 from devstack.build import build
+from devstack.peers import PeerApp
 from devstack.stack import Stack, StackConfig, StackPorts
 from tests.stack_secrets import write_secrets_file
+from tests.support.echo_app import ECHO_APP_ID
 
 # Short actor idle timeout and scan interval, so deactivation can be observed in tests.
 TEST_APP_ENV = {
@@ -22,6 +26,9 @@ _stacks: list[Stack] = []
 
 
 def _stack_config(root: Path) -> StackConfig:
+    echo = PeerApp(
+        app_id=ECHO_APP_ID, factory="tests.support.echo_app:create_app", ports=PeerApp.free_ports()
+    )
     secrets_file = write_secrets_file(root / "secrets.json")
     return StackConfig(
         ports=StackPorts.free(),
@@ -30,6 +37,7 @@ def _stack_config(root: Path) -> StackConfig:
         app_env=TEST_APP_ENV,
         # The dev secrets plus generated ones (tests/stack_secrets.py), read by daprd at start.
         daprd_env={"ORDERFLOW_SECRETS_FILE": str(secrets_file)},
+        peers=(echo,),
     )
 
 
@@ -45,6 +53,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     finally:
         running.stop()
         _stacks.remove(running)
+
+
+@pytest.fixture(scope="session")
+def sdk_points_at_stack(stack: Stack) -> None:
+    """Aim the SDK's process-wide settings (ActorProxy, the SDK client's start-up health
+    check) at the test sidecar, as the app's bootstrap does for its own."""
+    ports = stack.config.ports
+    configure_sdk(Settings(dapr_http_port=ports.dapr_http, dapr_grpc_port=ports.dapr_grpc))
 
 
 @pytest.hookimpl(wrapper=True)

@@ -11,9 +11,8 @@ import random
 import string
 from pathlib import Path
 
-from devstack.runtime import PROJECT_ROOT
+from devstack.runtime import DEV_SECRETS_FILE
 
-DEV_SECRETS_FILE = PROJECT_ROOT / "dapr" / "secrets" / "local-secrets.json"
 SEED = 7
 
 # Keys: separators, spaces and non-ASCII letters; values: quotes, backslashes, format

@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 import grpc
 import httpx
 from dapr.aio.clients import DaprClient
-from dapr.clients.health import DaprHealth
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -34,6 +33,7 @@ from app.building_blocks.errors import (
     from_grpc,
     from_http,
 )
+from app.building_blocks.middleware import MiddlewarePipeline, OutboundCall
 from app.building_blocks.tracing import outbound_headers
 
 logger = logging.getLogger(__name__)
@@ -53,11 +53,27 @@ class DaprConfig:
     retry_max_backoff_s: float = 2.0
 
 
+class _TraceMetadata(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
+    """Adds the current trace context and correlation id to every gRPC call's metadata."""
+
+    async def intercept_unary_unary(
+        self, continuation: Any, client_call_details: Any, request: Any
+    ) -> Any:
+        metadata = list(client_call_details.metadata or [])
+        metadata.extend(outbound_headers().items())
+        details = client_call_details._replace(metadata=metadata)
+        return await continuation(details, request)
+
+
+OutboundPipeline = MiddlewarePipeline[OutboundCall, Any]
+
+
 class DaprClientWrapper:
     """Opened once in the lifespan, closed on shutdown; shared by every building block."""
 
-    def __init__(self, config: DaprConfig) -> None:
+    def __init__(self, config: DaprConfig, outbound: OutboundPipeline | None = None) -> None:
         self.config = config
+        self.outbound = outbound or MiddlewarePipeline("outbound")
         self._grpc: DaprClient | None = None
         self._grpc_lock = asyncio.Lock()
         self._http: httpx.AsyncClient | None = None
@@ -72,18 +88,18 @@ class DaprClientWrapper:
         )
 
     async def _grpc_client(self) -> DaprClient:
-        """The SDK client, created on first use.
+        """The SDK client, created on first use, on the loop (grpc.aio channels belong to
+        the loop that creates them).
 
-        Its constructor blocks on a sidecar health check (urllib, up to 60s), so that
-        wait runs in a thread first. The client itself is built on the event loop: its
-        grpc.aio channel binds to the loop of the thread that creates it, and a worker
-        thread has none ("There is no current event loop in thread 'asyncio_0'"). Its own
-        health check then answers at once.
+        Its constructor runs a blocking health check against the sidecar the SDK's global
+        settings name (`configure_sdk` points them at ours). The app creates it only after
+        waiting for the sidecar, so the check answers at once.
         """
         async with self._grpc_lock:
             if self._grpc is None:
-                await asyncio.to_thread(DaprHealth.wait_until_ready)
-                self._grpc = DaprClient(address=self.config.dapr_grpc_endpoint)
+                self._grpc = DaprClient(
+                    address=self.config.dapr_grpc_endpoint, interceptors=[_TraceMetadata()]
+                )
             return self._grpc
 
     async def close(self) -> None:
@@ -113,7 +129,9 @@ class DaprClientWrapper:
         return AsyncRetrying(
             stop=stop_after_attempt(self.config.max_retries + 1),
             wait=wait_exponential_jitter(
-                initial=self.config.retry_initial_backoff_s, max=self.config.retry_max_backoff_s
+                multiplier=self.config.retry_initial_backoff_s,
+                max=self.config.retry_max_backoff_s,
+                jitter=self.config.retry_initial_backoff_s,
             ),
             retry=retry_if_exception_type(DaprConnectionError),
             before_sleep=self.on_retry,
@@ -128,20 +146,26 @@ class DaprClientWrapper:
         **context: Any,
     ) -> T:
         """Run `call` with the SDK client under the deadline and retry policy."""
-        async for attempt in self._retrying():
-            with attempt:
-                try:
-                    client = await self._grpc_client()
-                    return await asyncio.wait_for(
-                        call(client), timeout_s or self.config.timeout_seconds
-                    )
-                except TimeoutError:
-                    raise DaprTimeoutError(
-                        f"{operation} timed out", {"operation": operation, **context}
-                    ) from None
-                except grpc.RpcError as error:
-                    raise from_grpc(error, operation, **context) from error
-        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+        async def endpoint(outbound: OutboundCall) -> T:
+            async for attempt in self._retrying():
+                with attempt:
+                    try:
+                        client = await self._grpc_client()
+                        deadline = timeout_s or self.config.timeout_seconds
+                        return await asyncio.wait_for(call(client), deadline)
+                    except TimeoutError:
+                        raise DaprTimeoutError(
+                            f"{operation} timed out", {"operation": operation, **context}
+                        ) from None
+                    except grpc.RpcError as error:
+                        raise from_grpc(error, operation, **context) from error
+            raise AssertionError("unreachable: tenacity re-raises the last error")
+
+        result: T = await self.outbound.run(
+            OutboundCall(operation, attributes=dict(context)), endpoint, operation
+        )
+        return result
 
     async def http_call(
         self,
@@ -160,22 +184,29 @@ class DaprClientWrapper:
 
         Returns the response whatever its status: what a status means differs per API.
         """
-        outgoing = {**outbound_headers(), **(headers or {})}
-        async for attempt in self._retrying():
-            with attempt:
-                try:
-                    return await self.http.request(
-                        method,
-                        path,
-                        content=content,
-                        json=json,
-                        params=params,
-                        headers=outgoing,
-                        timeout=timeout_s or self.config.timeout_seconds,
-                    )
-                except httpx.HTTPError as error:
-                    raise from_http(error, operation, **context) from error
-        raise AssertionError("unreachable: tenacity re-raises the last error")  # pragma: no cover
+
+        async def endpoint(outbound: OutboundCall) -> httpx.Response:
+            outgoing = {**outbound_headers(), **outbound.headers, **(headers or {})}
+            async for attempt in self._retrying():
+                with attempt:
+                    try:
+                        return await self.http.request(
+                            method,
+                            path,
+                            content=content,
+                            json=json,
+                            params=params,
+                            headers=outgoing,
+                            timeout=timeout_s or self.config.timeout_seconds,
+                        )
+                    except httpx.HTTPError as error:
+                        raise from_http(error, operation, **context) from error
+            raise AssertionError("unreachable: tenacity re-raises the last error")
+
+        response: httpx.Response = await self.outbound.run(
+            OutboundCall(operation, attributes=dict(context)), endpoint, operation
+        )
+        return response
 
 
 def raise_for_sidecar_status(response: httpx.Response, operation: str, **context: Any) -> None:

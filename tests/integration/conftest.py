@@ -7,16 +7,12 @@ import pytest
 from dapr.clients import DaprClient
 from dapr.ext.workflow import DaprWorkflowClient
 
-from app.bootstrap import configure_sdk
-from app.settings import Settings
 from devstack.stack import Stack
 
 
 @pytest.fixture(scope="session", autouse=True)
-def sdk_points_at_stack(stack: Stack) -> None:
-    """ActorProxy reads the SDK's process-wide settings; aim them at the test sidecar."""
-    ports = stack.config.ports
-    configure_sdk(Settings(dapr_http_port=ports.dapr_http, dapr_grpc_port=ports.dapr_grpc))
+def _sdk_for_integration(sdk_points_at_stack: None) -> None:
+    """Every integration test may use ActorProxy, which reads the SDK's global settings."""
 
 
 @pytest.fixture(scope="session")

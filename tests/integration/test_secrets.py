@@ -8,9 +8,10 @@ import pytest
 from app.building_blocks.errors import ComponentNotFoundError, SecretNotFoundError
 from app.building_blocks.redaction import Redactor
 from app.building_blocks.secrets import SecretsManager
+from devstack.runtime import DEV_SECRETS_FILE
 from devstack.stack import Stack
 from tests.sidecar import SidecarClient
-from tests.stack_secrets import DEV_SECRETS_FILE, served
+from tests.stack_secrets import served
 
 STORE = "secretstore"
 

@@ -10,11 +10,18 @@ def test_liveness_answers(api: httpx.Client) -> None:
     assert api.get("/health/live").json() == {"status": "ok"}
 
 
-def test_readiness_reports_sidecar_and_workflow_runtime(api: httpx.Client) -> None:
-    """/health/ready is 200 and names each dependency it checked."""
+def test_readiness_reports_each_dependency(api: httpx.Client) -> None:
+    """/health/ready is 200 and names the sidecar, workflow runtime and every component."""
     response = api.get("/health/ready")
     assert response.status_code == 200
-    assert response.json() == {"ready": True, "sidecar": True, "workflow_runtime": True}
+    report = response.json()
+    assert report["ready"] is True
+    assert report["sidecar"] == report["workflow_runtime"] == "healthy"
+    assert report["dapr_version"] == DAPR_VERSION
+    components = {item["name"]: item for item in report["components"]}
+    assert components["statestore"]["status"] == "healthy"
+    assert components["statestore"]["message"] is None  # probed with a real read
+    assert {"pubsub", "secretstore", "shipping-labels"} <= components.keys()
 
 
 def test_openapi_docs_are_served(api: httpx.Client) -> None:

@@ -1,6 +1,52 @@
-"""The seed's Hypothesis profile for every property test: at least 100 examples each."""
+"""Hypothesis settings from the seed design, and async clients for the real stack."""
 
+import asyncio
+from collections.abc import Iterator
+
+import pytest
 from hypothesis import settings
 
+from app.bootstrap import dapr_config
+from app.building_blocks.client import DaprClientWrapper
+from app.building_blocks.invoke import ServiceInvoker
+from app.building_blocks.state import StateManager
+from app.settings import Settings
+from devstack.stack import Stack
+
+# The seed's profile: at least 100 examples per property, 5 s per example.
 settings.register_profile("ci", max_examples=100, deadline=5000)
 settings.load_profile("ci")
+
+
+@pytest.fixture(scope="session")
+def runner() -> Iterator[asyncio.Runner]:
+    """One event loop for the session: clients opened on it serve every example."""
+    with asyncio.Runner() as session_runner:
+        yield session_runner
+
+
+def stack_settings(stack: Stack) -> Settings:
+    ports = stack.config.ports
+    return Settings(dapr_http_port=ports.dapr_http, dapr_grpc_port=ports.dapr_grpc)
+
+
+@pytest.fixture(scope="session")
+def dapr_client(
+    stack: Stack, runner: asyncio.Runner, sdk_points_at_stack: None
+) -> Iterator[DaprClientWrapper]:
+    client = DaprClientWrapper(dapr_config(stack_settings(stack)))
+    runner.run(client.open())
+    try:
+        yield client
+    finally:
+        runner.run(client.close())
+
+
+@pytest.fixture(scope="session")
+def state(dapr_client: DaprClientWrapper) -> StateManager:
+    return StateManager(dapr_client, "statestore", max_value_bytes=1024 * 1024)
+
+
+@pytest.fixture(scope="session")
+def invoker(dapr_client: DaprClientWrapper) -> ServiceInvoker:
+    return ServiceInvoker(dapr_client)

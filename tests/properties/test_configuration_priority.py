@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.bootstrap import configuration_layers
+from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.configuration import (
     KEY_PATTERN,
     ConfigResolver,
@@ -29,8 +30,7 @@ from app.building_blocks.configuration import (
     environment_name,
 )
 from app.building_blocks.errors import ConfigurationNotFoundError
-from devstack.stack import Stack
-from tests.sidecar import SidecarClient
+from app.settings import Settings
 
 keys = st.from_regex(KEY_PATTERN, fullmatch=True).filter(lambda key: len(key) <= 60)
 # What an environment variable can hold: any UTF-8-encodable text (no lone surrogates)
@@ -106,15 +106,9 @@ def test_highest_priority_layer_holding_the_key_wins(
     assert (resolved.key, resolved.value, resolved.source) == (key, expected, winner)
 
 
-@pytest.fixture(scope="module")
-def sidecar(stack: Stack) -> Iterator[SidecarClient]:
-    with SidecarClient(stack) as client:
-        yield client
-
-
 @given(key=keys, in_environment=st.none() | values, default=st.none() | values)
 def test_app_layers_put_the_environment_over_the_defaults(
-    sidecar: SidecarClient, key: str, in_environment: str | None, default: str | None
+    dapr_client: DaprClientWrapper, key: str, in_environment: str | None, default: str | None
 ) -> None:
     """
     **Feature: dapr-sidecar-integration, Property 30: Configuration Priority Resolution**
@@ -123,9 +117,10 @@ def test_app_layers_put_the_environment_over_the_defaults(
     The composition root's layers (local profile): the environment beats the defaults.
     """
     defaults = {key: default} if default is not None else {}
-    resolver, store = configuration_layers(sidecar.settings, sidecar.dapr, defaults)
+    settings = Settings(profile="local")  # the test stack's profile
+    resolver, store = configuration_layers(settings, dapr_client, defaults)
     assert store is None  # the local profile has no configuration store
-    variable = environment_name(sidecar.settings.configuration_env_prefix, key)
+    variable = environment_name(settings.configuration_env_prefix, key)
     assert variable not in os.environ  # nothing left over from another example
     with environment({variable: in_environment} if in_environment is not None else {}):
         resolved = resolver.find(key)

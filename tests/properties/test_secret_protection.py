@@ -7,21 +7,20 @@ SecretsManager, then logged the ways real code leaks secrets. Log output is capt
 real handlers on the root logger and on a logger that does not propagate (as uvicorn's).
 """
 
+import asyncio
 import io
 import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.errors import DaprError
 from app.building_blocks.redaction import Redactor, redaction_installed
 from app.building_blocks.secrets import SecretsManager
-from devstack.stack import Stack
-from tests.sidecar import SidecarClient
 from tests.stack_secrets import MULTI_VALUED, SINGLE_VALUED, served
 
 STORE = "secretstore"
@@ -32,12 +31,6 @@ SECRET_VALUES = sorted(
 )
 MISSING_KEY = "no-such-secret"
 assert MISSING_KEY not in served()
-
-
-@pytest.fixture(scope="module")
-def sidecar(stack: Stack) -> Iterator[SidecarClient]:
-    with SidecarClient(stack) as client:
-        yield client
 
 
 @contextmanager
@@ -101,7 +94,10 @@ def spellings(value: str) -> set[str]:
 
 @given(secret=st.sampled_from(SECRET_VALUES), words=st.text(max_size=40))
 def test_secret_values_never_reach_logs_errors_or_reprs(
-    sidecar: SidecarClient, secret: tuple[str, str | None], words: str
+    runner: asyncio.Runner,
+    dapr_client: DaprClientWrapper,
+    secret: tuple[str, str | None],
+    words: str,
 ) -> None:
     """
     **Feature: dapr-sidecar-integration, Property 29: Secret Value Protection**
@@ -111,11 +107,11 @@ def test_secret_values_never_reach_logs_errors_or_reprs(
     """
     key, field = secret
     redactor = Redactor()
-    secrets = SecretsManager(sidecar.dapr, redactor)  # as the app builds it, cache on
+    secrets = SecretsManager(dapr_client, redactor)  # as the app builds it, cache on
     errors: list[DaprError] = []
     # In this order as in the app: logging is configured before the lifespan installs redaction.
     with captured_logs() as (records, output), redaction_installed(redactor):
-        fetched = sidecar.run(secrets.get_secret(STORE, key, field=field))
+        fetched = runner.run(secrets.get_secret(STORE, key, field=field))
         log_carelessly(fetched.get_secret_value(), words)
         for failing in (
             secrets.get_secret(STORE, MISSING_KEY),
@@ -123,11 +119,11 @@ def test_secret_values_never_reach_logs_errors_or_reprs(
             secrets.get_secret("", key),
         ):
             try:
-                sidecar.run(failing)
+                runner.run(failing)
             except DaprError as error:
                 errors.append(error)
                 logging.getLogger("app.api.orders").exception("secret read failed: %s", error)
-        values = sidecar.run(secrets.get_secret_values(STORE, key))
+        values = runner.run(secrets.get_secret_values(STORE, key))
 
     assert len(errors) == 3
     assert len(records) >= 10

@@ -6,17 +6,16 @@ once at start, so existing keys are drawn from that file, while missing keys are
 generated freely by Hypothesis.
 """
 
-from collections.abc import Iterator
+import asyncio
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.errors import SecretNotFoundError
 from app.building_blocks.redaction import Redactor
 from app.building_blocks.secrets import SecretsManager
-from devstack.stack import Stack
-from tests.sidecar import SidecarClient
 from tests.stack_secrets import MULTI_VALUED, SINGLE_VALUED, served
 
 STORE = "secretstore"
@@ -24,20 +23,14 @@ KNOWN_KEYS = frozenset(served())
 
 
 @pytest.fixture(scope="module")
-def sidecar(stack: Stack) -> Iterator[SidecarClient]:
-    with SidecarClient(stack) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def secrets(sidecar: SidecarClient) -> SecretsManager:
+def secrets(dapr_client: DaprClientWrapper) -> SecretsManager:
     # Cache off, so every example crosses the sidecar (the cache has its own unit tests).
-    return SecretsManager(sidecar.dapr, Redactor(), cache_ttl_s=0)
+    return SecretsManager(dapr_client, Redactor(), cache_ttl_s=0)
 
 
 @given(key=st.sampled_from(sorted(SINGLE_VALUED)))
 def test_existing_single_valued_secret_reads_back(
-    sidecar: SidecarClient, secrets: SecretsManager, key: str
+    runner: asyncio.Runner, secrets: SecretsManager, key: str
 ) -> None:
     """
     **Feature: dapr-sidecar-integration, Property 7: Secret Retrieval Consistency**
@@ -45,13 +38,13 @@ def test_existing_single_valued_secret_reads_back(
 
     An existing single-valued secret reads back with exactly the value in the store.
     """
-    secret = sidecar.run(secrets.get_secret(STORE, key))
+    secret = runner.run(secrets.get_secret(STORE, key))
     assert secret.get_secret_value() == SINGLE_VALUED[key]
 
 
 @given(key=st.sampled_from(sorted(MULTI_VALUED)), data=st.data())
 def test_existing_multi_valued_secret_reads_back(
-    sidecar: SidecarClient, secrets: SecretsManager, key: str, data: st.DataObject
+    runner: asyncio.Runner, secrets: SecretsManager, key: str, data: st.DataObject
 ) -> None:
     """
     **Feature: dapr-sidecar-integration, Property 7: Secret Retrieval Consistency**
@@ -59,16 +52,16 @@ def test_existing_multi_valued_secret_reads_back(
 
     An existing multi-valued secret reads back with all its values, and each one by name.
     """
-    values = sidecar.run(secrets.get_secret_values(STORE, key))
+    values = runner.run(secrets.get_secret_values(STORE, key))
     assert {name: value.get_secret_value() for name, value in values.items()} == MULTI_VALUED[key]
     field = data.draw(st.sampled_from(sorted(MULTI_VALUED[key])), label="field")
-    secret = sidecar.run(secrets.get_secret(STORE, key, field=field))
+    secret = runner.run(secrets.get_secret(STORE, key, field=field))
     assert secret.get_secret_value() == MULTI_VALUED[key][field]
 
 
 @given(key=st.text(min_size=1, max_size=60).filter(lambda k: k.strip() and k not in KNOWN_KEYS))
 def test_missing_secret_is_secret_not_found(
-    sidecar: SidecarClient, secrets: SecretsManager, key: str
+    runner: asyncio.Runner, secrets: SecretsManager, key: str
 ) -> None:
     """
     **Feature: dapr-sidecar-integration, Property 7: Secret Retrieval Consistency**
@@ -77,6 +70,6 @@ def test_missing_secret_is_secret_not_found(
     Any key the store lacks raises SecretNotFoundError naming that store and that key.
     """
     with pytest.raises(SecretNotFoundError) as missing:
-        sidecar.run(secrets.get_secret(STORE, key))
+        runner.run(secrets.get_secret(STORE, key))
     assert (missing.value.store, missing.value.key) == (STORE, key)
     assert repr(key) in str(missing.value)

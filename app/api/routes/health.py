@@ -4,6 +4,7 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel
 
 from app.api.deps import ServicesDep
+from app.building_blocks.health import HealthStatus
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -12,10 +13,19 @@ class Liveness(BaseModel):
     status: str
 
 
+class ComponentReport(BaseModel):
+    name: str
+    type: str
+    status: HealthStatus
+    message: str | None = None
+
+
 class Readiness(BaseModel):
     ready: bool
-    sidecar: bool
-    workflow_runtime: bool
+    sidecar: HealthStatus
+    workflow_runtime: HealthStatus
+    dapr_version: str | None = None
+    components: list[ComponentReport] = []
 
 
 @router.get("/live")
@@ -26,11 +36,20 @@ async def live() -> Liveness:
 
 @router.get("/ready", responses={503: {"model": Readiness}})
 async def ready(services: ServicesDep, response: Response) -> Readiness:
-    """Ready once the sidecar is fully initialised and the workflow runtime is running."""
-    sidecar = await services.sidecar.is_healthy()
-    workflow_runtime = services.workflows.started
+    """Ready when the sidecar is fully up, the workflow runtime runs and no component fails."""
+    health = await services.sidecar.get_full_health()
+    workflow_runtime = (
+        HealthStatus.HEALTHY if services.workflows.started else HealthStatus.UNHEALTHY
+    )
+    components = [ComponentReport(**vars(component)) for component in health.components]
     report = Readiness(
-        ready=sidecar and workflow_runtime, sidecar=sidecar, workflow_runtime=workflow_runtime
+        ready=health.sidecar_status is HealthStatus.HEALTHY
+        and workflow_runtime is HealthStatus.HEALTHY
+        and all(component.status is not HealthStatus.UNHEALTHY for component in components),
+        sidecar=health.sidecar_status,
+        workflow_runtime=workflow_runtime,
+        dapr_version=health.version,
+        components=components,
     )
     if not report.ready:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE

@@ -1,0 +1,109 @@
+"""Inbound middleware: trace context and correlation id, access log with timing and
+metrics, and the app token daprd must present on the routes it calls."""
+
+import hmac
+import logging
+import time
+from collections.abc import Sequence
+
+from fastapi import Request, Response
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp
+
+from app.api.problems import dapr_error_response
+from app.building_blocks import tracing
+from app.building_blocks.errors import DaprError
+from app.building_blocks.middleware import Middleware, MiddlewarePipeline, Next
+from app.observability.metrics import HTTP_REQUEST_DURATION, HTTP_REQUESTS
+
+logger = logging.getLogger("orderflow.access")
+InboundPipeline = MiddlewarePipeline[Request, Response]
+
+# Routes daprd calls into the app (actors, config, subscriptions, bindings).
+SIDECAR_ROUTE_PREFIXES = ("/dapr/", "/actors/", "/events/", "/bindings/")
+
+
+class AppTokenMissingError(DaprError):
+    error_code = "UNAUTHORIZED"
+    http_status = 401
+
+
+async def trace_context(request: Request, call_next: Next[Request, Response]) -> Response:
+    """Continue or start the W3C trace; echo the correlation id to the caller."""
+    context = tracing.context_from_headers(request.headers)
+    tracing.bind(context)
+    response = await call_next(request)
+    response.headers[tracing.CORRELATION_HEADER] = context.correlation_id
+    response.headers["traceparent"] = context.traceparent
+    return response
+
+
+async def access_log(request: Request, call_next: Next[Request, Response]) -> Response:
+    """One log line and one metrics sample per request, labelled by route template."""
+    started = time.perf_counter()
+    response = await call_next(request)
+    elapsed = time.perf_counter() - started
+    route = _route_label(request)
+    HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+    HTTP_REQUEST_DURATION.labels(request.method, route).observe(elapsed)
+    response.headers["server-timing"] = f"app;dur={elapsed * 1000:.1f}"
+    if route not in ("/health/live", "/health/ready", "/metrics", "/healthz"):
+        logger.info(
+            "%s %s %s %.1fms",
+            request.method,
+            request.url.path,
+            response.status_code,
+            elapsed * 1000,
+        )
+    return response
+
+
+def _route_label(request: Request) -> str:
+    """The route template (bounded cardinality); fixed-path routes FastAPI adds itself
+    (/docs, /openapi.json) by path; anything unrouted as "unmatched"."""
+    route = request.scope.get("route")
+    if route is not None:
+        return str(getattr(route, "path", "unmatched"))
+    return request.url.path if request.scope.get("endpoint") else "unmatched"
+
+
+def app_token(expected: str | None) -> Middleware[Request, Response]:
+    """With APP_API_TOKEN set, daprd's calls into the app must carry it (Dapr sends it as
+    `dapr-api-token`); without it, nothing is checked."""
+
+    async def check(request: Request, call_next: Next[Request, Response]) -> Response:
+        if expected and request.url.path.startswith(SIDECAR_ROUTE_PREFIXES):
+            presented = request.headers.get("dapr-api-token", "")
+            if not hmac.compare_digest(presented.encode(), expected.encode()):
+                raise AppTokenMissingError(
+                    "this route is for the Dapr sidecar and needs its app token",
+                    {"path": request.url.path},
+                )
+        return await call_next(request)
+
+    return Middleware("app-token", check)
+
+
+def inbound_middlewares(app_api_token: str | None) -> Sequence[Middleware[Request, Response]]:
+    """The inbound chain, outermost first."""
+    return [
+        Middleware("trace-context", trace_context),
+        Middleware("access-log", access_log),
+        app_token(app_api_token),
+    ]
+
+
+class InboundPipelineMiddleware(BaseHTTPMiddleware):
+    """Runs the inbound pipeline around every request; its errors become problems."""
+
+    def __init__(self, app: ASGIApp, pipeline: InboundPipeline) -> None:
+        super().__init__(app)
+        self.pipeline = pipeline
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        try:
+            return await self.pipeline.run(
+                request, call_next, f"{request.method} {request.url.path}"
+            )
+        except DaprError as error:
+            return dapr_error_response(request, error)

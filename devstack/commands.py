@@ -1,0 +1,73 @@
+"""Command lines of the stack's processes, shared by the service and its peer apps."""
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from devstack.ports import HOST
+from devstack.runtime import binary
+
+
+@dataclass(frozen=True)
+class SidecarPorts:
+    """The ports one app and its daprd use."""
+
+    app: int
+    dapr_http: int
+    dapr_grpc: int
+    dapr_internal_grpc: int
+    dapr_metrics: int
+
+
+def uvicorn_argv(factory: str, port: int) -> list[str]:
+    """`factory` is "module:function" returning the ASGI app."""
+    return [
+        *(sys.executable, "-m", "uvicorn", "--factory", factory),
+        *("--host", HOST, "--port", str(port), "--no-access-log"),
+    ]
+
+
+def daprd_env(secrets_file: Path) -> dict[str, str]:
+    """Environment every daprd of the stack gets."""
+    return {
+        # Register in name resolution with loopback, never the machine's other addresses.
+        "DAPR_HOST_IP": HOST,
+        "ORDERFLOW_SECRETS_FILE": str(secrets_file),
+    }
+
+
+def daprd_argv(
+    app_id: str,
+    ports: SidecarPorts,
+    resources: Sequence[Path],
+    config: Path,
+    placement_port: int | None,
+    app_health_path: str,
+) -> list[str]:
+    """daprd for one app, every port explicit on loopback; actors only with placement.
+
+    Paths are absolute: daprd runs in the stack's data directory.
+    """
+    argv = [
+        str(binary("daprd")),
+        f"--app-id={app_id}",
+        f"--app-port={ports.app}",
+        f"--app-channel-address={HOST}",
+        "--app-protocol=http",
+        f"--dapr-listen-addresses={HOST}",
+        f"--dapr-http-port={ports.dapr_http}",
+        f"--dapr-grpc-port={ports.dapr_grpc}",
+        f"--dapr-internal-grpc-port={ports.dapr_internal_grpc}",
+        f"--dapr-internal-grpc-listen-address={HOST}",
+        f"--metrics-port={ports.dapr_metrics}",
+        f"--metrics-listen-address={HOST}",
+        *(f"--resources-path={path}" for path in resources),
+        f"--config={config}",
+        "--enable-app-health-check",
+        f"--app-health-check-path={app_health_path}",
+        "--log-level=info",
+    ]
+    if placement_port is not None:
+        argv.append(f"--placement-host-address={HOST}:{placement_port}")
+    return argv

@@ -1,0 +1,51 @@
+"""Peer apps: other Dapr apps in the stack, each with its own daprd (e.g. a payment
+provider, or a test app that echoes what it receives through service invocation)."""
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from devstack.commands import SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
+from devstack.ports import reserve_free_ports
+from devstack.processes import ManagedProcess
+from devstack.runtime import DAPR_DIR, DEV_SECRETS_FILE, PROJECT_ROOT
+
+
+@dataclass(frozen=True)
+class PeerApp:
+    app_id: str
+    factory: str  # "module:function" returning the ASGI app
+    ports: SidecarPorts
+    resources: tuple[Path, ...] = ()
+    health_path: str = "/health"
+
+    @staticmethod
+    def free_ports() -> SidecarPorts:
+        return SidecarPorts(*reserve_free_ports(len(fields(SidecarPorts))))
+
+
+def peer_processes(
+    peer: PeerApp, profile: str, data_dir: Path, log_dir: Path
+) -> tuple[ManagedProcess, ManagedProcess]:
+    """The peer's app and its daprd (no placement: peers host no actors)."""
+    app = ManagedProcess(
+        name=f"{peer.app_id}",
+        argv=uvicorn_argv(peer.factory, peer.ports.app),
+        log_path=log_dir / f"{peer.app_id}.log",
+        cwd=PROJECT_ROOT,
+        env={"PYTHONUNBUFFERED": "1"},
+    )
+    sidecar = ManagedProcess(
+        name=f"{peer.app_id} daprd",
+        argv=daprd_argv(
+            peer.app_id,
+            peer.ports,
+            resources=peer.resources or (DAPR_DIR / "config" / profile,),
+            config=DAPR_DIR / "config" / profile / "config.yaml",
+            placement_port=None,
+            app_health_path=peer.health_path,
+        ),
+        log_path=log_dir / f"{peer.app_id}-daprd.log",
+        cwd=data_dir,
+        env=daprd_env(DEV_SECRETS_FILE),
+    )
+    return app, sidecar

@@ -1,0 +1,96 @@
+"""The client wrapper's own resiliency (seed 19, 20): deadlines and retry backoff."""
+
+import asyncio
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tenacity import RetryCallState
+
+from app.building_blocks.client import DaprClientWrapper, DaprConfig
+from app.building_blocks.errors import DaprConnectionError, DaprTimeoutError
+from app.building_blocks.invoke import HttpMethod, ServiceInvoker
+from devstack.ports import HOST, reserve_free_ports
+from tests.support.echo_app import ECHO_APP_ID
+
+
+@settings(max_examples=40)  # each example waits out its deadline (up to 0.25 s)
+@given(timeout_ms=st.integers(min_value=50, max_value=250), excess_ms=st.integers(200, 600))
+def test_timeout_policy_enforcement(
+    runner: asyncio.Runner, invoker: ServiceInvoker, timeout_ms: int, excess_ms: int
+) -> None:
+    """
+    **Feature: dapr-sidecar-integration, Property 19: Timeout Policy Enforcement**
+    **Validates: Requirements 9.1**
+
+    A call to a peer that answers later than the call's deadline fails with
+    DaprTimeoutError once the deadline passes, without waiting for the answer.
+    """
+    delay_ms = timeout_ms + excess_ms
+    started = time.monotonic()
+    with pytest.raises(DaprTimeoutError):
+        runner.run(
+            invoker.invoke(
+                ECHO_APP_ID,
+                f"slow/{delay_ms}",
+                http_verb=HttpMethod.GET,
+                timeout_s=timeout_ms / 1000,
+            )
+        )
+    elapsed_ms = (time.monotonic() - started) * 1000
+    assert timeout_ms <= elapsed_ms < timeout_ms + min(excess_ms, 150)
+
+
+@settings(max_examples=30)  # each example sleeps through its backoff schedule
+@given(
+    max_retries=st.integers(min_value=1, max_value=4),
+    initial_ms=st.integers(min_value=5, max_value=40),
+    cap_ms=st.integers(min_value=20, max_value=120),
+)
+def test_retry_policy_backoff(
+    runner: asyncio.Runner, max_retries: int, initial_ms: int, cap_ms: int
+) -> None:
+    """
+    **Feature: dapr-sidecar-integration, Property 20: Retry Policy Backoff**
+    **Validates: Requirements 9.2**
+
+    With the sidecar unreachable (nothing listens on its port), the wrapper makes exactly
+    max_retries + 1 attempts, and the k-th wait is initial * 2^(k-1) plus up to `initial`
+    of jitter, capped at the maximum; the attempts are really that far apart.
+    """
+    (closed_port,) = reserve_free_ports(1)
+    initial, cap = initial_ms / 1000, cap_ms / 1000
+    config = DaprConfig(
+        dapr_http_endpoint=f"http://{HOST}:{closed_port}",
+        dapr_grpc_endpoint=f"{HOST}:{closed_port}",
+        max_retries=max_retries,
+        retry_initial_backoff_s=initial,
+        retry_max_backoff_s=cap,
+        timeout_seconds=2.0,
+    )
+    planned: list[float] = []
+    attempt_times: list[float] = []
+    client = DaprClientWrapper(config)
+
+    def record(state: RetryCallState) -> None:
+        attempt_times.append(time.monotonic())
+        assert state.next_action is not None
+        planned.append(state.next_action.sleep)
+
+    client.on_retry = record
+
+    async def scenario() -> None:
+        async with client:
+            await client.http_call("probe", "GET", "/v1.0/healthz")
+
+    started = time.monotonic()
+    with pytest.raises(DaprConnectionError):
+        runner.run(scenario())
+    total = time.monotonic() - started
+
+    assert len(planned) == max_retries  # a wait after every attempt but the last
+    for k, sleep in enumerate(planned, start=1):
+        base = initial * 2 ** (k - 1)
+        assert min(base, cap) - 1e-9 <= sleep <= min(base + initial, cap) + 1e-9
+    assert total >= sum(planned)
