@@ -11,6 +11,7 @@ from devstack.build import BuildError, build
 from devstack.ports import PortInUseError
 from devstack.progress import say
 from devstack.runtime import PROJECT_ROOT, RuntimeMissingError
+from devstack.servers import ServerError
 from devstack.stack import Stack, StackConfig, StackPorts, StackStartError, available_profiles
 
 
@@ -25,6 +26,8 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 def _print_urls(stack: Stack) -> None:
     ports = stack.config.ports
     log_dir = stack.config.log_dir
+    names = ",".join(process.name for process in sorted(stack.processes, key=lambda p: p.name))
+    servers = "".join(f"\n  {server.name:<16}{server.address}" for server in stack.servers)
     say(
         f"""
 Orderflow is running (profile {stack.config.profile}).
@@ -33,8 +36,8 @@ Orderflow is running (profile {stack.config.profile}).
   Dapr HTTP API   {stack.dapr_http_url}/v1.0/metadata
   Dapr gRPC API   {stack.dapr_grpc_address}
   Dapr metrics    http://127.0.0.1:{ports.dapr_metrics}/metrics
-  placement       127.0.0.1:{ports.placement}
-  logs            {log_dir}/{{app,daprd,placement}}.log
+  placement       127.0.0.1:{ports.placement}{servers}
+  logs            {log_dir}/{{{names}}}.log
   data            {stack.config.data_dir}
 Press Ctrl-C to stop everything."""
     )
@@ -67,11 +70,12 @@ def run(profile: str, data_dir: Path) -> int:
                     )
                     return 1
             time.sleep(0.5)
-    except (PortInUseError, RuntimeMissingError, StackStartError) as error:
+    except (PortInUseError, RuntimeMissingError, ServerError, StackStartError) as error:
         say(f"\nerror: {error}")
         return 1
     except _Stop as stop:
-        say(f"\n{stop} received, stopping daprd, the app and placement ...")
+        stopping = ", ".join(process.name for process in reversed(stack.processes))
+        say(f"\n{stop} received, stopping {stopping} ...")
         return 0
     finally:
         stack.stop()
@@ -81,7 +85,7 @@ def run(profile: str, data_dir: Path) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m devstack")
     commands = parser.add_subparsers(dest="command", required=True)
-    run_parser = commands.add_parser("run", help="start the local stack and serve until Ctrl-C")
+    run_parser = commands.add_parser("run", help="start the dev stack and serve until Ctrl-C")
     run_parser.add_argument("--profile", default="local", choices=available_profiles())
     run_parser.add_argument(
         "--data-dir", type=Path, help="state, files and logs (default: .data/<profile>)"

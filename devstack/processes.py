@@ -26,6 +26,10 @@ class ManagedProcess:
     log_path: Path
     cwd: Path
     env: Mapping[str, str] = field(default_factory=dict)
+    # The signal that asks for a clean exit. PostgreSQL wants SIGINT (fast shutdown): its
+    # SIGTERM waits for every client, and `runuser` answers SIGTERM by killing its child
+    # with SIGKILL two seconds later.
+    stop_signal: signal.Signals = signal.SIGTERM
     _popen: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
 
     def start(self) -> None:
@@ -57,11 +61,11 @@ class ManagedProcess:
         return self._popen.poll() if self._popen else None
 
     def stop(self, grace_s: float = 10.0) -> None:
-        """SIGTERM the process group, then SIGKILL what is left after `grace_s`."""
+        """Send `stop_signal` to the process group, then SIGKILL what is left after `grace_s`."""
         if self._popen is None:
             return
         if self._popen.poll() is None:
-            self._signal_group(signal.SIGTERM)
+            self._signal_group(self.stop_signal)
             try:
                 self._popen.wait(timeout=grace_s)
             except subprocess.TimeoutExpired:

@@ -1,4 +1,5 @@
-"""The local stack: placement, the app (uvicorn) and its daprd, on loopback ports.
+"""The dev stack: placement, the app (uvicorn) and its daprd, on loopback ports, plus the
+servers a profile needs (PostgreSQL and Redis for `full`, started first).
 
 Start order matters (dapr/dapr#8341): the app starts first and waits for daprd's outbound
 readiness, registers actors and the workflow runtime, then listens; daprd finds the app
@@ -8,7 +9,7 @@ port and reads the actor types. The stack is ready when the app's /health/ready 
 import functools
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import TracebackType
@@ -18,8 +19,10 @@ import httpx
 from devstack.commands import SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
 from devstack.peers import PeerApp, peer_processes
 from devstack.ports import HOST, ensure_free, reserve_free_ports
+from devstack.postgres import PostgresServer
 from devstack.processes import ManagedProcess
 from devstack.progress import say
+from devstack.redis import RedisServer
 from devstack.runtime import (
     DAPR_DIR,
     DEV_SECRETS_FILE,
@@ -28,8 +31,24 @@ from devstack.runtime import (
     binary,
     missing_binaries,
 )
+from devstack.servers import BackingServer, ensure_installed
 
 PLACEMENT_ID = "dapr-placement-0"
+# Files every profile loads (secret store, bindings, resiliency) live in `common` folders.
+COMMON = "common"
+
+
+def profile_resources(profile: str) -> tuple[Path, ...]:
+    """daprd --resources-path folders: shared components and policies, then the profile's."""
+    return (
+        DAPR_DIR / "components" / COMMON,
+        DAPR_DIR / "components" / profile,
+        DAPR_DIR / "config" / COMMON,
+    )
+
+
+# The servers each profile runs before daprd, in start order; other profiles run none.
+PROFILE_SERVERS: dict[str, tuple[str, ...]] = {"full": ("postgres", "redis")}
 
 
 @dataclass(frozen=True)
@@ -43,29 +62,42 @@ class StackPorts:
     placement_raft: int = 8201
     placement_healthz: int = 8081
     placement_metrics: int = 9091
+    # Servers of the full profile: off Debian's 5432/6379 so a system service never clashes.
+    postgres: int = 15432
+    redis: int = 16379
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "StackPorts":
         """Defaults, each overridable: ORDERFLOW_APP_PORT, DAPR_HTTP_PORT, DAPR_GRPC_PORT,
         and ORDERFLOW_<FIELD>_PORT for the rest (e.g. ORDERFLOW_PLACEMENT_PORT)."""
-        names = {"dapr_http": "DAPR_HTTP_PORT", "dapr_grpc": "DAPR_GRPC_PORT"}
         values = {}
         for port_field in fields(cls):
-            variable = names.get(port_field.name, f"ORDERFLOW_{port_field.name.upper()}_PORT")
+            variable = _port_variable(port_field.name)
             if variable in env:
                 values[port_field.name] = int(env[variable])
         return cls(**values)
+
+    def env(self) -> dict[str, str]:
+        """The variables from_env reads, set to these ports (for a `devstack run` child)."""
+        return {_port_variable(f.name): str(getattr(self, f.name)) for f in fields(self)}
 
     @classmethod
     def free(cls) -> "StackPorts":
         """Distinct free ports, as tests use them (never the defaults a dev stack holds)."""
         return cls(*reserve_free_ports(len(fields(cls))))
 
-    def roles(self) -> list[tuple[str, int]]:
+    def roles(self, without: Collection[str] = ()) -> list[tuple[str, int]]:
+        """(role, port) pairs, leaving out the fields named in `without`."""
         return [
             (port_field.name.replace("_", " "), getattr(self, port_field.name))
             for port_field in fields(self)
+            if port_field.name not in without
         ]
+
+
+def _port_variable(field_name: str) -> str:
+    dapr_names = {"dapr_http": "DAPR_HTTP_PORT", "dapr_grpc": "DAPR_GRPC_PORT"}
+    return dapr_names.get(field_name, f"ORDERFLOW_{field_name.upper()}_PORT")
 
 
 @dataclass(frozen=True)
@@ -89,7 +121,9 @@ class StackConfig:
 def available_profiles() -> list[str]:
     """Profiles are the folders of dapr/components/."""
     components = PROJECT_ROOT / "dapr" / "components"
-    return sorted(path.name for path in components.iterdir() if path.is_dir())
+    return sorted(
+        path.name for path in components.iterdir() if path.is_dir() and path.name != COMMON
+    )
 
 
 class StackStartError(RuntimeError):
@@ -103,6 +137,11 @@ class Stack:
         self.config = config
         self._progress = progress
         ports = config.ports
+        known: dict[str, BackingServer] = {
+            "postgres": PostgresServer(ports.postgres, config.data_dir, config.log_dir),
+            "redis": RedisServer(ports.redis, config.data_dir, config.log_dir),
+        }
+        self.servers = [known[name] for name in PROFILE_SERVERS.get(config.profile, ())]
         self.placement = ManagedProcess(
             name="placement",
             argv=self._placement_argv(),
@@ -125,7 +164,7 @@ class Stack:
             argv=self._daprd_argv(),
             log_path=config.log_dir / "daprd.log",
             cwd=config.data_dir,
-            env=self._daprd_env(),
+            env={},  # set at start: server credentials exist only once the servers are prepared
         )
 
     # --- addresses -------------------------------------------------------------------
@@ -143,9 +182,29 @@ class Stack:
 
     @property
     def processes(self) -> list[ManagedProcess]:
-        """In start order; stop runs it backwards."""
+        """In start order; stop() goes in reverse, so the servers stop after daprd."""
         peers = [process for pair in self.peers for process in pair]
-        return [self.placement, *peers, self.app, self.daprd]
+        servers = [server.process for server in self.servers]
+        return [*servers, self.placement, *peers, self.app, self.daprd]
+
+    def ports_to_check(self) -> list[tuple[str, int]]:
+        """(role, port) of what this stack runs: the local profile has no postgres to clash,
+        and each peer app brings its own ports."""
+        every_server = {name for names in PROFILE_SERVERS.values() for name in names}
+        not_run = every_server - {server.name for server in self.servers}
+        peer_ports = [
+            (f"{peer.app_id} {role.name.replace('_', ' ')}", getattr(peer.ports, role.name))
+            for peer in self.config.peers
+            for role in fields(peer.ports)
+        ]
+        return [*self.config.ports.roles(without=not_run), *peer_ports]
+
+    def server(self, name: str) -> BackingServer:
+        """This profile's server called `name` (e.g. "postgres"); KeyError if it has none."""
+        for server in self.servers:
+            if server.name == name:
+                return server
+        raise KeyError(f"profile {self.config.profile!r} runs no {name} server")
 
     # --- command lines ---------------------------------------------------------------
     def _placement_argv(self) -> list[str]:
@@ -175,21 +234,24 @@ class Stack:
         return daprd_argv(
             self.config.app_id,
             sidecar_ports,
-            resources=(DAPR_DIR / "components" / profile, DAPR_DIR / "config" / profile),
+            resources=profile_resources(profile),
             config=DAPR_DIR / "config" / profile / "config.yaml",
             placement_port=ports.placement,
             app_health_path="/health/live",
         )
 
     def _daprd_env(self) -> dict[str, str]:
-        # Values the component files read through `envRef`.
+        # Values the component files read through `envRef` (daprd refuses envRef to DAPR_*
+        # names, hence ORDERFLOW_*): file paths, and the servers' addresses and credentials.
         data = self.config.data_dir.resolve()
-        return {
+        env = {
             **daprd_env(DEV_SECRETS_FILE),
             "ORDERFLOW_STATE_DB": str(data / "state.db"),
             "ORDERFLOW_LOCALSTORAGE_DIR": str(data / "localstorage"),
-            **self.config.daprd_env,
         }
+        for server in self.servers:
+            env.update(server.daprd_env())
+        return {**env, **self.config.daprd_env}
 
     def _app_env(self) -> dict[str, str]:
         ports = self.config.ports
@@ -210,12 +272,8 @@ class Stack:
         missing = missing_binaries()
         if missing:
             raise RuntimeMissingError(missing)
-        peer_ports = [
-            (f"{peer.app_id} {role.name.replace('_', ' ')}", getattr(peer.ports, role.name))
-            for peer in self.config.peers
-            for role in fields(peer.ports)
-        ]
-        ensure_free([*self.config.ports.roles(), *peer_ports])
+        ensure_free(self.ports_to_check())
+        ensure_installed(self.servers, self.config.log_dir / "apt.log")
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         (self.config.data_dir / "localstorage").mkdir(exist_ok=True)
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
@@ -228,10 +286,20 @@ class Stack:
     def _start_all(self) -> None:
         started = time.monotonic()
         ports = self.config.ports
+        servers = [server.process for server in self.servers]
+        for server in self.servers:
+            self._progress(f"starting {server.name} on {server.address}")
+            server.prepare(self._progress)
+            server.process.start()
+            self._wait_for(server.name, server.is_ready, [server.process], 60.0)
+            server.provision()
+
         self._progress(f"starting placement on {HOST}:{ports.placement}")
         self.placement.start()
         healthz = f"http://{HOST}:{ports.placement_healthz}/healthz"
-        self._wait_for("placement", lambda: _answers(healthz, 200), [self.placement], 30.0)
+        self._wait_for(
+            "placement", lambda: _answers(healthz, 200), [*servers, self.placement], 30.0
+        )
 
         for (peer_app, peer_daprd), peer in zip(self.peers, self.config.peers, strict=True):
             self._progress(f"starting peer {peer.app_id} and its daprd")
@@ -247,9 +315,10 @@ class Stack:
         self._progress(f"starting the app on {self.app_url} (it waits for its sidecar)")
         self.app.start()
         self._progress(f"starting daprd for {self.config.app_id} on {self.dapr_http_url}")
+        self.daprd.env = self._daprd_env()
         self.daprd.start()
         outbound = f"{self.dapr_http_url}/v1.0/healthz/outbound"
-        watched = [self.placement, self.app, self.daprd]
+        watched = [*servers, self.placement, self.app, self.daprd]
         self._wait_for("daprd (components loaded)", lambda: _answers(outbound, 204), watched)
         sidecar = f"{self.dapr_http_url}/v1.0/healthz"
         self._wait_for(
@@ -288,7 +357,8 @@ class Stack:
         self._progress(f"  ready: {what}")
 
     def stop(self) -> None:
-        """Stop in reverse order: daprd drains actors first, then the app, then placement."""
+        """Stop in reverse order: daprd drains actors first, then the app, then placement,
+        then the servers daprd was using."""
         for process in reversed(self.processes):
             process.stop()
 

@@ -1,8 +1,11 @@
-"""Session fixtures: the real Dapr stack (placement, daprd, the app) on free ports.
+"""Session fixtures: the real Dapr stack (placement, daprd, the app) on free ports, and the
+full-profile stack that adds its own PostgreSQL and Redis.
 
 A stack that cannot start fails every test that needs it: there is no skip path.
 """
 
+import shutil
+import tempfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
@@ -61,6 +64,35 @@ def sdk_points_at_stack(stack: Stack) -> None:
     check) at the test sidecar, as the app's bootstrap does for its own."""
     ports = stack.config.ports
     configure_sdk(Settings(dapr_http_port=ports.dapr_http, dapr_grpc_port=ports.dapr_grpc))
+
+
+@pytest.fixture(scope="session")
+def full_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The full-profile stack (PostgreSQL, Redis, placement, daprd, the app), once per session.
+
+    Its data dir is a fresh directory of its own under the temp dir, not under pytest's:
+    PostgreSQL runs as the `postgres` user, who must reach its cluster, and pytest keeps
+    its base temp dir closed to other users (0700). Logs stay with pytest's temp dirs.
+    """
+    build()
+    data_root = Path(tempfile.mkdtemp(prefix="orderflow-full-"))
+    data_root.chmod(0o711)  # others may pass through, not list
+    config = StackConfig(
+        ports=StackPorts.free(),
+        data_dir=data_root / "data",
+        log_dir=tmp_path_factory.mktemp("full-stack") / "logs",
+        profile="full",
+        app_env=TEST_APP_ENV,
+    )
+    running = Stack(config, progress=lambda _: None)
+    _stacks.append(running)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+        _stacks.remove(running)
+        shutil.rmtree(data_root, ignore_errors=True)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -39,8 +39,8 @@ class DaprHealth:
     version: str | None = None
 
 
-# A key nobody writes: reading it proves the store answers without touching real data.
-PROBE_KEY = "orderflow-health-probe"
+# A key nobody writes: reading it proves a store answers without touching real data.
+PROBE_KEY = "orderflow_health_probe"  # also a valid key for the postgres configuration store
 
 
 class HealthChecker:
@@ -92,7 +92,7 @@ class HealthChecker:
             )
         if component_type.startswith("configuration."):
             status = await self._status_of(f"/v1.0/configuration/{name}?key={PROBE_KEY}")
-            if status == 200:
+            if status in (200, 204):  # 204: the store answered, the key has no value
                 return ComponentHealth(name, component_type, HealthStatus.HEALTHY)
             return ComponentHealth(
                 name,
