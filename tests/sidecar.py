@@ -1,7 +1,11 @@
-"""The app's own DaprClientWrapper aimed at the test stack, on an event loop of its own.
+"""The app's own DaprClientWrapper aimed at a test stack, on an event loop of its own.
 
-Hypothesis runs tests synchronously, and gRPC's aio channel belongs to the loop that made
-it; so one `asyncio.Runner` owns the wrapper and every call goes through `run`.
+For sync tests: gRPC's aio channel belongs to the loop that made it, so one
+`asyncio.Runner` owns the wrapper and every call goes through `run`.
+
+The SDK client's start-up health check reads the SDK's process-wide settings, which the
+session aims at the local stack (`sdk_points_at_stack`); they are not re-aimed here, so
+a wrapper on the full stack leaves ActorProxy pointing where the other tests expect.
 """
 
 import asyncio
@@ -9,20 +13,24 @@ from collections.abc import Coroutine
 from types import TracebackType
 from typing import Any, TypeVar
 
-from app.bootstrap import configure_sdk, dapr_config
+from app.bootstrap import dapr_config
 from app.building_blocks.client import DaprClientWrapper
-from app.settings import Settings
+from app.settings import Profile, Settings
 from devstack.stack import Stack
 
 T = TypeVar("T")
 
 
+def stack_settings(stack: Stack) -> Settings:
+    """The settings the stack's app runs with: its profile and its sidecar's ports."""
+    ports = stack.config.ports
+    profile: Profile = "full" if stack.config.profile == "full" else "local"
+    return Settings(profile=profile, dapr_http_port=ports.dapr_http, dapr_grpc_port=ports.dapr_grpc)
+
+
 class SidecarClient:
     def __init__(self, stack: Stack) -> None:
-        ports = stack.config.ports
-        self.settings = Settings(dapr_http_port=ports.dapr_http, dapr_grpc_port=ports.dapr_grpc)
-        # The SDK client's constructor health-checks the port in the SDK's global settings.
-        configure_sdk(self.settings)
+        self.settings = stack_settings(stack)
         self._runner = asyncio.Runner()
         self.dapr = DaprClientWrapper(dapr_config(self.settings))
 

@@ -3,9 +3,10 @@
 `start` subscribes, then loads every item, then follows the stream in a background task;
 lookups read the in-memory snapshot. Each change is applied at once and then the store is
 re-read, because a change notification cannot say that a key was deleted (PostgreSQL
-notifies the deleted row with its old value). Subscribing before loading means no update falls
-between the two: an update committed before the load is in the load and may arrive again
-on the stream, which is harmless because the stream is in commit order.
+notifies the deleted row with its old value). Loading after subscribing covers what was
+committed before the load; daprd's PostgreSQL store starts its LISTEN in the background
+after confirming the subscription, so a change in that instant can miss the stream, and
+the next change's re-read heals it.
 
 Why not the SDK's `subscribe_configuration`: in dapr 1.14.1's aio client it iterates the
 async gRPC stream from a thread with a plain `for`, which fails at once; the call then
