@@ -41,14 +41,19 @@ def _spellings(value: str) -> set[str]:
 
 
 class Redactor:
-    """The secret values seen so far in this process, and how to hide them in text."""
+    """The secret values seen so far in this process, and how to hide them in text.
+
+    Logging happens on any thread (the SDK's and the workflow worker's too), so the values
+    are an immutable set swapped whole on `add`, and the pattern is compiled from one
+    snapshot of it.
+    """
 
     def __init__(self) -> None:
-        self._values: set[str] = set()
-        self._pattern: re.Pattern[str] | None = None
+        self._values: frozenset[str] = frozenset()
+        self._compiled: tuple[frozenset[str], re.Pattern[str]] | None = None
 
     def __repr__(self) -> str:
-        return f"Redactor({len(self._values)} values)"
+        return f"Redactor({len(self._values)} patterns)"
 
     def __bool__(self) -> bool:
         return bool(self._values)
@@ -56,19 +61,21 @@ class Redactor:
     def add(self, value: str) -> None:
         if len(value) < MIN_REDACTED_LENGTH:
             return
-        new = {spelling for spelling in _spellings(value) if spelling not in self._values}
-        if new:
-            self._values |= new
-            self._pattern = None
+        spellings = _spellings(value)
+        if not spellings <= self._values:
+            self._values = self._values | spellings
 
     def redact(self, text: str) -> str:
-        if not self._values:
+        values = self._values
+        if not values:
             return text
-        if self._pattern is None:
+        compiled = self._compiled
+        if compiled is None or compiled[0] is not values:
             # Longest first, so a value that contains another is replaced whole.
-            ordered = sorted(self._values, key=len, reverse=True)
-            self._pattern = re.compile("|".join(map(re.escape, ordered)))
-        return self._pattern.sub(REDACTED, text)
+            ordered = sorted(values, key=len, reverse=True)
+            compiled = (values, re.compile("|".join(map(re.escape, ordered))))
+            self._compiled = compiled
+        return compiled[1].sub(REDACTED, text)
 
 
 class RedactingFilter(logging.Filter):
@@ -82,6 +89,14 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not self._redactor:
             return True
+        try:
+            self._redact(record)
+        except Exception as error:  # never raise into a logging call; never let text through
+            record.msg = f"log record withheld: redaction failed ({type(error).__name__})"
+            record.args, record.exc_info, record.exc_text, record.stack_info = (), None, None, None
+        return True
+
+    def _redact(self, record: logging.LogRecord) -> None:
         redact = self._redactor.redact
         record.msg = redact(_message(record))
         record.args = ()  # formatted into msg above, so a handler has nothing left to format
@@ -98,7 +113,6 @@ class RedactingFilter(logging.Filter):
         for name, value in list(vars(record).items()):
             if name not in _RECORD_ATTRIBUTES and isinstance(value, str):
                 setattr(record, name, redact(value))
-        return True
 
 
 def _message(record: logging.LogRecord) -> str:

@@ -131,3 +131,17 @@ def test_uninstall_restores_the_previous_record_factory(redactor: Redactor) -> N
     with redaction_installed(redactor):
         assert logging.getLogRecordFactory() is not before
     assert logging.getLogRecordFactory() is before
+
+
+class BrokenRedactor(Redactor):
+    def redact(self, text: str) -> str:
+        raise RuntimeError(text)
+
+
+def test_failing_redaction_withholds_the_record_instead_of_raising() -> None:
+    """A bug in redaction neither reaches the logging call site nor lets the text through."""
+    redactor = BrokenRedactor()
+    redactor.add(VALUE)
+    record = _record("key %s", VALUE)
+    assert RedactingFilter(redactor).filter(record) is True
+    assert record.getMessage() == "log record withheld: redaction failed (RuntimeError)"
