@@ -1,9 +1,10 @@
 """The composition root: the one place that decides which actors, workflows and
-activities exist and wires them to the sidecar, in the order Dapr needs."""
+activities exist, which configuration layers and secret stores the app reads, and wires
+them to the sidecar, in the order Dapr needs."""
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from dapr.actor.runtime.config import ActorRuntimeConfig
@@ -18,9 +19,19 @@ from actors import ACTORS
 from app.api.subscriptions import SUBSCRIPTIONS
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
+from app.building_blocks.configuration import (
+    ConfigResolver,
+    ConfigSource,
+    DefaultsSource,
+    EnvironmentSource,
+)
+from app.building_blocks.configuration_store import DaprConfigurationSource
 from app.building_blocks.health import HealthChecker
+from app.building_blocks.redaction import Redactor, redaction_installed
+from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
 from app.building_blocks.workflows import WorkflowEngine
+from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
 from app.services import Services
 from app.settings import Settings
 from workflows import WORKFLOWS
@@ -61,6 +72,27 @@ def dapr_config(settings: Settings) -> DaprConfig:
     )
 
 
+def configuration_layers(
+    settings: Settings, dapr: DaprClientWrapper, defaults: Mapping[str, str] = DEFAULTS
+) -> tuple[ConfigResolver, DaprConfigurationSource | None]:
+    """The app's configuration layers, and the Dapr store layer if the profile has one
+    (the caller starts and stops its subscription)."""
+    sources: list[ConfigSource] = [
+        EnvironmentSource(settings.configuration_env_prefix),
+        DefaultsSource(defaults),
+    ]
+    store = None
+    if settings.configstore_name is not None:
+        store = DaprConfigurationSource(
+            dapr,
+            settings.configstore_name,
+            settings.configstore_subscribe_metadata,
+            resubscribe_max_s=settings.sidecar_wait_timeout_s,
+        )
+        sources.append(store)
+    return ConfigResolver(sources), store
+
+
 @asynccontextmanager
 async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIterator[Services]:
     """Start everything in dependency order, yield, then stop in reverse.
@@ -71,13 +103,33 @@ async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIt
     Registering actors before the app listens avoids dapr/dapr#8341.
     """
     configure_sdk(settings)
-    async with DaprClientWrapper(dapr_config(settings)) as dapr:
+    async with AsyncExitStack() as stack:
+        # First, so that no record logged from here on can carry a secret value.
+        redactor = Redactor()
+        stack.enter_context(redaction_installed(redactor))
+        dapr = await stack.enter_async_context(DaprClientWrapper(dapr_config(settings)))
         sidecar = HealthChecker(dapr.http)
         logger.info("waiting for the Dapr sidecar at %s", settings.dapr_http_endpoint)
         await sidecar.wait_for_sidecar(
             settings.sidecar_wait_timeout_s, settings.sidecar_poll_interval_s
         )
         state = StateManager(dapr, settings.statestore_name, settings.state_max_value_bytes)
+        secrets = SecretsManager(
+            dapr, redactor, settings.secrets_cache_ttl_s, settings.secrets_cache_max_entries
+        )
+        config, config_store = configuration_layers(settings, dapr)
+        if config_store is not None:
+            await config_store.start()  # the sidecar is up; a missing store stops start-up
+            stack.push_async_callback(config_store.stop)
+        flags = FeatureFlags(config)
+        threshold = config.get(APPROVAL_THRESHOLD)
+        logger.info(
+            "configuration layers: %s; %s = %s (from %s)",
+            ", ".join(source.name for source in config.sources),
+            threshold.key,
+            flags.approval_threshold(),
+            threshold.source,
+        )
 
         ActorRuntime.set_actor_config(actor_runtime_config(settings))
         for actor_type in ACTORS:
@@ -96,6 +148,9 @@ async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIt
                 dapr=dapr,
                 sidecar=sidecar,
                 state=state,
+                secrets=secrets,
+                config=config,
+                flags=flags,
                 actors=actors,
                 workflows=workflows,
             )

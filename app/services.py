@@ -4,9 +4,12 @@ from dataclasses import dataclass
 
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.client import DaprClientWrapper
+from app.building_blocks.configuration import ConfigResolver
 from app.building_blocks.health import HealthChecker
+from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
 from app.building_blocks.workflows import WorkflowEngine
+from app.feature_flags import FeatureFlags
 from app.settings import Settings
 
 
@@ -16,5 +19,8 @@ class Services:
     dapr: DaprClientWrapper
     sidecar: HealthChecker
     state: StateManager
+    secrets: SecretsManager
+    config: ConfigResolver
+    flags: FeatureFlags
     actors: ActorGateway
     workflows: WorkflowEngine

@@ -3,9 +3,9 @@
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Profile = Literal["local", "full", "kubernetes"]
@@ -64,6 +64,18 @@ class Settings(BaseSettings):
     pubsub_name: str = "pubsub"
     secretstore_name: str = "secretstore"
 
+    # Secrets are kept this long after a read (0: read through every time).
+    secrets_cache_ttl_s: float = Field(default=30.0, ge=0)
+    secrets_cache_max_entries: int = Field(default=256, gt=0)
+
+    # Configuration layers, highest first: the Dapr configuration store `configstore_name`
+    # (None: no such layer), then variables `<configuration_env_prefix><KEY>`, then the
+    # defaults in code (app/feature_flags.py). Only the full profile has a store; see
+    # _profile_defaults. Postgres needs its NOTIFY channel as subscription metadata.
+    configstore_name: str | None = None
+    configstore_subscribe_metadata: dict[str, str] = Field(default_factory=dict)
+    configuration_env_prefix: str = Field(default="ORDERFLOW_CONFIG_", pattern=r"^[A-Z0-9_]*$")
+
     # Actor type configuration (the seed's ActorConfig), served to daprd on /dapr/config.
     # From the environment as seconds or ISO 8601 durations (ORDERFLOW_ACTOR_IDLE_TIMEOUT=PT5S).
     actor_idle_timeout: timedelta = timedelta(hours=1)
@@ -72,6 +84,24 @@ class Settings(BaseSettings):
     actor_drain_rebalanced_actors: bool = True
 
     data_dir: Path = Path(".data")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _profile_defaults(cls, data: Any) -> Any:
+        """The full profile loads `configstore` (dapr/components/full/configstore.yaml, a
+        configuration.postgresql store whose trigger notifies `orderflow_config_changed`)."""
+        if isinstance(data, dict) and data.get("profile") == "full":
+            data.setdefault("configstore_name", "configstore")
+            data.setdefault(
+                "configstore_subscribe_metadata", {"pgNotifyChannel": "orderflow_config_changed"}
+            )
+        return data
+
+    @field_validator("configstore_name")
+    @classmethod
+    def _empty_store_is_none(cls, value: str | None) -> str | None:
+        """ORDERFLOW_CONFIGSTORE_NAME= (empty) turns the Dapr layer off in any profile."""
+        return value or None
 
     @field_validator("dapr_host", "app_host")
     @classmethod

@@ -16,6 +16,7 @@ from app.settings import Settings
 from devstack.build import build
 from devstack.peers import PeerApp
 from devstack.stack import Stack, StackConfig, StackPorts
+from tests.stack_secrets import write_secrets_file
 from tests.support.echo_app import ECHO_APP_ID
 
 # Short actor idle timeout and scan interval, so deactivation can be observed in tests.
@@ -31,11 +32,14 @@ def _stack_config(root: Path) -> StackConfig:
     echo = PeerApp(
         app_id=ECHO_APP_ID, factory="tests.support.echo_app:create_app", ports=PeerApp.free_ports()
     )
+    secrets_file = write_secrets_file(root / "secrets.json")
     return StackConfig(
         ports=StackPorts.free(),
         data_dir=root / "data",
         log_dir=root / "logs",
         app_env=TEST_APP_ENV,
+        # The dev secrets plus generated ones (tests/stack_secrets.py), read by daprd at start.
+        daprd_env={"ORDERFLOW_SECRETS_FILE": str(secrets_file)},
         peers=(echo,),
     )
 

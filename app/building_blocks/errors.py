@@ -5,6 +5,7 @@ building-block layer: callers see these types, and the HTTP edge renders them as
 RFC 9457 problem details carrying `error_code`.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +76,40 @@ class SecretNotFoundError(DaprError):
     error_code = "SECRET_NOT_FOUND"
     http_status = 404
 
+    @classmethod
+    def for_key(
+        cls,
+        store: str,
+        key: str,
+        field: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> "SecretNotFoundError":
+        where = f"secret {key!r}" if field is None else f"value {field!r} of secret {key!r}"
+        names = {"store": store, "key": key, **({"field": field} if field is not None else {})}
+        return cls(f"{where} not found in store {store!r}", {**(details or {}), **names})
+
+    @property
+    def store(self) -> str:
+        return str(self.details.get("store", ""))
+
+    @property
+    def key(self) -> str:
+        return str(self.details.get("key", ""))
+
+
+class ConfigurationNotFoundError(DaprError):
+    """No configuration layer holds the key (not even the defaults)."""
+
+    error_code = "CONFIGURATION_NOT_FOUND"
+    http_status = 404
+
+
+class ConfigurationValueError(DaprError):
+    """A configuration layer holds a value the setting cannot use; names key and layer."""
+
+    error_code = "CONFIGURATION_INVALID"
+    http_status = 500
+
 
 class NotSupportedError(DaprError):
     """The component does not offer this operation (e.g. query on state.sqlite)."""
@@ -119,6 +154,30 @@ def _component_missing(message: str) -> bool:
     )
 
 
+# What daprd 1.14 answers on the secrets API (pkg/messages/predefined.go); the status codes
+# alone mislead: an unknown store is INVALID_ARGUMENT, a missing key is INTERNAL.
+_SECRET_STORE_UNKNOWN = "failed finding secret store with key "  # ERR_SECRET_STORE_NOT_FOUND
+_SECRET_STORES_NONE = "secret store is not configured"  # ERR_SECRET_STORES_NOT_CONFIGURED
+_SECRET_GET_FAILED = "failed getting secret with key "  # ERR_SECRET_GET: "... from ...: <cause>"
+
+
+def _secret_error(message: str, text: str, details: dict[str, Any]) -> DaprError | None:
+    """The secrets API's answers, told apart by message (daprd sends no ErrorInfo here)."""
+    if message.startswith(_SECRET_STORE_UNKNOWN) or message == _SECRET_STORES_NONE:
+        store = details.get("store", message.removeprefix(_SECRET_STORE_UNKNOWN))
+        return ComponentNotFoundError(f"secret store {store!r} is not loaded", details)
+    if not message.startswith(_SECRET_GET_FAILED):
+        return None
+    store, key = details.get("store"), details.get("key")
+    # The component's own words follow the known prefix; the key itself may say anything
+    # ("not found", "store"), so the generic guesses below must not see this message.
+    prefix = f"{_SECRET_GET_FAILED}{key} from secret store {store}: "
+    cause = message.removeprefix(prefix) if key is not None else message
+    if store is not None and key is not None and "not found" in cause.lower():
+        return SecretNotFoundError.for_key(str(store), str(key), details=details)
+    return DaprError(text, details)
+
+
 def from_grpc(error: grpc.RpcError, operation: str, **context: Any) -> DaprError:
     """Translate a gRPC error from the sidecar into the taxonomy."""
     code = error.code() if hasattr(error, "code") else None
@@ -135,6 +194,9 @@ def from_grpc(error: grpc.RpcError, operation: str, **context: Any) -> DaprError
         )
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return DaprTimeoutError(f"{operation} timed out", details)
+    secret_error = _secret_error(message, text, details)
+    if secret_error is not None:
+        return secret_error
     if "etag" in lowered and ("mismatch" in lowered or "invalid" in lowered):
         return ConcurrencyError(
             f"{operation}: ETag mismatch, the value changed since it was read", details

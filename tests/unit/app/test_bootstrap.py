@@ -9,8 +9,9 @@ from dapr.serializers import DefaultJSONSerializer
 from activities import ACTIVITY_GROUPS
 from activities.spec import ActivityDeps
 from actors import ACTORS
-from app.bootstrap import actor_runtime_config, configure_sdk
+from app.bootstrap import actor_runtime_config, configuration_layers, configure_sdk, dapr_config
 from app.building_blocks.actors import ActorGateway
+from app.building_blocks.client import DaprClientWrapper
 from app.settings import Settings
 from workflows import WORKFLOWS
 
@@ -54,3 +55,19 @@ def test_registries_name_each_workflow_and_activity_once() -> None:
     assert "apply_restock" in names
     assert len(names) == len(set(names))
     assert [actor.__name__ for actor in ACTORS] == ["InventoryActor"]
+
+
+def test_configuration_layers_follow_the_profile() -> None:
+    """Local: environment over defaults; full: the Dapr store over both."""
+    dapr = DaprClientWrapper(dapr_config(Settings()))
+    local, no_store = configuration_layers(Settings(), dapr)
+    assert no_store is None
+    assert [source.name for source in local.sources] == ["environment", "defaults"]
+    full, store = configuration_layers(Settings(profile="full"), dapr)
+    assert store is not None
+    assert [source.name for source in full.sources] == [
+        "dapr:configstore",
+        "environment",
+        "defaults",
+    ]
+    assert full.get("approval-threshold").source == "defaults"  # the store is not loaded yet

@@ -54,3 +54,18 @@ def test_bad_values_are_refused_naming_the_setting(
     with pytest.raises(ValidationError) as refused:
         Settings()
     assert named in str(refused.value)
+
+
+def test_only_the_full_profile_has_a_configuration_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Full reads `configstore` (with postgres's NOTIFY channel); local has no store layer."""
+    assert Settings().configstore_name is None
+    monkeypatch.setenv("ORDERFLOW_PROFILE", "full")
+    full = Settings()
+    assert full.configstore_name == "configstore"
+    assert full.configstore_subscribe_metadata == {"pgNotifyChannel": "orderflow_config_changed"}
+
+
+def test_an_empty_store_name_turns_the_store_layer_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORDERFLOW_PROFILE", "full")
+    monkeypatch.setenv("ORDERFLOW_CONFIGSTORE_NAME", "")
+    assert Settings().configstore_name is None
