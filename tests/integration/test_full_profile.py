@@ -18,13 +18,14 @@ import pytest
 from dapr.clients import DaprClient
 from dapr.clients.grpc._response import ConfigurationItem, ConfigurationResponse
 from dapr.clients.grpc._state import Concurrency, StateItem, StateOptions
-from dapr.ext.workflow import DaprWorkflowClient, WorkflowState, WorkflowStatus
+from dapr.ext.workflow import DaprWorkflowClient
 
 from actors.inventory_interface import INVENTORY_ACTOR_TYPE
 from devstack.postgres import PostgresServer
 from devstack.postgres_schema import CONFIG_CHANNEL, CONFIG_TABLE
 from devstack.redis import RedisServer
 from devstack.stack import Stack
+from tests.support.restock_events import publish_restock, wait_completed
 
 STATE, CONFIG, PUBSUB = "statestore", "configstore", "pubsub"
 # Over gRPC a value is bytes; with this content type daprd hands the store JSON, which
@@ -177,36 +178,6 @@ def test_configuration_row_is_served_and_its_update_reaches_a_subscriber(
         dapr.unsubscribe_configuration(CONFIG, subscription)
 
 
-def _publish_restock(dapr: DaprClient, event_id: str, data: dict[str, Any]) -> None:
-    """Our own CloudEvent envelope, so the event id (= workflow instance id) is known."""
-    envelope = {
-        "specversion": "1.0",
-        "id": event_id,
-        "source": "tests",
-        "type": "inventory.restock.requested",
-        "datacontenttype": "application/json",
-        "data": data,
-    }
-    dapr.publish_event(
-        PUBSUB, "restocks", json.dumps(envelope), data_content_type="application/cloudevents+json"
-    )
-
-
-def _wait_completed(client: DaprWorkflowClient, instance_id: str) -> WorkflowState:
-    deadline = time.monotonic() + 60
-    state: WorkflowState | None = None
-    while time.monotonic() < deadline:
-        try:
-            state = client.get_workflow_state(instance_id)
-        except Exception as error:  # the 1.14 sidecar reports an unknown id as an error
-            if "no such instance exists" not in str(error):
-                raise
-        if state is not None and state.runtime_status == WorkflowStatus.COMPLETED:
-            return state
-        time.sleep(0.2)
-    raise AssertionError(f"workflow {instance_id} did not complete; last state {state}")
-
-
 def _actor(sidecar_http: httpx.Client, sku: str, method: str, body: object = None) -> Any:
     url = f"/v1.0/actors/{INVENTORY_ACTOR_TYPE}/{sku}/method/{method}"
     response = sidecar_http.post(url, json=body)
@@ -223,8 +194,8 @@ def test_restock_event_travels_over_redis_and_starts_its_workflow(
     """An event published on `restocks` is an entry of the Redis stream, reaches the app's
     subscription, and its restock workflow completes and adds the stock."""
     sku, event_id = f"SKU-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
-    _publish_restock(dapr, event_id, {"sku": sku, "quantity": 3})
-    _wait_completed(workflow_client, event_id)
+    publish_restock(dapr, event_id, {"sku": sku, "quantity": 3})
+    wait_completed(workflow_client, event_id)
     assert _actor(sidecar_http, sku, "GetStock") == {"sku": sku, "on_hand": 3}
     assert event_id in redis.cli("XRANGE", "restocks", "-", "+")
 

@@ -10,8 +10,8 @@ from app.bootstrap import dapr_config
 from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.invoke import ServiceInvoker
 from app.building_blocks.state import StateManager
-from app.settings import Settings
 from devstack.stack import Stack
+from tests.sidecar import stack_settings
 
 # The seed's profile: at least 100 examples per property, 5 s per example.
 settings.register_profile("ci", max_examples=100, deadline=5000)
@@ -23,11 +23,6 @@ def runner() -> Iterator[asyncio.Runner]:
     """One event loop for the session: clients opened on it serve every example."""
     with asyncio.Runner() as session_runner:
         yield session_runner
-
-
-def stack_settings(stack: Stack) -> Settings:
-    ports = stack.config.ports
-    return Settings(dapr_http_port=ports.dapr_http, dapr_grpc_port=ports.dapr_grpc)
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from app.building_blocks.middleware import (
 )
 from app.building_blocks.state import StateManager
 from devstack.stack import Stack
-from tests.properties.conftest import stack_settings
+from tests.sidecar import stack_settings
 
 names = st.lists(st.from_regex(r"[a-z]{3,10}", fullmatch=True), min_size=1, max_size=6, unique=True)
 

@@ -3,14 +3,10 @@
 These start their own stacks on fresh ports, beside the session stacks.
 """
 
-import os
 import shutil
 import signal
 import socket
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +15,8 @@ import pytest
 
 from devstack.build import build
 from devstack.ports import HOST, PortInUseError, is_free
-from devstack.runtime import PROJECT_ROOT
 from devstack.stack import Stack, StackConfig, StackPorts
+from tests.support.devstack_run import launch_until_ready
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -99,23 +95,9 @@ def test_full_run_stops_postgres_and_redis_on_ctrl_c(reachable_dir: Path) -> Non
     and SIGINT stops every process it started, servers and their children included."""
     ports = StackPorts.free()
     log = reachable_dir / "run.log"
-    with log.open("w") as output:
-        run = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "devstack", "run", "--profile", "full"),
-                *("--data-dir", str(reachable_dir / "data")),
-            ],
-            cwd=PROJECT_ROOT,
-            env={**os.environ, **ports.env()},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    args = ["--profile", "full", "--data-dir", str(reachable_dir / "data")]
+    run = launch_until_ready(args, ports, log, timeout_s=180)
     try:
-        deadline = time.monotonic() + 180
-        while "Press Ctrl-C" not in log.read_text():
-            assert run.poll() is None, f"devstack run exited early:\n{log.read_text()}"
-            assert time.monotonic() < deadline, f"not ready in 180s:\n{log.read_text()}"
-            time.sleep(0.2)
         ready = httpx.get(f"http://{HOST}:{ports.app}/health/ready", timeout=5)
         assert ready.status_code == 200
         started = _process_tree(run.pid)

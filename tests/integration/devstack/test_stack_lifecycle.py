@@ -6,9 +6,6 @@ These start their own stacks on fresh ports, beside the session stack.
 import os
 import signal
 import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -16,8 +13,8 @@ import pytest
 
 from devstack.build import build
 from devstack.ports import HOST, PortInUseError, is_free
-from devstack.runtime import PROJECT_ROOT
 from devstack.stack import Stack, StackConfig, StackPorts, StackStartError
+from tests.support.devstack_run import launch_until_ready
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -79,38 +76,9 @@ def test_sidecar_that_cannot_start_is_reported_with_its_log(tmp_path: Path) -> N
 def test_run_serves_until_ctrl_c_and_leaves_no_process(tmp_path: Path) -> None:
     """`python -m devstack run` reaches ready, and SIGINT stops every process it started."""
     ports = StackPorts.free()
-    env = {
-        **os.environ,
-        "ORDERFLOW_APP_PORT": str(ports.app),
-        "DAPR_HTTP_PORT": str(ports.dapr_http),
-        "DAPR_GRPC_PORT": str(ports.dapr_grpc),
-        **{
-            f"ORDERFLOW_{name.upper()}_PORT": str(getattr(ports, name))
-            for name in (
-                "dapr_internal_grpc",
-                "dapr_metrics",
-                "placement",
-                "placement_raft",
-                "placement_healthz",
-                "placement_metrics",
-            )
-        },
-    }
     log = tmp_path / "run.log"
-    with log.open("w") as output:
-        run = subprocess.Popen(
-            [sys.executable, "-m", "devstack", "run", "--data-dir", str(tmp_path / "data")],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    run = launch_until_ready(["--data-dir", str(tmp_path / "data")], ports, log, timeout_s=120)
     try:
-        deadline = time.monotonic() + 120
-        while "Press Ctrl-C" not in log.read_text():
-            assert run.poll() is None, f"devstack run exited early:\n{log.read_text()}"
-            assert time.monotonic() < deadline, f"not ready in 120s:\n{log.read_text()}"
-            time.sleep(0.2)
         ready = httpx.get(f"http://{HOST}:{ports.app}/health/ready", timeout=5)
         assert ready.status_code == 200
         assert f"http://{HOST}:{ports.app}/docs" in log.read_text()
