@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import grpc
 import httpx
 from dapr.aio.clients import DaprClient
+from dapr.clients.health import DaprHealth
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -73,13 +74,16 @@ class DaprClientWrapper:
     async def _grpc_client(self) -> DaprClient:
         """The SDK client, created on first use.
 
-        Its constructor blocks on a sidecar health check (urllib, up to 60s), so it is
-        built in a thread, once, after the app has waited for the sidecar.
+        Its constructor blocks on a sidecar health check (urllib, up to 60s), and it must
+        run on the event loop's thread: grpc.aio binds the channel to the current thread's
+        loop ("There is no current event loop in thread" when built in a worker thread).
+        So the same health check runs in a thread first; the constructor's own check then
+        answers at once.
         """
         async with self._grpc_lock:
             if self._grpc is None:
-                address = self.config.dapr_grpc_endpoint
-                self._grpc = await asyncio.to_thread(DaprClient, address=address)
+                await asyncio.to_thread(DaprHealth.wait_until_ready)
+                self._grpc = DaprClient(address=self.config.dapr_grpc_endpoint)
             return self._grpc
 
     async def close(self) -> None:
