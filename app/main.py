@@ -20,7 +20,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with running_services(settings, dapr_actor) as services:
+        async with running_services(settings, sidecar_routes) as services:
             app.state.services = services
             yield
 
@@ -31,5 +31,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(health.router)
-    dapr_actor = mount_sidecar_routes(app, settings)
+    sidecar_routes = mount_sidecar_routes(app, settings)
     return app

@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 
 from app.building_blocks.actors import ActorGateway
+from app.building_blocks.bindings import BindingsManager
 from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.health import SidecarHealth
+from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.state import StateManager
 from app.building_blocks.workflows import WorkflowEngine
 from app.settings import Settings
@@ -16,5 +18,7 @@ class Services:
     dapr: DaprClientWrapper
     sidecar: SidecarHealth
     state: StateManager
+    pubsub: PubSubManager
+    bindings: BindingsManager
     actors: ActorGateway
     workflows: WorkflowEngine
