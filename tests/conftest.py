@@ -10,6 +10,7 @@ import pytest
 
 from devstack.build import build
 from devstack.stack import Stack, StackConfig, StackPorts
+from tests.support.probe import Probe
 
 # Short actor idle timeout and scan interval, so deactivation can be observed in tests.
 TEST_APP_ENV = {
@@ -17,7 +18,7 @@ TEST_APP_ENV = {
     "ORDERFLOW_ACTOR_SCAN_INTERVAL": "PT2S",
 }
 
-_stacks: list[Stack] = []
+_stacks: list[Stack | Probe] = []
 
 
 def _stack_config(root: Path) -> StackConfig:
@@ -34,6 +35,20 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The local-profile stack, started once per session with a fresh data directory."""
     build()  # no-op when the binaries are cached; a cold CI machine builds them here
     running = Stack(_stack_config(tmp_path_factory.mktemp("stack")), progress=lambda _: None)
+    running.start()
+    _stacks.append(running)
+    try:
+        yield running
+    finally:
+        running.stop()
+        _stacks.remove(running)
+
+
+@pytest.fixture(scope="session")
+def probe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Probe]:
+    """The test-only subscriber app behind its own daprd (tests/support/probe.py)."""
+    build()
+    running = Probe(tmp_path_factory.mktemp("probe"))
     running.start()
     _stacks.append(running)
     try:

@@ -19,11 +19,22 @@ from typing import Generic, TypeVar
 from fastapi import APIRouter, Request, Response, status
 
 from app.building_blocks.client import DaprClientWrapper
-from app.building_blocks.errors import InvalidRequestError
+from app.building_blocks.errors import (
+    ComponentNotFoundError,
+    DaprConnectionError,
+    DaprError,
+    DaprTimeoutError,
+    InvalidRequestError,
+    NotSupportedError,
+)
 
 logger = logging.getLogger(__name__)
 
 D = TypeVar("D")
+
+# daprd sends a binding's metadata as request headers (names lower-cased on the way);
+# these are the HTTP client's own and say nothing about the event.
+_TRANSPORT_HEADERS = frozenset({"host", "user-agent", "content-length", "accept-encoding"})
 
 
 @dataclass(frozen=True)
@@ -61,20 +72,42 @@ class BindingsManager:
                 {"binding": name, "operation": operation},
             )
         binding_metadata = dict(metadata or {})
-        response = await self._client.grpc_call(
-            "binding invoke",
-            lambda dapr: dapr.invoke_binding(
-                name, operation, payload, binding_metadata=binding_metadata
-            ),
-            binding=name,
-            binding_operation=operation,
-        )
+        try:
+            response = await self._client.grpc_call(
+                "binding invoke",
+                lambda dapr: dapr.invoke_binding(
+                    name, operation, payload, binding_metadata=binding_metadata
+                ),
+                binding=name,
+                binding_operation=operation,
+            )
+        except DaprError as error:
+            raise _by_cause(error, name, operation) from error
         return BindingResponse(data=bytes(response.data), metadata=dict(response.binding_metadata))
+
+
+def _by_cause(error: DaprError, name: str, operation: str) -> DaprError:
+    """Classify a failed invocation by its cause.
+
+    daprd reports every failure as INTERNAL "error invoking output binding <name>: <cause>",
+    and the cause may be the component's own ("file not found: ..."), which the generic
+    translation would mistake for a missing component.
+    """
+    if isinstance(error, DaprConnectionError | DaprTimeoutError):
+        return error
+    cause = str(error).split(f"error invoking output binding {name}: ", 1)[-1]
+    details = {**error.details, "binding": name, "binding_operation": operation}
+    if cause.startswith("couldn't find output binding"):
+        return ComponentNotFoundError(f"output binding {name!r} is not loaded", details)
+    if "does not support operation" in cause:
+        return NotSupportedError(f"binding {name!r} does not support {operation!r}", details)
+    return DaprError(f"binding {name} {operation} failed: {cause}", details)
 
 
 @dataclass(frozen=True)
 class BindingEvent:
-    """One event from an input binding: its data and the binding's metadata."""
+    """One event from an input binding: its data and the binding's metadata (header
+    names, so lower-case: cron sends `readtimeutc` and `timezone`)."""
 
     binding: str
     data: bytes
@@ -103,9 +136,8 @@ class InputBindingRegistry(Generic[D]):
     def __init__(self, bindings: Sequence[InputBinding[D]]) -> None:
         names = [binding.name for binding in bindings]
         for name in names:
-            _check_not_blank("binding name", name)
-            if "/" in name:
-                raise ValueError(f"input binding name {name!r} must be a single path segment")
+            if not name.strip() or "/" in name:
+                raise ValueError(f"input binding name {name!r} must be one non-empty path segment")
         if len(set(names)) != len(names):
             raise ValueError(f"input bindings registered twice: {names}")
         self._bindings = list(bindings)
@@ -143,7 +175,12 @@ class InputBindingRegistry(Generic[D]):
 
     def _endpoint(self, binding: InputBinding[D]) -> Callable[[Request], Awaitable[Response]]:
         async def receive(request: Request) -> Response:
-            event = BindingEvent(binding.name, await request.body(), dict(request.headers))
+            metadata = {
+                name: value
+                for name, value in request.headers.items()
+                if name not in _TRANSPORT_HEADERS
+            }
+            event = BindingEvent(binding.name, await request.body(), metadata)
             return await self._deliver(binding, event)
 
         return receive

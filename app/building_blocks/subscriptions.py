@@ -26,6 +26,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from app.building_blocks.cloudevents import CloudEvent, MalformedEventError, from_json
+from app.building_blocks.errors import InvalidRequestError
 from app.building_blocks.processed_events import ProcessedEvents
 from app.building_blocks.pubsub import check_name
 
@@ -100,10 +101,10 @@ class SubscriptionRegistry(Generic[D]):
         mounted: list[_Mounted[D]] = []
         for spec in subscriptions:
             pubsub = spec.pubsub or default_pubsub
-            check_name("pubsub", pubsub)
-            check_name("topic", spec.topic)
+            _require_name("pubsub", pubsub)
+            _require_name("topic", spec.topic)
             if spec.dead_letter_topic is not None:
-                check_name("dead-letter topic", spec.dead_letter_topic)
+                _require_name("dead-letter topic", spec.dead_letter_topic)
             route = spec.route or f"/events/{pubsub}/{spec.topic}"
             if not route.startswith("/"):
                 raise ValueError(f"subscription route {route!r} must start with '/'")
@@ -188,10 +189,19 @@ async def _run_handler(mounted: _Mounted[D], event: CloudEvent, deps: D) -> Topi
     except Exception:
         logger.exception("%s: handler failed on event %s; retry", mounted.key, event.id)
         return TopicStatus.RETRY
-    if not isinstance(status, TopicStatus):
+    try:
+        return TopicStatus(status)
+    except ValueError:
         logger.error("%s: handler returned %r, not a TopicStatus; retry", mounted.key, status)
         return TopicStatus.RETRY
-    return status
+
+
+def _require_name(kind: str, name: str) -> None:
+    """A registration mistake is a programming error, found when the app is built."""
+    try:
+        check_name(kind, name)
+    except InvalidRequestError as error:
+        raise ValueError(f"subscription: {error}") from None
 
 
 def _require_unique(what: str, values: list[str]) -> None:
