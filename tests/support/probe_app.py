@@ -5,9 +5,12 @@ handlers whose behaviour a test chooses never enter the production app, and deli
 cross a real sidecar. Its handlers record every delivery in memory; tests read them back
 over HTTP (GET /probe/deliveries/{topic}, GET /probe/ticks).
 
-`probe-scripted` and `probe-failing` follow a script carried in the event itself:
-`data["outcomes"]` lists what to answer on the 1st, 2nd, ... delivery of that event id
-("SUCCESS", "RETRY", "DROP", or "RAISE" to raise), and the last entry repeats.
+The `probe-scripted-<n>` and `probe-failing-<n>` lanes follow a script carried in the
+event itself: `data["outcomes"]` lists what to answer on the 1st, 2nd, ... delivery of that
+event id ("SUCCESS", "RETRY", "DROP", or "RAISE" to raise), and the last entry repeats.
+The failing lanes send what daprd gives up on to `probe-dead-letters`. There are several
+lanes because pubsub.in-memory delivers one topic's messages one at a time, retries
+included: events on different lanes are retried side by side.
 """
 
 from collections import defaultdict
@@ -33,9 +36,10 @@ from app.building_blocks.subscriptions import (
 )
 from app.settings import Settings
 
+LANES = 4
 ECHO_TOPIC = "probe-echo"
-SCRIPTED_TOPIC = "probe-scripted"
-FAILING_TOPIC = "probe-failing"
+SCRIPTED_TOPICS = [f"probe-scripted-{lane}" for lane in range(LANES)]
+FAILING_TOPICS = [f"probe-failing-{lane}" for lane in range(LANES)]
 DEAD_LETTER_TOPIC = "probe-dead-letters"
 BULK_TOPIC = "probe-bulk"
 TICKS_BINDING = "probe-ticks"
@@ -83,9 +87,10 @@ async def _on_tick(event: BindingEvent, recorder: Recorder) -> None:
 
 SUBSCRIPTIONS: list[Subscription[Recorder]] = [
     Subscription(topic=ECHO_TOPIC, handler=_recording(ECHO_TOPIC)),
-    Subscription(topic=SCRIPTED_TOPIC, handler=_scripted(SCRIPTED_TOPIC)),
-    Subscription(
-        topic=FAILING_TOPIC, handler=_scripted(FAILING_TOPIC), dead_letter_topic=DEAD_LETTER_TOPIC
+    *(Subscription(topic=topic, handler=_scripted(topic)) for topic in SCRIPTED_TOPICS),
+    *(
+        Subscription(topic=topic, handler=_scripted(topic), dead_letter_topic=DEAD_LETTER_TOPIC)
+        for topic in FAILING_TOPICS
     ),
     Subscription(topic=DEAD_LETTER_TOPIC, handler=_recording(DEAD_LETTER_TOPIC)),
     Subscription(topic=BULK_TOPIC, handler=_recording(BULK_TOPIC)),
