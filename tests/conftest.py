@@ -11,6 +11,7 @@ import pytest
 from devstack.build import build
 from devstack.stack import Stack, StackConfig, StackPorts
 from tests.support.probe import Probe
+from tests.support.sidecar_clients import Publisher
 
 # Short actor idle timeout and scan interval, so deactivation can be observed in tests.
 TEST_APP_ENV = {
@@ -56,6 +57,13 @@ def probe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Probe]:
     finally:
         running.stop()
         _stacks.remove(running)
+
+
+@pytest.fixture(scope="session")
+def publisher(probe: Probe) -> Iterator[Publisher]:
+    """PubSubManager on the probe's sidecar, publishing as `orderflow-tests`."""
+    with Publisher.open(probe.dapr_http_url, probe.dapr_grpc_address) as publisher:
+        yield publisher
 
 
 @pytest.hookimpl(wrapper=True)

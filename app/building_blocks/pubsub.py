@@ -2,9 +2,11 @@
 
 Both go through the sidecar's HTTP API (`http_call`): the 1.14 SDK has no bulk publish,
 and over HTTP daprd receives our `traceparent` header, so its producer span joins the
-caller's trace. daprd keeps our envelope (id, type, source, time, data, tracestate) and
-sets `traceparent` to that producer span, a child in the same trace, because the envelope
-carries no legacy `traceid` (components-contrib `pubsub/envelope.go`, FromCloudEvent).
+caller's trace. For a single event daprd keeps our envelope (id, type, source, time,
+data, tracestate) and sets `traceparent` to that producer span, a child in the same
+trace, because the envelope carries no legacy `traceid` (components-contrib
+`pubsub/envelope.go`, FromCloudEvent). Bulk entries go as raw payloads (see
+`publish_bulk`), so they keep our `traceparent` as it is.
 
 Input is checked before anything is sent: an empty or unusable pub/sub or topic name,
 data that is not JSON (or bytes), or an envelope over the size limit is an
@@ -12,12 +14,13 @@ InvalidRequestError and nothing is published. An unknown pub/sub is daprd's answ
 (404 ERR_PUBSUB_NOT_FOUND), raised as ComponentNotFoundError.
 """
 
+import base64
 import json
 import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -29,7 +32,6 @@ from app.building_blocks.cloudevents import (
     CLOUDEVENTS_CONTENT_TYPE,
     JSON_CONTENT_TYPE,
     CloudEvent,
-    to_dict,
     to_json,
 )
 from app.building_blocks.errors import InvalidRequestError
@@ -163,47 +165,71 @@ class PubSubManager:
 
         The broker may accept some entries and refuse others: the result names the
         refused ones. A batch that cannot be sent at all raises.
+
+        Each entry is our envelope's bytes, sent as a raw payload. daprd's HTTP bulk API
+        decodes a JSON `event` into Go values and encodes it again, which turns 1.0 into 1
+        and rounds integers past 2**53 (measured: 6.008869751557513e+16 arrived as
+        60088697515575130); bytes pass through unchanged. Subscribers still receive a
+        CloudEvent: ours. daprd then adds nothing to it (no `topic`, no producer span,
+        no `expiration`), so a `ttlInSeconds` is turned into `expiration` here.
         """
         check_name("pubsub", pubsub)
         check_name("topic", topic)
         if not messages:
             return BulkPublishResult(event_ids=())
         trace = outbound_headers()
-        events = [self.build_event(data, event_type=event_type, trace=trace) for data in messages]
-        size = 0
-        for event in events:
-            size += len(self._encoded(event))
-        if size > self._max_request_bytes:
-            raise InvalidRequestError(
-                f"batch of {size} bytes exceeds the request limit of {self._max_request_bytes}",
-                {"pubsub": pubsub, "topic": topic, "messages": len(events)},
+        expiration = _expiration(metadata)
+        entries = []
+        for data in messages:
+            event = self.build_event(data, event_type=event_type, trace=trace)
+            if expiration is not None:
+                extensions = {**event.extensions, "expiration": expiration}
+                event = event.model_copy(update={"extensions": extensions})
+            entries.append(
+                {
+                    "entryId": event.id,
+                    "event": base64.b64encode(self._encoded(event)).decode("ascii"),
+                    "contentType": BINARY_CONTENT_TYPE,
+                }
             )
-        entries = [
-            {
-                "entryId": event.id,
-                "event": to_dict(event),
-                "contentType": CLOUDEVENTS_CONTENT_TYPE,
-                "metadata": {},
-            }
-            for event in events
-        ]
-        context: dict[str, Any] = {"pubsub": pubsub, "topic": topic, "messages": len(events)}
+        body = json.dumps(entries).encode()
+        context: dict[str, Any] = {"pubsub": pubsub, "topic": topic, "messages": len(entries)}
+        if len(body) > self._max_request_bytes:
+            raise InvalidRequestError(
+                f"batch of {len(body)} bytes exceeds the request limit of "
+                f"{self._max_request_bytes}",
+                context,
+            )
         response = await self._client.http_call(
             "bulk publish",
             "POST",
             f"/v1.0-alpha1/publish/bulk/{quote(pubsub, safe='')}/{quote(topic, safe='/')}",
-            json=entries,
-            params=_query(metadata),
-            headers=trace,
+            content=body,
+            params=_query({**(metadata or {}), "rawPayload": "true"}),
+            headers={**trace, "content-type": JSON_CONTENT_TYPE},
             **context,
         )
-        event_ids = tuple(event.id for event in events)
+        event_ids = tuple(str(entry["entryId"]) for entry in entries)
         if not response.is_success:
             failed = _failed_entries(response.content)
             if failed:
                 return BulkPublishResult(event_ids=event_ids, failed=failed)
             raise_for_sidecar_status(response, "bulk publish", **context)
         return BulkPublishResult(event_ids=event_ids)
+
+
+def _expiration(metadata: Mapping[str, str] | None) -> str | None:
+    """What daprd would write for `ttlInSeconds`: the RFC 3339 instant the event expires."""
+    ttl = (metadata or {}).get("ttlInSeconds")
+    if ttl is None:
+        return None
+    try:
+        seconds = int(ttl)
+    except ValueError:
+        raise InvalidRequestError(
+            "ttlInSeconds must be an integer", {"ttlInSeconds": ttl}
+        ) from None
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _failed_entries(body: bytes) -> dict[str, str] | None:

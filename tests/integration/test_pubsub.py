@@ -14,11 +14,6 @@ from tests.support.sidecar_clients import Publisher
 LANE = SCRIPTED_TOPICS[0]
 
 
-@pytest.fixture(scope="module")
-def publisher(probe: Probe) -> Publisher:
-    return Publisher(probe.dapr_http_url, probe.dapr_grpc_address)
-
-
 def _after_sentinel(probe: Probe, publisher: Publisher, topic: str) -> None:
     """Return once a sentinel published now was delivered on `topic`.
 

@@ -159,13 +159,15 @@ class Probe:
             process.stop()
 
     # --- what the probe app recorded ---------------------------------------------------
-    def deliveries(self, topic: str) -> list[dict[str, Any]]:
-        response = httpx.get(f"{self.app_url}/probe/deliveries/{topic}", timeout=5.0)
+    def deliveries(self, topic: str, event_id: str | None = None) -> list[dict[str, Any]]:
+        """What the probe's handler for `topic` was given (and answered), in order."""
+        params = {"event_id": event_id} if event_id is not None else {}
+        response = httpx.get(f"{self.app_url}/probe/deliveries/{topic}", params=params, timeout=5.0)
         response.raise_for_status()
         return list(response.json())
 
     def deliveries_of(self, topic: str, event_id: str) -> list[dict[str, Any]]:
-        return [seen for seen in self.deliveries(topic) if seen["event"]["id"] == event_id]
+        return self.deliveries(topic, event_id)
 
     def ticks(self) -> list[dict[str, Any]]:
         response = httpx.get(f"{self.app_url}/probe/ticks", timeout=5.0)

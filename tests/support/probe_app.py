@@ -127,8 +127,12 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     @app.get("/probe/deliveries/{topic}")
-    async def deliveries(topic: str) -> list[dict[str, Any]]:
-        return recorder.deliveries[topic]
+    async def deliveries(topic: str, event_id: str | None = None) -> list[dict[str, Any]]:
+        return [
+            seen
+            for seen in recorder.deliveries[topic]
+            if event_id is None or seen["event"]["id"] == event_id
+        ]
 
     @app.get("/probe/ticks")
     async def ticks() -> list[dict[str, Any]]:

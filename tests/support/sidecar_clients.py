@@ -1,16 +1,15 @@
-"""Building-block managers on a running sidecar, for synchronous tests.
-
-Each call opens a short-lived DaprClientWrapper inside `asyncio.run`, so no client or
-event loop outlives a test (or a Hypothesis example).
-"""
+"""Building-block managers on a running sidecar, for synchronous tests."""
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import contextvars
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from app.building_blocks.bindings import BindingResponse, BindingsManager
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
 from app.building_blocks.pubsub import BulkPublishResult, PubSubManager
+from app.building_blocks.tracing import TraceContext, bind
 from app.settings import Settings
 
 T = TypeVar("T")
@@ -21,6 +20,8 @@ _LIMITS = Settings()
 def with_sidecar(
     http_url: str, grpc_address: str, use: Callable[[DaprClientWrapper], Awaitable[T]]
 ) -> T:
+    """Run `use` with a client opened for this call only, on a loop of its own."""
+
     async def run() -> T:
         config = DaprConfig(dapr_http_endpoint=http_url, dapr_grpc_endpoint=grpc_address)
         async with DaprClientWrapper(config) as dapr:
@@ -30,18 +31,44 @@ def with_sidecar(
 
 
 class Publisher:
-    """PubSubManager with the app's limits, publishing as `orderflow-tests`."""
+    """PubSubManager with the app's limits, publishing as `orderflow-tests`.
 
-    def __init__(self, http_url: str, grpc_address: str, pubsub: str = "pubsub") -> None:
-        self._http_url, self._grpc_address, self.pubsub = http_url, grpc_address, pubsub
+    One client on one event loop serves every call (cheap enough for Hypothesis to run
+    hundreds of examples); each call runs in a fresh copy of the caller's context, so a
+    trace bound for one call does not leak into the next.
+    """
 
-    def _manager(self, dapr: DaprClientWrapper) -> PubSubManager:
-        return PubSubManager(
+    def __init__(self, runner: asyncio.Runner, dapr: DaprClientWrapper, pubsub: str) -> None:
+        self._runner = runner
+        self.pubsub = pubsub
+        self._manager = PubSubManager(
             dapr,
             source=TEST_SOURCE,
             max_event_bytes=_LIMITS.pubsub_max_event_bytes,
             max_request_bytes=_LIMITS.dapr_max_request_bytes,
         )
+
+    @classmethod
+    @contextmanager
+    def open(
+        cls, http_url: str, grpc_address: str, pubsub: str = "pubsub"
+    ) -> Iterator["Publisher"]:
+        config = DaprConfig(dapr_http_endpoint=http_url, dapr_grpc_endpoint=grpc_address)
+        with asyncio.Runner() as runner:
+            dapr = DaprClientWrapper(config)
+            runner.run(dapr.open())
+            try:
+                yield cls(runner, dapr, pubsub)
+            finally:
+                runner.run(dapr.close())
+
+    def _run(self, call: Awaitable[T], trace: TraceContext | None) -> T:
+        async def in_trace() -> T:
+            if trace is not None:
+                bind(trace)
+            return await call
+
+        return self._runner.run(in_trace(), context=contextvars.copy_context())
 
     def publish(
         self,
@@ -51,13 +78,12 @@ class Publisher:
         event_type: str = "test.event",
         event_id: str | None = None,
         pubsub: str | None = None,
+        trace: TraceContext | None = None,
     ) -> str:
-        async def publish(dapr: DaprClientWrapper) -> str:
-            return await self._manager(dapr).publish(
-                pubsub or self.pubsub, topic, data, event_type=event_type, event_id=event_id
-            )
-
-        return with_sidecar(self._http_url, self._grpc_address, publish)
+        call = self._manager.publish(
+            pubsub or self.pubsub, topic, data, event_type=event_type, event_id=event_id
+        )
+        return self._run(call, trace)
 
     def publish_bulk(
         self,
@@ -67,12 +93,10 @@ class Publisher:
         event_type: str = "test.event",
         pubsub: str | None = None,
     ) -> BulkPublishResult:
-        async def publish(dapr: DaprClientWrapper) -> BulkPublishResult:
-            return await self._manager(dapr).publish_bulk(
-                pubsub or self.pubsub, topic, messages, event_type=event_type
-            )
-
-        return with_sidecar(self._http_url, self._grpc_address, publish)
+        call = self._manager.publish_bulk(
+            pubsub or self.pubsub, topic, messages, event_type=event_type
+        )
+        return self._run(call, None)
 
 
 def invoke_binding(

@@ -1,8 +1,10 @@
 """PubSubManager's checks and its reading of daprd's answers, with a fake sidecar client."""
 
 import asyncio
+import base64
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -106,7 +108,7 @@ def test_bulk_partial_failure_names_the_refused_entries() -> None:
     class RefusesSecondEntry(FakeSidecar):
         async def http_call(self, *args: Any, **kwargs: Any) -> httpx.Response:
             await super().http_call(*args, **kwargs)
-            refused = kwargs["json"][1]["entryId"]
+            refused = json.loads(kwargs["content"])[1]["entryId"]
             failed = [{"entryId": refused, "error": "broker full"}]
             return httpx.Response(500, json={"failedEntries": failed, "errorCode": "X"})
 
@@ -117,17 +119,39 @@ def test_bulk_partial_failure_names_the_refused_entries() -> None:
     assert result.published == (result.event_ids[0], result.event_ids[2])
 
 
-def test_bulk_success_publishes_every_entry_under_its_event_id() -> None:
-    """Each entry is our envelope, its entryId the event id; 204 means all were accepted."""
+def test_bulk_sends_each_envelope_as_raw_bytes_under_its_event_id() -> None:
+    """Entries carry our envelope base64-encoded as a raw payload, so daprd cannot re-encode
+    its numbers; entryId is the event id; 204 means all were accepted."""
     sidecar = FakeSidecar()
-    result = asyncio.run(_manager(sidecar).publish_bulk("pubsub", "t", ["a", b"b"], event_type="t"))
+    result = asyncio.run(
+        _manager(sidecar).publish_bulk("pubsub", "t", [1.0, b"b"], event_type="order.placed")
+    )
     (call,) = sidecar.calls
+    entries = json.loads(call["content"])
+    envelopes = [json.loads(base64.b64decode(entry["event"])) for entry in entries]
     assert call["path"] == "/v1.0-alpha1/publish/bulk/pubsub/t"
-    assert [entry["entryId"] for entry in call["json"]] == list(result.event_ids)
-    assert [entry["event"]["id"] for entry in call["json"]] == list(result.event_ids)
-    assert call["json"][1]["event"]["data_base64"] == "Yg=="
+    assert call["params"] == {"metadata.rawPayload": "true"}
+    assert [entry["entryId"] for entry in entries] == list(result.event_ids)
+    assert [envelope["id"] for envelope in envelopes] == list(result.event_ids)
+    assert {entry["contentType"] for entry in entries} == {"application/octet-stream"}
+    assert base64.b64decode(entries[0]["event"]).count(b'"data":1.0') == 1
+    assert envelopes[1]["data_base64"] == "Yg=="
     assert result.failed == {}
     assert result.published == result.event_ids
+
+
+def test_bulk_ttl_becomes_the_envelope_expiration() -> None:
+    """With a raw payload daprd adds no `expiration`, so ttlInSeconds is turned into one."""
+    sidecar = FakeSidecar()
+    asyncio.run(
+        _manager(sidecar).publish_bulk(
+            "pubsub", "t", [1], event_type="t", metadata={"ttlInSeconds": "60"}
+        )
+    )
+    (entry,) = json.loads(sidecar.calls[0]["content"])
+    expiration = json.loads(base64.b64decode(entry["event"]))["expiration"]
+    assert datetime.fromisoformat(expiration) > datetime.now(UTC)
+    assert sidecar.calls[0]["params"]["metadata.ttlInSeconds"] == "60"
 
 
 def test_bulk_without_failed_entries_raises_by_status() -> None:
