@@ -159,10 +159,14 @@ class Probe:
             process.stop()
 
     # --- what the probe app recorded ---------------------------------------------------
-    def deliveries(self, topic: str, event_id: str | None = None) -> list[dict[str, Any]]:
-        """What the probe's handler for `topic` was given (and answered), in order."""
-        params = {"event_id": event_id} if event_id is not None else {}
-        response = httpx.get(f"{self.app_url}/probe/deliveries/{topic}", params=params, timeout=5.0)
+    def deliveries(self, topic: str, *event_ids: str) -> list[dict[str, Any]]:
+        """What the probe's handler for `topic` was given (and answered), in order: all,
+        or those of `event_ids`."""
+        response = httpx.get(
+            f"{self.app_url}/probe/deliveries/{topic}",
+            params={"event_id": list(event_ids)},
+            timeout=5.0,
+        )
         response.raise_for_status()
         return list(response.json())
 

@@ -17,9 +17,9 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Query
 
 from app.bootstrap import configure_sdk, dapr_config
 from app.building_blocks.bindings import BindingEvent, InputBinding, InputBindingRegistry
@@ -127,11 +127,15 @@ def create_app() -> FastAPI:
         return {"status": "ok"}
 
     @app.get("/probe/deliveries/{topic}")
-    async def deliveries(topic: str, event_id: str | None = None) -> list[dict[str, Any]]:
+    async def deliveries(
+        topic: str, event_id: Annotated[list[str] | None, Query()] = None
+    ) -> list[dict[str, Any]]:
+        """Deliveries on `topic`: all, or those of the given event ids."""
+        wanted = set(event_id or ())
         return [
             seen
             for seen in recorder.deliveries[topic]
-            if event_id is None or seen["event"]["id"] == event_id
+            if not wanted or seen["event"]["id"] in wanted
         ]
 
     @app.get("/probe/ticks")
