@@ -4,8 +4,6 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
-from app.building_blocks.bindings import BindingsManager
-from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.state import StateManager
 from app.building_blocks.workflows import WorkflowEngine
 from app.services import Services
@@ -26,15 +24,5 @@ def get_state_manager(services: ServicesDep) -> StateManager:
     return services.state
 
 
-def get_pubsub(services: ServicesDep) -> PubSubManager:
-    return services.pubsub
-
-
-def get_bindings(services: ServicesDep) -> BindingsManager:
-    return services.bindings
-
-
 WorkflowsDep = Annotated[WorkflowEngine, Depends(get_workflows)]
 StateDep = Annotated[StateManager, Depends(get_state_manager)]
-PubSubDep = Annotated[PubSubManager, Depends(get_pubsub)]
-BindingsDep = Annotated[BindingsManager, Depends(get_bindings)]
