@@ -21,9 +21,10 @@ from app.api.bindings import INPUT_BINDINGS
 from app.api.subscriptions import SUBSCRIPTIONS
 from app.api.subscriptions.spec import SubscriberDeps
 from app.building_blocks.actors import ActorGateway
-from app.building_blocks.bindings import BindingsManager, InputBindingRegistry
+from app.building_blocks.bindings import BindingsManager
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
 from app.building_blocks.health import SidecarHealth
+from app.building_blocks.input_bindings import InputBindingRegistry
 from app.building_blocks.processed_events import ProcessedEvents
 from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.state import StateManager

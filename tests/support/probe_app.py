@@ -22,10 +22,10 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Query
 
 from app.bootstrap import configure_sdk, dapr_config
-from app.building_blocks.bindings import BindingEvent, InputBinding, InputBindingRegistry
 from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.cloudevents import CloudEvent, to_dict
 from app.building_blocks.health import SidecarHealth
+from app.building_blocks.input_bindings import BindingEvent, InputBinding, InputBindingRegistry
 from app.building_blocks.processed_events import ProcessedEvents
 from app.building_blocks.state import StateManager
 from app.building_blocks.subscriptions import (

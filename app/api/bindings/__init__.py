@@ -5,6 +5,6 @@ Empty for now: daprd only reads an input binding whose route the app serves, so 
 """
 
 from app.api.subscriptions.spec import SubscriberDeps
-from app.building_blocks.bindings import InputBinding
+from app.building_blocks.input_bindings import InputBinding
 
 INPUT_BINDINGS: list[InputBinding[SubscriberDeps]] = []

@@ -3,7 +3,7 @@
 import pytest
 from fastapi import FastAPI
 
-from app.building_blocks.bindings import BindingEvent, InputBinding, InputBindingRegistry
+from app.building_blocks.input_bindings import BindingEvent, InputBinding, InputBindingRegistry
 from tests.support.asgi import AsgiClient
 
 
