@@ -1,23 +1,27 @@
-"""The composition root: the one place that decides which actors, workflows and
-activities exist, which configuration layers and secret stores the app reads, and wires
-them to the sidecar, in the order Dapr needs."""
+"""The composition root: the one place that decides which actors, workflows, activities,
+topic subscriptions and input bindings exist, which configuration layers and secret
+stores the app reads, and wires them to the sidecar, in the order Dapr needs."""
 
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from dapr.actor.runtime.config import ActorRuntimeConfig
 from dapr.actor.runtime.runtime import ActorRuntime
 from dapr.conf import settings as dapr_sdk_settings
-from dapr.ext.fastapi import DaprActor, DaprApp
+from dapr.ext.fastapi import DaprActor
 from fastapi import FastAPI
 
 from activities import ACTIVITY_GROUPS
 from activities.spec import ActivityDeps
 from actors import ACTORS
+from app.api.bindings import INPUT_BINDINGS
 from app.api.subscriptions import SUBSCRIPTIONS
+from app.api.subscriptions.spec import SubscriberDeps
 from app.building_blocks.actors import ActorGateway
+from app.building_blocks.bindings import BindingsManager
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
 from app.building_blocks.configuration import (
     ConfigResolver,
@@ -27,9 +31,13 @@ from app.building_blocks.configuration import (
 )
 from app.building_blocks.configuration_store import DaprConfigurationSource
 from app.building_blocks.health import HealthChecker
+from app.building_blocks.input_bindings import InputBindingRegistry
+from app.building_blocks.processed_events import ProcessedEvents
+from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.redaction import Redactor, redaction_installed
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
+from app.building_blocks.subscriptions import SubscriptionRegistry
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
 from app.services import Services
@@ -93,13 +101,23 @@ def configuration_layers(
     return ConfigResolver(sources), store
 
 
+@dataclass(frozen=True)
+class SidecarRoutes:
+    """What serves daprd's calls into the app; mounted when the app is built."""
+
+    actors: DaprActor
+    topics: SubscriptionRegistry[SubscriberDeps]
+    input_bindings: InputBindingRegistry[SubscriberDeps]
+
+
 @asynccontextmanager
-async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIterator[Services]:
+async def running_services(settings: Settings, routes: SidecarRoutes) -> AsyncIterator[Services]:
     """Start everything in dependency order, yield, then stop in reverse.
 
     The app is not listening while this runs (uvicorn binds after start-up), so we wait
     for the sidecar's *outbound* readiness only; daprd then finds the app port, reads
-    the actor types registered here from /dapr/config and finishes its own start-up.
+    the actor types registered here from /dapr/config and the subscriptions activated
+    here from /dapr/subscribe, and finishes its own start-up.
     Registering actors before the app listens avoids dapr/dapr#8341.
     """
     configure_sdk(settings)
@@ -130,10 +148,17 @@ async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIt
             flags.approval_threshold(),
             threshold.source,
         )
+        pubsub = PubSubManager(
+            dapr,
+            source=settings.app_id,
+            max_event_bytes=settings.pubsub_max_event_bytes,
+            max_request_bytes=settings.dapr_max_request_bytes,
+        )
+        bindings = BindingsManager(dapr, max_data_bytes=settings.dapr_max_request_bytes)
 
         ActorRuntime.set_actor_config(actor_runtime_config(settings))
         for actor_type in ACTORS:
-            await dapr_actor.register_actor(actor_type)
+            await routes.actors.register_actor(actor_type)
 
         actors = await ActorGateway.create(call_timeout_s=60.0)
         deps = ActivityDeps(actors=actors)
@@ -142,6 +167,12 @@ async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIt
         workflows.register(WORKFLOWS, activities)
         await workflows.start()
         logger.info("workflow runtime started: %s", ", ".join(workflows.workflow_names))
+
+        handler_deps = SubscriberDeps(workflows=workflows)
+        routes.topics.activate(
+            handler_deps, ProcessedEvents(state, ttl_seconds=settings.processed_event_ttl_s)
+        )
+        routes.input_bindings.activate(handler_deps)
         try:
             yield Services(
                 settings=settings,
@@ -151,23 +182,26 @@ async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIt
                 secrets=secrets,
                 config=config,
                 flags=flags,
+                pubsub=pubsub,
+                bindings=bindings,
                 actors=actors,
                 workflows=workflows,
             )
         finally:
+            routes.input_bindings.deactivate()
+            routes.topics.deactivate()
             await workflows.shutdown()
             logger.info("workflow runtime stopped")
 
 
-def mount_sidecar_routes(app: FastAPI, settings: Settings) -> DaprActor:
-    """Routes daprd calls into: actor callbacks, /dapr/config and the topic subscriptions."""
-    dapr_actor = DaprActor(app)
-    dapr_app = DaprApp(app)
-    for subscription in SUBSCRIPTIONS:
-        dapr_app.subscribe(
-            pubsub=settings.pubsub_name,
-            topic=subscription.topic,
-            route=subscription.route,
-            dead_letter_topic=subscription.dead_letter_topic,
-        )(subscription.handler)
-    return dapr_actor
+def mount_sidecar_routes(app: FastAPI, settings: Settings) -> SidecarRoutes:
+    """Routes daprd calls into: actor callbacks and /dapr/config (DaprActor), the topic
+    subscriptions with /dapr/subscribe, and the input bindings."""
+    routes = SidecarRoutes(
+        actors=DaprActor(app),
+        topics=SubscriptionRegistry(SUBSCRIPTIONS, default_pubsub=settings.pubsub_name),
+        input_bindings=InputBindingRegistry(INPUT_BINDINGS),
+    )
+    app.include_router(routes.topics.router())
+    app.include_router(routes.input_bindings.router())
+    return routes

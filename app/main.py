@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with running_services(settings, dapr_actor) as services:
+        async with running_services(settings, sidecar_routes) as services:
             app.state.services = services
             yield
 
@@ -37,5 +37,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(health.router)
     app.include_router(metrics.router)
-    dapr_actor = mount_sidecar_routes(app, settings)
+    sidecar_routes = mount_sidecar_routes(app, settings)
     return app

@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 
 from app.building_blocks.actors import ActorGateway
+from app.building_blocks.bindings import BindingsManager
 from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.configuration import ConfigResolver
 from app.building_blocks.health import HealthChecker
+from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
 from app.building_blocks.workflows import WorkflowEngine
@@ -22,5 +24,7 @@ class Services:
     secrets: SecretsManager
     config: ConfigResolver
     flags: FeatureFlags
+    pubsub: PubSubManager
+    bindings: BindingsManager
     actors: ActorGateway
     workflows: WorkflowEngine

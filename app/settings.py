@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     dapr_retry_initial_backoff_s: float = Field(default=0.1, gt=0)
     dapr_retry_max_backoff_s: float = Field(default=2.0, gt=0)
     state_max_value_bytes: int = Field(default=1024 * 1024, gt=0)
+    # An event larger than this is refused before it is sent (brokers commonly cap
+    # messages between 256 KiB and 1 MiB). Bulk publishes and binding data must fit one
+    # request to daprd, whose --max-body-size is 4Mi by default.
+    pubsub_max_event_bytes: int = Field(default=1024 * 1024, gt=0)
+    dapr_max_request_bytes: int = Field(default=4 * 1024 * 1024, gt=0)
+    # How long a subscription remembers a handled event id, to skip its redeliveries.
+    processed_event_ttl_s: int = Field(default=24 * 3600, gt=0)
 
     sidecar_wait_timeout_s: float = Field(default=60.0, gt=0)
     sidecar_poll_interval_s: float = Field(default=0.25, gt=0)

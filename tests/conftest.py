@@ -18,6 +18,8 @@ from devstack.peers import PeerApp
 from devstack.stack import Stack, StackConfig, StackPorts
 from tests.stack_secrets import write_secrets_file
 from tests.support.echo_app import ECHO_APP_ID
+from tests.support.probe import Probe
+from tests.support.sidecar_clients import Publisher
 
 # Short actor idle timeout and scan interval, so deactivation can be observed in tests.
 TEST_APP_ENV = {
@@ -25,7 +27,7 @@ TEST_APP_ENV = {
     "ORDERFLOW_ACTOR_SCAN_INTERVAL": "PT2S",
 }
 
-_stacks: list[Stack] = []
+_stacks: list[Stack | Probe] = []
 
 
 def _stack_config(root: Path) -> StackConfig:
@@ -93,6 +95,27 @@ def full_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         running.stop()
         _stacks.remove(running)
         shutil.rmtree(data_root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def probe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Probe]:
+    """The test-only subscriber app behind its own daprd (tests/support/probe.py)."""
+    build()
+    running = Probe(tmp_path_factory.mktemp("probe"))
+    running.start()
+    _stacks.append(running)
+    try:
+        yield running
+    finally:
+        running.stop()
+        _stacks.remove(running)
+
+
+@pytest.fixture(scope="session")
+def publisher(probe: Probe) -> Iterator[Publisher]:
+    """PubSubManager on the probe's sidecar, publishing as `orderflow-tests`."""
+    with Publisher.open(probe.dapr_http_url, probe.dapr_grpc_address) as publisher:
+        yield publisher
 
 
 @pytest.hookimpl(wrapper=True)

@@ -1,4 +1,9 @@
-"""Hypothesis settings from the seed design, and async clients for the real stack."""
+"""Hypothesis settings from the seed design ("ci" profile), and async clients for the
+real stack.
+
+Properties that cross the real sidecar use session-scoped fixtures (`stack`, `probe`,
+`publisher`, the clients below), never function-scoped ones: Hypothesis runs many
+examples inside one test call."""
 
 import asyncio
 from collections.abc import Iterator

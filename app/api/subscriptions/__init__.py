@@ -1,21 +1,10 @@
-"""Topic subscriptions served on /dapr/subscribe. Bootstrap mounts exactly this list."""
-
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
+"""Topic subscriptions the app serves. Bootstrap hands exactly this list to the registry."""
 
 from app.api.subscriptions.restocks import on_restock_requested
+from app.api.subscriptions.spec import SubscriberDeps
+from app.building_blocks.subscriptions import Subscription
 
-
-@dataclass(frozen=True)
-class Subscription:
-    topic: str
-    route: str
-    handler: Callable[..., Awaitable[Any]]
-    dead_letter_topic: str | None = None
-
-
-SUBSCRIPTIONS: list[Subscription] = [
+SUBSCRIPTIONS: list[Subscription[SubscriberDeps]] = [
     Subscription(
         topic="restocks",
         route="/events/restocks",

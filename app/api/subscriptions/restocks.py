@@ -4,20 +4,27 @@ import logging
 
 from pydantic import ValidationError
 
-from app.api.deps import WorkflowsDep
-from app.api.subscriptions.cloudevent import CloudEventIn, TopicResponse
+from app.api.subscriptions.spec import SubscriberDeps
+from app.building_blocks.cloudevents import CloudEvent
+from app.building_blocks.subscriptions import TopicStatus
 from workflows.restock import RestockOrder
 
 logger = logging.getLogger(__name__)
 
+# The event id becomes the workflow instance id; longer ids are refused rather than cut.
+MAX_INSTANCE_ID_LENGTH = 200
 
-async def on_restock_requested(event: CloudEventIn, workflows: WorkflowsDep) -> TopicResponse:
+
+async def on_restock_requested(event: CloudEvent, deps: SubscriberDeps) -> TopicStatus:
     """Start the restock; a redelivered event finds its instance and starts nothing new."""
+    if len(event.id) > MAX_INSTANCE_ID_LENGTH:
+        logger.warning("dropping restock event: id longer than %d", MAX_INSTANCE_ID_LENGTH)
+        return TopicStatus.DROP
     try:
         order = RestockOrder.model_validate(event.data)
     except ValidationError as error:
         logger.warning("dropping restock event %s: %s", event.id, error.errors(include_input=False))
-        return TopicResponse(status="DROP")
-    if await workflows.get_state(event.id, fetch_payloads=False) is None:
-        await workflows.schedule("restock", order.model_dump(), instance_id=event.id)
-    return TopicResponse(status="SUCCESS")
+        return TopicStatus.DROP
+    if await deps.workflows.get_state(event.id, fetch_payloads=False) is None:
+        await deps.workflows.schedule("restock", order.model_dump(), instance_id=event.id)
+    return TopicStatus.SUCCESS

@@ -5,8 +5,10 @@ from typing import Any
 
 from dapr.ext.workflow import WorkflowState
 
-from app.api.subscriptions.cloudevent import CloudEventIn
 from app.api.subscriptions.restocks import on_restock_requested
+from app.api.subscriptions.spec import SubscriberDeps
+from app.building_blocks.cloudevents import CloudEvent
+from app.building_blocks.subscriptions import TopicStatus
 from app.building_blocks.workflows import WorkflowEngine
 
 
@@ -29,9 +31,9 @@ class FakeWorkflowEngine(WorkflowEngine):
         return instance_id or "generated"
 
 
-def _deliver(engine: FakeWorkflowEngine, data: Any, event_id: str = "evt-1") -> str:
-    event = CloudEventIn(id=event_id, data=data)
-    return asyncio.run(on_restock_requested(event, engine)).status
+def _deliver(engine: FakeWorkflowEngine, data: Any, event_id: str = "evt-1") -> TopicStatus:
+    event = CloudEvent(id=event_id, source="tests", type="inventory.restock.requested", data=data)
+    return asyncio.run(on_restock_requested(event, SubscriberDeps(workflows=engine)))
 
 
 def test_valid_event_starts_restock_with_the_event_id_as_instance_id() -> None:
@@ -53,4 +55,11 @@ def test_malformed_event_is_dropped_without_scheduling() -> None:
     engine = FakeWorkflowEngine()
     assert _deliver(engine, {"sku": "", "quantity": "many"}) == "DROP"
     assert _deliver(engine, None) == "DROP"
+    assert engine.scheduled == []
+
+
+def test_event_id_too_long_for_an_instance_id_is_dropped() -> None:
+    """An id that cannot be a workflow instance id is DROP, not cut short."""
+    engine = FakeWorkflowEngine()
+    assert _deliver(engine, {"sku": "A-1", "quantity": 3}, event_id="x" * 201) == "DROP"
     assert engine.scheduled == []

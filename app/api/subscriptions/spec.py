@@ -1,0 +1,12 @@
+"""What topic and input-binding handlers receive besides the event."""
+
+from dataclasses import dataclass
+
+from app.building_blocks.workflows import WorkflowEngine
+
+
+@dataclass(frozen=True)
+class SubscriberDeps:
+    """The clients handlers may use; built once by bootstrap when the services start."""
+
+    workflows: WorkflowEngine
