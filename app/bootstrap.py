@@ -17,6 +17,7 @@ from activities import ACTIVITY_GROUPS
 from activities.spec import ActivityDeps
 from actors import ACTORS
 from app.api.subscriptions import SUBSCRIPTIONS
+from app.building_blocks.actor_methods import ActorMethodInvoker
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
 from app.building_blocks.configuration import (
@@ -30,10 +31,12 @@ from app.building_blocks.health import HealthChecker
 from app.building_blocks.redaction import Redactor, redaction_installed
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
+from app.building_blocks.workflow_index import WorkflowIndex
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
 from app.services import Services
 from app.settings import Settings
+from app.workflow_control import WorkflowControl
 from workflows import WORKFLOWS
 
 logger = logging.getLogger(__name__)
@@ -153,6 +156,8 @@ async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIt
                 flags=flags,
                 actors=actors,
                 workflows=workflows,
+                workflow_control=WorkflowControl(workflows, WorkflowIndex(state), dapr),
+                actor_methods=ActorMethodInvoker(dapr, ACTORS),
             )
         finally:
             await workflows.shutdown()

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from app.building_blocks.actor_methods import ActorMethodInvoker
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.configuration import ConfigResolver
@@ -11,6 +12,7 @@ from app.building_blocks.state import StateManager
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import FeatureFlags
 from app.settings import Settings
+from app.workflow_control import WorkflowControl
 
 
 @dataclass(frozen=True)
@@ -24,3 +26,5 @@ class Services:
     flags: FeatureFlags
     actors: ActorGateway
     workflows: WorkflowEngine
+    workflow_control: WorkflowControl
+    actor_methods: ActorMethodInvoker
