@@ -13,6 +13,7 @@ them (e.g. the instance completes) is reported by the next read, not prevented.
 """
 
 import asyncio
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,10 +22,19 @@ from typing import Any
 from dapr.ext.workflow import WorkflowState, WorkflowStatus
 
 from app.building_blocks.client import DaprClientWrapper, raise_for_sidecar_status
-from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError
+from app.building_blocks.errors import (
+    InvalidRequestError,
+    WorkflowConflictError,
+    WorkflowNotFoundError,
+)
 from app.building_blocks.workflow_index import InstanceRecord, WorkflowIndex
 from app.building_blocks.workflows import WorkflowEngine
 
+# Instance ids become state keys and URL segments. No ':' either: daprd 1.14 names an
+# instance's activities "<id>::<task>::<generation>", and an id ending in ':' left the
+# activity unable to report back (the instance hung RUNNING; property 17 found it).
+INSTANCE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+_INSTANCE_ID = re.compile(INSTANCE_ID_PATTERN)
 TERMINAL = frozenset({WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TERMINATED})
 _ACTIVE = frozenset({WorkflowStatus.RUNNING, WorkflowStatus.PENDING, WorkflowStatus.SUSPENDED})
 _WAIT_POLL_S = 0.25
@@ -63,6 +73,11 @@ class WorkflowControl:
         spec = self._engine.spec(name)
         spec.input_model.model_validate(payload)  # 422 with the fields at fault, nothing sent
         instance_id = instance_id or uuid.uuid4().hex
+        if not _INSTANCE_ID.match(instance_id):
+            raise InvalidRequestError(
+                f"instance id {instance_id!r} does not match {INSTANCE_ID_PATTERN}",
+                {"instance_id": instance_id},
+            )
         if await self._engine.get_state(instance_id, fetch_payloads=False) is not None:
             raise _conflict(instance_id, "already exists")
         now = datetime.now(UTC)

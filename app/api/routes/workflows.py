@@ -11,12 +11,10 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import WorkflowControlDep
 from app.building_blocks.workflow_index import InstanceRecord
-from app.workflow_control import TERMINAL, InstanceView
+from app.workflow_control import INSTANCE_ID_PATTERN, TERMINAL, InstanceView
 
 router = APIRouter(prefix="/api/v1/workflows", tags=["workflows"])
 
-# Instance ids become state keys and URL segments: keep them plain.
-INSTANCE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
 InstanceId = Annotated[str, Path(pattern=INSTANCE_ID_PATTERN)]
 RuntimeStatus = Annotated[str, Field(examples=["RUNNING", "COMPLETED"])]
 # The SDK's WorkflowStatus is an int enum; the API speaks its names.
