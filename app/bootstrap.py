@@ -31,7 +31,7 @@ from app.building_blocks.health import HealthChecker
 from app.building_blocks.redaction import Redactor, redaction_installed
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
-from app.building_blocks.workflow_index import WorkflowIndex
+from app.building_blocks.workflow_index import WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
 from app.services import Services
@@ -139,7 +139,8 @@ async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIt
             await dapr_actor.register_actor(actor_type)
 
         actors = await ActorGateway.create(call_timeout_s=60.0)
-        deps = ActivityDeps(actors=actors)
+        progress = WorkflowProgress(state)
+        deps = ActivityDeps(actors=actors, progress=progress)
         activities = [fn for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
         workflows = WorkflowEngine(settings.dapr_host, settings.dapr_grpc_port)
         workflows.register(WORKFLOWS, activities)
@@ -156,7 +157,7 @@ async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIt
                 flags=flags,
                 actors=actors,
                 workflows=workflows,
-                workflow_control=WorkflowControl(workflows, WorkflowIndex(state), dapr),
+                workflow_control=WorkflowControl(workflows, WorkflowIndex(state), progress, dapr),
                 actor_methods=ActorMethodInvoker(dapr, ACTORS),
             )
         finally:

@@ -27,7 +27,7 @@ from app.building_blocks.errors import (
     WorkflowConflictError,
     WorkflowNotFoundError,
 )
-from app.building_blocks.workflow_index import InstanceRecord, WorkflowIndex
+from app.building_blocks.workflow_index import InstanceRecord, WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
 
 # Instance ids become state keys and URL segments. No ':' either: daprd 1.14 names an
@@ -60,11 +60,13 @@ class WorkflowControl:
         self,
         engine: WorkflowEngine,
         index: WorkflowIndex,
+        progress: WorkflowProgress,
         dapr: DaprClientWrapper,
         workflow_component: str = "dapr",
     ) -> None:
         self._engine = engine
         self._index = index
+        self._progress = progress
         self._dapr = dapr
         self._component = workflow_component
 
@@ -102,7 +104,8 @@ class WorkflowControl:
         state = await self._engine.get_state(instance_id)
         if state is None:
             raise _not_found(instance_id)
-        return InstanceView(record=await self._refresh(instance_id, state), state=state)
+        record = await self._refresh(instance_id, state)
+        return InstanceView(record=await self._with_progress(record), state=state)
 
     async def list(
         self, name: str | None, status: WorkflowStatus | None, limit: int, offset: int
@@ -125,7 +128,10 @@ class WorkflowControl:
         if status is not None:
             fresh = [r for r in fresh if r.status == status.name]
         fresh.sort(key=lambda r: (r.created_at, r.instance_id), reverse=True)
-        return InstancePage(total=len(fresh), items=fresh[offset : offset + limit])
+        page = fresh[offset : offset + limit]
+        reported = await self._progress.get_many([r.instance_id for r in page])
+        items = [r.model_copy(update={"progress": reported.get(r.instance_id)}) for r in page]
+        return InstancePage(total=len(fresh), items=items)
 
     async def raise_event(self, instance_id: str, event_name: str, data: Any) -> None:
         await self._require(instance_id, _ACTIVE, "is not running; the event would be lost")
@@ -158,6 +164,7 @@ class WorkflowControl:
         )
         raise_for_sidecar_status(response, "workflow purge", instance_id=instance_id)
         await self._index.delete(instance_id)
+        await self._progress.delete(instance_id)
         await self._index.remove(state.name, instance_id)
 
     async def wait(self, instance_id: str, timeout_s: float) -> InstanceView:
@@ -175,6 +182,10 @@ class WorkflowControl:
             if loop.time() >= deadline:
                 return view
             await asyncio.sleep(min(_WAIT_POLL_S, max(0.0, deadline - loop.time())))
+
+    async def _with_progress(self, record: InstanceRecord) -> InstanceRecord:
+        reported = await self._progress.get_many([record.instance_id])
+        return record.model_copy(update={"progress": reported.get(record.instance_id)})
 
     async def _require(
         self, instance_id: str, allowed: set[WorkflowStatus] | frozenset[WorkflowStatus], why: str
@@ -195,7 +206,6 @@ class WorkflowControl:
             status=state.runtime_status.name,
             created_at=known.created_at if known else _utc(state.created_at),
             updated_at=_utc(state.last_updated_at),
-            progress=known.progress if known else None,
         )
         if known != record:
             await self._index.save(record)

@@ -12,6 +12,7 @@ from dapr.ext.workflow import DaprWorkflowContext, when_any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from activities.inventory import ApplyRestockInput, InventoryActivities
+from activities.progress import ProgressActivities, ProgressUpdate
 from workflows.restock import RestockOrder
 
 APPROVAL_EVENT = "approval"
@@ -35,18 +36,29 @@ class ApprovalDecision(BaseModel):
 def restock_approval(ctx: DaprWorkflowContext, payload: dict[str, Any]) -> Generator[Any, Any, Any]:
     """Wait for `approval` or the timeout; apply the restock only when approved."""
     request = RestockApprovalRequest.model_validate(payload)
+    yield _report(ctx, "awaiting approval")
     decision_event = ctx.wait_for_external_event(APPROVAL_EVENT)
     timeout = ctx.create_timer(timedelta(seconds=request.approval_timeout_s))
     winner = yield when_any([decision_event, timeout])
     if winner is timeout:
+        yield _report(ctx, "rejected")
         return {"approved": False, "reason": "no decision before the timeout"}
     try:
         decision = ApprovalDecision.model_validate(decision_event.get_result())
     except ValidationError:
         # A malformed decision must not leave the restock half-decided: it counts as a no.
+        yield _report(ctx, "rejected")
         return {"approved": False, "reason": "the decision was not a valid approval event"}
     if not decision.approved:
+        yield _report(ctx, "rejected")
         return {"approved": False, "reason": "rejected", "approver": decision.approver}
     step = ApplyRestockInput(sku=request.sku, quantity=request.quantity, restock_id=ctx.instance_id)
+    yield _report(ctx, "restocking")
     level = yield ctx.call_activity(InventoryActivities.apply_restock, input=step.model_dump())
+    yield _report(ctx, "restocked")
     return {"approved": True, "approver": decision.approver, "level": level}
+
+
+def _report(ctx: DaprWorkflowContext, step: str) -> Any:
+    update = ProgressUpdate(instance_id=ctx.instance_id, progress={"step": step})
+    return ctx.call_activity(ProgressActivities.record_progress, input=update.model_dump())

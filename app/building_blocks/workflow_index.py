@@ -7,6 +7,7 @@ retried, so concurrent starts never lose an entry.
 """
 
 import asyncio
+import json
 import random
 from collections.abc import Callable
 from datetime import datetime
@@ -19,6 +20,7 @@ from app.building_blocks.state import Concurrency, StateManager, StateOptions
 
 _RECORD_PREFIX = "workflow-instance:"
 _INDEX_PREFIX = "workflow-index:"
+_PROGRESS_PREFIX = "workflow-progress:"
 # Each retry means another writer got in between our read and write; give up eventually.
 _MAX_INDEX_ATTEMPTS = 50
 _FIRST_WRITE = StateOptions(concurrency=Concurrency.FIRST_WRITE)
@@ -26,7 +28,8 @@ _JSON = "application/json"
 
 
 class InstanceRecord(BaseModel):
-    """What the index knows of one instance; `status` is as of `updated_at`."""
+    """What the index knows of one instance; `status` is as of `updated_at`. `progress`
+    is filled in from WorkflowProgress when read, never stored here."""
 
     instance_id: str
     name: str
@@ -110,6 +113,30 @@ class WorkflowIndex:
             f"the index of workflow {name!r} stayed contended; try again",
             {"workflow": name},
         )
+
+
+class WorkflowProgress:
+    """Progress a workflow reports about itself, one key per instance.
+
+    Kept apart from the instance record: only the workflow's own activity writes it, so
+    it never races the record refreshes that API reads do.
+    """
+
+    def __init__(self, state: StateManager) -> None:
+        self._state = state
+
+    async def record(self, instance_id: str, progress: dict[str, Any]) -> None:
+        await self._state.save(
+            _PROGRESS_PREFIX + instance_id, json.dumps(progress).encode(), content_type=_JSON
+        )
+
+    async def get_many(self, instance_ids: list[str]) -> dict[str, Any]:
+        """Progress by instance id, for the ids that reported any."""
+        items = await self._state.get_bulk([_PROGRESS_PREFIX + i for i in instance_ids])
+        return {item.key.removeprefix(_PROGRESS_PREFIX): json.loads(item.value) for item in items}
+
+    async def delete(self, instance_id: str) -> None:
+        await self._state.delete(_PROGRESS_PREFIX + instance_id)
 
 
 def _ids(value: bytes) -> list[str]:

@@ -163,8 +163,25 @@ def test_pause_event_resume_completes_the_approval(api: httpx.Client) -> None:
     assert done["runtime_status"] == "COMPLETED"
     assert done["output"]["approved"] is True
     assert done["output"]["level"]["on_hand"] == 2
+    assert done["progress"] == {"step": "restocked"}
     _problem(api.post(f"{url}/events/approval", json={"approved": True}), 409, "WORKFLOW_CONFLICT")
     _problem(api.post(f"{url}/pause"), 409, "WORKFLOW_CONFLICT")
+
+
+def test_progress_is_reported_while_waiting(api: httpx.Client) -> None:
+    """The approval reports its step; GET and the list both show it."""
+    instance_id = _start_approval(api)
+    deadline = time.monotonic() + 30
+    while (progress := api.get(f"{BASE}/instances/{instance_id}").json()["progress"]) is None:
+        assert time.monotonic() < deadline, "no progress reported"
+        time.sleep(0.2)
+    assert progress == {"step": "awaiting approval"}
+    listed = api.get(
+        f"{BASE}/instances", params={"name": "restock_approval", "status": "RUNNING", "limit": 500}
+    ).json()
+    by_id = {item["instance_id"]: item for item in listed["items"]}
+    assert by_id[instance_id]["progress"] == {"step": "awaiting approval"}
+    api.post(f"{BASE}/instances/{instance_id}/terminate")
 
 
 def test_terminate_then_purge(api: httpx.Client) -> None:
