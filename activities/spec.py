@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.building_blocks.actors import ActorGateway
+from app.building_blocks.workflow_index import WorkflowProgress
 
 ActivityFn = Callable[[Any, Any], Any]
 
@@ -13,7 +14,8 @@ ActivityFn = Callable[[Any, Any], Any]
 class ActivityDeps:
     """The clients activities may use; built once by bootstrap."""
 
-    actors: ActorGateway
+    actors: ActorGateway  # also the bridge from activity threads to the app's loop
+    progress: WorkflowProgress
 
 
 class ActivityGroup(Protocol):

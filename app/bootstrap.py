@@ -20,6 +20,7 @@ from actors import ACTORS
 from app.api.bindings import INPUT_BINDINGS
 from app.api.subscriptions import SUBSCRIPTIONS
 from app.api.subscriptions.spec import SubscriberDeps
+from app.building_blocks.actor_methods import ActorMethodInvoker
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.bindings import BindingsManager
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
@@ -38,10 +39,12 @@ from app.building_blocks.redaction import Redactor, redaction_installed
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
 from app.building_blocks.subscriptions import SubscriptionRegistry
+from app.building_blocks.workflow_index import WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
 from app.services import Services
 from app.settings import Settings
+from app.workflow_control import WorkflowControl
 from workflows import WORKFLOWS
 
 logger = logging.getLogger(__name__)
@@ -161,7 +164,8 @@ async def running_services(settings: Settings, routes: SidecarRoutes) -> AsyncIt
             await routes.actors.register_actor(actor_type)
 
         actors = await ActorGateway.create(call_timeout_s=60.0)
-        deps = ActivityDeps(actors=actors)
+        progress = WorkflowProgress(state)
+        deps = ActivityDeps(actors=actors, progress=progress)
         activities = [fn for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
         workflows = WorkflowEngine(settings.dapr_host, settings.dapr_grpc_port)
         workflows.register(WORKFLOWS, activities)
@@ -186,6 +190,8 @@ async def running_services(settings: Settings, routes: SidecarRoutes) -> AsyncIt
                 bindings=bindings,
                 actors=actors,
                 workflows=workflows,
+                workflow_control=WorkflowControl(workflows, WorkflowIndex(state), progress, dapr),
+                actor_methods=ActorMethodInvoker(dapr, ACTORS),
             )
         finally:
             routes.input_bindings.deactivate()

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from app.building_blocks.actor_methods import ActorMethodInvoker
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.bindings import BindingsManager
 from app.building_blocks.client import DaprClientWrapper
@@ -13,6 +14,7 @@ from app.building_blocks.state import StateManager
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import FeatureFlags
 from app.settings import Settings
+from app.workflow_control import WorkflowControl
 
 
 @dataclass(frozen=True)
@@ -28,3 +30,5 @@ class Services:
     bindings: BindingsManager
     actors: ActorGateway
     workflows: WorkflowEngine
+    workflow_control: WorkflowControl
+    actor_methods: ActorMethodInvoker

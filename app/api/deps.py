@@ -4,9 +4,11 @@ from typing import Annotated, cast
 
 from fastapi import Depends, Request
 
+from app.building_blocks.actor_methods import ActorMethodInvoker
 from app.building_blocks.state import StateManager
 from app.building_blocks.workflows import WorkflowEngine
 from app.services import Services
+from app.workflow_control import WorkflowControl
 
 
 def get_services(request: Request) -> Services:
@@ -26,3 +28,15 @@ def get_state_manager(services: ServicesDep) -> StateManager:
 
 WorkflowsDep = Annotated[WorkflowEngine, Depends(get_workflows)]
 StateDep = Annotated[StateManager, Depends(get_state_manager)]
+
+
+def get_workflow_control(services: ServicesDep) -> WorkflowControl:
+    return services.workflow_control
+
+
+def get_actor_methods(services: ServicesDep) -> ActorMethodInvoker:
+    return services.actor_methods
+
+
+WorkflowControlDep = Annotated[WorkflowControl, Depends(get_workflow_control)]
+ActorMethodsDep = Annotated[ActorMethodInvoker, Depends(get_actor_methods)]

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import grpc
 import httpx
 from dapr.aio.clients import DaprClient
+from dapr.clients.exceptions import DaprInternalError
 from dapr.clients.health import DaprHealth
 from tenacity import (
     AsyncRetrying,
@@ -191,6 +192,13 @@ class DaprClientWrapper:
                         ) from None
                     except grpc.RpcError as error:
                         raise from_grpc(error, operation, **context) from error
+                    except DaprInternalError as error:
+                        # The async SDK wraps some RPC errors (save_state's, e.g. an ETag
+                        # mismatch) in its own type; the gRPC error is its cause.
+                        cause = error.__cause__
+                        if not isinstance(cause, grpc.RpcError):
+                            raise DaprError(f"{operation} failed: {error}", context) from error
+                        raise from_grpc(cause, operation, **context) from error
             raise AssertionError("unreachable: tenacity re-raises the last error")
 
         result: T = await self.outbound.run(

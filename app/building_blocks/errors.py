@@ -139,6 +139,34 @@ class WorkflowFailedError(DaprError):
     http_status = 409
 
 
+class WorkflowNotFoundError(DaprError):
+    """No registered workflow has this name, or no instance has this id."""
+
+    error_code = "WORKFLOW_NOT_FOUND"
+    http_status = 404
+
+
+class WorkflowConflictError(DaprError):
+    """The instance's state does not allow the operation (or the id is taken)."""
+
+    error_code = "WORKFLOW_CONFLICT"
+    http_status = 409
+
+
+class ActorNotFoundError(DaprError):
+    """No hosted actor type has this name, or its interface declares no such method."""
+
+    error_code = "ACTOR_NOT_FOUND"
+    http_status = 404
+
+
+class ActorMethodRejectedError(DaprError):
+    """The actor's method raised (e.g. it refused its argument); the message is the actor's."""
+
+    error_code = "ACTOR_METHOD_REJECTED"
+    http_status = 422
+
+
 class CircuitBreakerOpenError(DaprError):
     error_code = "CIRCUIT_OPEN"
     http_status = 503

@@ -2,14 +2,19 @@
 
 import asyncio
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 from dapr.ext.workflow import DaprWorkflowClient, WorkflowRuntime, WorkflowState
 
+from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
 from workflows.spec import WorkflowSpec
 
+T = TypeVar("T")
+
+# How the 1.14 sidecar words these (gRPC status UNKNOWN for both).
 _NO_SUCH_INSTANCE = "no such instance exists"
+_ALREADY_EXISTS = "already exists"
 
 
 def _named(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
@@ -28,8 +33,12 @@ def _named(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     return registered
 
 
-class UnknownWorkflowError(LookupError):
+class UnknownWorkflowError(WorkflowNotFoundError, LookupError):
     """No registered workflow has this name."""
+
+    @classmethod
+    def named(cls, name: str) -> "UnknownWorkflowError":
+        return cls(f"no workflow named {name!r} is registered", {"workflow": name})
 
 
 class WorkflowEngine:
@@ -68,7 +77,7 @@ class WorkflowEngine:
         try:
             return self._specs[name]
         except KeyError:
-            raise UnknownWorkflowError(name) from None
+            raise UnknownWorkflowError.named(name) from None
 
     async def start(self) -> None:
         await asyncio.to_thread(self._runtime.start)
@@ -85,11 +94,14 @@ class WorkflowEngine:
         """Start workflow `name` with validated input; returns the instance id."""
         spec = self.spec(name)
         workflow_input = spec.input_model.model_validate(payload).model_dump(mode="json")
-        return await asyncio.to_thread(
-            self._client.schedule_new_workflow,
-            workflow=_named(spec.orchestrator, spec.name),
-            input=workflow_input,
-            instance_id=instance_id,
+        return await self._call(
+            "workflow start",
+            instance_id or "",
+            lambda: self._client.schedule_new_workflow(
+                workflow=_named(spec.orchestrator, spec.name),
+                input=workflow_input,
+                instance_id=instance_id,
+            ),
         )
 
     async def get_state(
@@ -107,9 +119,58 @@ class WorkflowEngine:
             raise
 
     async def wait_for_completion(self, instance_id: str, timeout_s: float) -> WorkflowState | None:
-        return await asyncio.to_thread(
-            self._client.wait_for_workflow_completion,
+        """The final state, or None if the instance is still running after `timeout_s`."""
+        try:
+            return await asyncio.to_thread(
+                self._client.wait_for_workflow_completion,
+                instance_id,
+                fetch_payloads=True,
+                timeout_in_seconds=max(1, round(timeout_s)),
+            )
+        except TimeoutError:
+            return None
+        except grpc.RpcError as error:
+            if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+                return None
+            raise _translated(error, "workflow wait", instance_id) from error
+
+    async def raise_event(self, instance_id: str, event_name: str, data: Any) -> None:
+        await self._call(
+            "workflow raise event",
             instance_id,
-            fetch_payloads=True,
-            timeout_in_seconds=max(1, round(timeout_s)),
+            lambda: self._client.raise_workflow_event(instance_id, event_name, data=data),
         )
+
+    async def terminate(self, instance_id: str) -> None:
+        await self._call(
+            "workflow terminate", instance_id, lambda: self._client.terminate_workflow(instance_id)
+        )
+
+    async def pause(self, instance_id: str) -> None:
+        await self._call(
+            "workflow pause", instance_id, lambda: self._client.pause_workflow(instance_id)
+        )
+
+    async def resume(self, instance_id: str) -> None:
+        await self._call(
+            "workflow resume", instance_id, lambda: self._client.resume_workflow(instance_id)
+        )
+
+    async def _call(self, operation: str, instance_id: str, call: Callable[[], T]) -> T:
+        """Run a blocking SDK call in a worker thread; its gRPC errors join the taxonomy."""
+        try:
+            return await asyncio.to_thread(call)
+        except grpc.RpcError as error:
+            raise _translated(error, operation, instance_id) from error
+
+
+def _translated(error: grpc.RpcError, operation: str, instance_id: str) -> Exception:
+    message = str(error.details())
+    details = {"operation": operation, "instance_id": instance_id}
+    if _NO_SUCH_INSTANCE in message:
+        return WorkflowNotFoundError(f"no workflow instance {instance_id!r}", details)
+    if _ALREADY_EXISTS in message:
+        return WorkflowConflictError(
+            f"an active workflow instance {instance_id!r} already exists", details
+        )
+    return from_grpc(error, operation, instance_id=instance_id)

@@ -12,8 +12,16 @@ from actors import ACTORS
 from app.bootstrap import actor_runtime_config, configuration_layers, configure_sdk, dapr_config
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.client import DaprClientWrapper
+from app.building_blocks.workflow_index import WorkflowProgress
 from app.settings import Settings
 from workflows import WORKFLOWS
+
+
+class UnusedProgress(WorkflowProgress):
+    """Stands in where a progress store is required but never called."""
+
+    def __init__(self) -> None:
+        pass
 
 
 class UnusedActorGateway(ActorGateway):
@@ -50,9 +58,9 @@ def test_registries_name_each_workflow_and_activity_once() -> None:
     workflow_names = [spec.name for spec in WORKFLOWS]
     assert workflow_names
     assert len(workflow_names) == len(set(workflow_names))
-    deps = ActivityDeps(actors=UnusedActorGateway())
+    deps = ActivityDeps(actors=UnusedActorGateway(), progress=UnusedProgress())
     names = [fn.__name__ for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
-    assert "apply_restock" in names
+    assert {"apply_restock", "record_progress"} <= set(names)
     assert len(names) == len(set(names))
     assert [actor.__name__ for actor in ACTORS] == ["InventoryActor"]
 

@@ -1,0 +1,23 @@
+"""Invoke a method declared on a hosted actor's interface."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path
+
+from app.api.deps import ActorMethodsDep
+
+router = APIRouter(prefix="/api/v1/actors", tags=["actors"])
+
+ActorId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^/|]+$")]
+
+
+@router.post("/{actor_type}/{actor_id}/methods/{method}")
+async def invoke_actor_method(
+    actor_type: str,
+    actor_id: ActorId,
+    method: str,
+    invoker: ActorMethodsDep,
+    argument: Annotated[Any, Body()] = None,
+) -> Any:
+    """Call `method` on the actor with the JSON body as its argument; returns its result."""
+    return await invoker.invoke(actor_type, actor_id, method, argument)

@@ -1,0 +1,231 @@
+"""Workflow control for the API: start, read, list, signal and purge instances.
+
+Every operation checks the instance's state first, because the 1.14 sidecar accepts
+several illegal ones silently or harmfully (measured against daprd 1.14.4):
+- start with the id of a completed instance re-creates it (the old run is lost);
+- resume of a running instance FAILS it ("Don't know how to handle event of type
+  'executionResumed'" in SDK 0.5.0);
+- raise event, pause or terminate on a completed instance are accepted and do nothing;
+- terminate of a suspended instance is accepted but only happens after a resume;
+- purge of a running instance is a 500 ("orchestration has not yet completed").
+Those all answer 409 here. The check and the call are two steps: a transition between
+them (e.g. the instance completes) is reported by the next read, not prevented.
+"""
+
+import asyncio
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from dapr.ext.workflow import WorkflowState, WorkflowStatus
+
+from app.building_blocks.client import DaprClientWrapper, raise_for_sidecar_status
+from app.building_blocks.errors import (
+    InvalidRequestError,
+    WorkflowConflictError,
+    WorkflowNotFoundError,
+)
+from app.building_blocks.workflow_index import InstanceRecord, WorkflowIndex, WorkflowProgress
+from app.building_blocks.workflows import WorkflowEngine
+
+# Instance ids become state keys and URL segments. No ':' either: daprd 1.14 names an
+# instance's activities "<id>::<task>::<generation>", and an id ending in ':' left the
+# activity unable to report back (the instance hung RUNNING; property 17 found it).
+INSTANCE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+_INSTANCE_ID = re.compile(INSTANCE_ID_PATTERN)
+TERMINAL = frozenset({WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TERMINATED})
+_ACTIVE = frozenset({WorkflowStatus.RUNNING, WorkflowStatus.PENDING, WorkflowStatus.SUSPENDED})
+_WAIT_POLL_S = 0.25
+_REFRESH_PARALLELISM = 8
+
+
+@dataclass(frozen=True)
+class InstanceView:
+    """One instance as the API shows it: the sidecar's state plus the service's progress."""
+
+    record: InstanceRecord
+    state: WorkflowState | None = None
+
+
+@dataclass(frozen=True)
+class InstancePage:
+    total: int
+    items: list[InstanceRecord]
+
+
+class WorkflowControl:
+    def __init__(
+        self,
+        engine: WorkflowEngine,
+        index: WorkflowIndex,
+        progress: WorkflowProgress,
+        dapr: DaprClientWrapper,
+        workflow_component: str = "dapr",
+    ) -> None:
+        self._engine = engine
+        self._index = index
+        self._progress = progress
+        self._dapr = dapr
+        self._component = workflow_component
+
+    async def start(self, name: str, payload: Any, instance_id: str | None) -> InstanceView:
+        """Start `name`; an id that any instance (running or finished) holds is a 409."""
+        spec = self._engine.spec(name)
+        spec.input_model.model_validate(payload)  # 422 with the fields at fault, nothing sent
+        instance_id = instance_id or uuid.uuid4().hex
+        if not _INSTANCE_ID.match(instance_id):
+            raise InvalidRequestError(
+                f"instance id {instance_id!r} does not match {INSTANCE_ID_PATTERN}",
+                {"instance_id": instance_id},
+            )
+        if await self._engine.get_state(instance_id, fetch_payloads=False) is not None:
+            raise _conflict(instance_id, "already exists")
+        now = datetime.now(UTC)
+        record = InstanceRecord(
+            instance_id=instance_id,
+            name=name,
+            status=WorkflowStatus.PENDING.name,
+            created_at=now,
+            updated_at=now,
+        )
+        await self._index.claim(record)  # of two concurrent starts, one passes
+        try:
+            await self._engine.schedule(name, payload, instance_id=instance_id)
+        except BaseException:
+            await self._index.delete(instance_id)
+            raise
+        await self._index.add(name, instance_id)
+        return InstanceView(record=record)
+
+    async def get(self, instance_id: str) -> InstanceView:
+        """The live state; the index record is refreshed (or created) as a side effect."""
+        state = await self._engine.get_state(instance_id)
+        if state is None:
+            raise _not_found(instance_id)
+        record = await self._refresh(instance_id, state)
+        return InstanceView(record=await self._with_progress(record), state=state)
+
+    async def list(
+        self, name: str | None, status: WorkflowStatus | None, limit: int, offset: int
+    ) -> InstancePage:
+        """Indexed instances, newest first; records not yet terminal are refreshed first so
+        the status filter sees the current status."""
+        names = [self._engine.spec(name).name] if name else self._engine.workflow_names
+        ids = [i for n in names for i in await self._index.ids(n)]
+        records = await self._index.get_many(ids)
+        limiter = asyncio.Semaphore(_REFRESH_PARALLELISM)
+
+        async def current(record: InstanceRecord) -> InstanceRecord | None:
+            if WorkflowStatus[record.status] in TERMINAL:
+                return record
+            async with limiter:
+                state = await self._engine.get_state(record.instance_id, fetch_payloads=False)
+            return None if state is None else await self._refresh(record.instance_id, state)
+
+        fresh = [r for r in await asyncio.gather(*map(current, records)) if r is not None]
+        if status is not None:
+            fresh = [r for r in fresh if r.status == status.name]
+        fresh.sort(key=lambda r: (r.created_at, r.instance_id), reverse=True)
+        page = fresh[offset : offset + limit]
+        reported = await self._progress.get_many([r.instance_id for r in page])
+        items = [r.model_copy(update={"progress": reported.get(r.instance_id)}) for r in page]
+        return InstancePage(total=len(fresh), items=items)
+
+    async def raise_event(self, instance_id: str, event_name: str, data: Any) -> None:
+        await self._require(instance_id, _ACTIVE, "is not running; the event would be lost")
+        await self._engine.raise_event(instance_id, event_name, data)
+
+    async def terminate(self, instance_id: str) -> None:
+        await self._require(
+            instance_id,
+            {WorkflowStatus.RUNNING, WorkflowStatus.PENDING},
+            "is not running (a suspended instance must be resumed before it can terminate)",
+        )
+        await self._engine.terminate(instance_id)
+
+    async def pause(self, instance_id: str) -> None:
+        await self._require(instance_id, {WorkflowStatus.RUNNING}, "is not running")
+        await self._engine.pause(instance_id)
+
+    async def resume(self, instance_id: str) -> None:
+        await self._require(instance_id, {WorkflowStatus.SUSPENDED}, "is not suspended")
+        await self._engine.resume(instance_id)
+
+    async def purge(self, instance_id: str) -> None:
+        """Delete a finished instance's history and its record; only terminal ones."""
+        state = await self._require(instance_id, TERMINAL, "has not finished")
+        response = await self._dapr.http_call(
+            "workflow purge",
+            "POST",
+            f"/v1.0-beta1/workflows/{self._component}/{instance_id}/purge",
+            instance_id=instance_id,
+        )
+        raise_for_sidecar_status(response, "workflow purge", instance_id=instance_id)
+        await self._index.delete(instance_id)
+        await self._progress.delete(instance_id)
+        await self._index.remove(state.name, instance_id)
+
+    async def wait(self, instance_id: str, timeout_s: float) -> InstanceView:
+        """Poll until the instance finishes or `timeout_s` passes; the latest state either way.
+
+        Polling instead of the SDK's blocking wait: its gRPC wait did not return at its
+        timeout against the 1.14 sidecar, and a worker thread cannot be cancelled.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while True:
+            view = await self.get(instance_id)
+            if view.state is not None and view.state.runtime_status in TERMINAL:
+                return view
+            if loop.time() >= deadline:
+                return view
+            await asyncio.sleep(min(_WAIT_POLL_S, max(0.0, deadline - loop.time())))
+
+    async def _with_progress(self, record: InstanceRecord) -> InstanceRecord:
+        reported = await self._progress.get_many([record.instance_id])
+        return record.model_copy(update={"progress": reported.get(record.instance_id)})
+
+    async def _require(
+        self, instance_id: str, allowed: set[WorkflowStatus] | frozenset[WorkflowStatus], why: str
+    ) -> WorkflowState:
+        state = await self._engine.get_state(instance_id, fetch_payloads=False)
+        if state is None:
+            raise _not_found(instance_id)
+        await self._refresh(instance_id, state)
+        if state.runtime_status not in allowed:
+            raise _conflict(instance_id, f"is {state.runtime_status.name}: it {why}")
+        return state
+
+    async def _refresh(self, instance_id: str, state: WorkflowState) -> InstanceRecord:
+        known = await self._index.get(instance_id)
+        record = InstanceRecord(
+            instance_id=instance_id,
+            name=state.name,
+            status=state.runtime_status.name,
+            created_at=known.created_at if known else _utc(state.created_at),
+            updated_at=_utc(state.last_updated_at),
+        )
+        if known != record:
+            await self._index.save(record)
+        if known is None:
+            await self._index.add(state.name, instance_id)
+        return record
+
+
+def _utc(moment: datetime) -> datetime:
+    # The SDK hands out naive datetimes that are UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _not_found(instance_id: str) -> WorkflowNotFoundError:
+    return WorkflowNotFoundError(
+        f"no workflow instance {instance_id!r}", {"instance_id": instance_id}
+    )
+
+
+def _conflict(instance_id: str, why: str) -> WorkflowConflictError:
+    return WorkflowConflictError(
+        f"workflow instance {instance_id!r} {why}", {"instance_id": instance_id}
+    )

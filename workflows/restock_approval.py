@@ -1,0 +1,64 @@
+"""The `restock_approval` workflow: a restock that waits for a person's decision.
+
+Large restocks are held until someone approves them; the wait is a durable timer, so an
+undecided request ends by itself (rejected) instead of waiting forever.
+"""
+
+from collections.abc import Generator
+from datetime import timedelta
+from typing import Any
+
+from dapr.ext.workflow import DaprWorkflowContext, when_any
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from activities.inventory import ApplyRestockInput, InventoryActivities
+from activities.progress import ProgressActivities, ProgressUpdate
+from workflows.restock import RestockOrder
+
+APPROVAL_EVENT = "approval"
+
+
+class RestockApprovalRequest(RestockOrder):
+    """Input of `restock_approval`: the restock, and how long to wait for a decision."""
+
+    approval_timeout_s: int = Field(default=3600, gt=0, le=7 * 24 * 3600)
+
+
+class ApprovalDecision(BaseModel):
+    """The `approval` event's data."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    approved: bool
+    approver: str | None = Field(default=None, max_length=200)
+
+
+def restock_approval(ctx: DaprWorkflowContext, payload: dict[str, Any]) -> Generator[Any, Any, Any]:
+    """Wait for `approval` or the timeout; apply the restock only when approved."""
+    request = RestockApprovalRequest.model_validate(payload)
+    yield _report(ctx, "awaiting approval")
+    decision_event = ctx.wait_for_external_event(APPROVAL_EVENT)
+    timeout = ctx.create_timer(timedelta(seconds=request.approval_timeout_s))
+    winner = yield when_any([decision_event, timeout])
+    if winner is timeout:
+        yield _report(ctx, "rejected")
+        return {"approved": False, "reason": "no decision before the timeout"}
+    try:
+        decision = ApprovalDecision.model_validate(decision_event.get_result())
+    except ValidationError:
+        # A malformed decision must not leave the restock half-decided: it counts as a no.
+        yield _report(ctx, "rejected")
+        return {"approved": False, "reason": "the decision was not a valid approval event"}
+    if not decision.approved:
+        yield _report(ctx, "rejected")
+        return {"approved": False, "reason": "rejected", "approver": decision.approver}
+    step = ApplyRestockInput(sku=request.sku, quantity=request.quantity, restock_id=ctx.instance_id)
+    yield _report(ctx, "restocking")
+    level = yield ctx.call_activity(InventoryActivities.apply_restock, input=step.model_dump())
+    yield _report(ctx, "restocked")
+    return {"approved": True, "approver": decision.approver, "level": level}
+
+
+def _report(ctx: DaprWorkflowContext, step: str) -> Any:
+    update = ProgressUpdate(instance_id=ctx.instance_id, progress={"step": step})
+    return ctx.call_activity(ProgressActivities.record_progress, input=update.model_dump())
