@@ -15,7 +15,7 @@ from fastapi import FastAPI
 
 from activities import ACTIVITY_GROUPS
 from activities.spec import ActivityDeps
-from actors import ACTORS
+from actors import ACTORS, actor_factories
 from app.api.subscriptions import SUBSCRIPTIONS
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
@@ -132,8 +132,13 @@ async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIt
         )
 
         ActorRuntime.set_actor_config(actor_runtime_config(settings))
+        factories = actor_factories(settings.reservation_hold)
         for actor_type in ACTORS:
-            await dapr_actor.register_actor(actor_type)
+            factory = factories.get(actor_type)
+            if factory is None:
+                await dapr_actor.register_actor(actor_type)
+            else:
+                await dapr_actor.register_actor(actor_type, actor_factory=factory)
 
         actors = await ActorGateway.create(call_timeout_s=60.0)
         deps = ActivityDeps(actors=actors)
