@@ -27,6 +27,7 @@ from app.building_blocks.configuration import (
 )
 from app.building_blocks.configuration_store import DaprConfigurationSource
 from app.building_blocks.health import HealthChecker
+from app.building_blocks.invoke import ServiceInvoker
 from app.building_blocks.redaction import Redactor, redaction_installed
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
@@ -141,7 +142,14 @@ async def running_services(settings: Settings, dapr_actor: DaprActor) -> AsyncIt
                 await dapr_actor.register_actor(actor_type, actor_factory=factory)
 
         actors = await ActorGateway.create(call_timeout_s=60.0)
-        deps = ActivityDeps(actors=actors)
+        deps = ActivityDeps(
+            actors=actors,
+            dapr=dapr,
+            invoker=ServiceInvoker(dapr),
+            secrets=secrets,
+            flags=flags,
+            settings=settings,
+        )
         activities = [fn for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
         workflows = WorkflowEngine(settings.dapr_host, settings.dapr_grpc_port)
         workflows.register(WORKFLOWS, activities)

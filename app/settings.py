@@ -87,6 +87,7 @@ class Settings(BaseSettings):
     # (an actor reminder); a large order waits this long for approval, then is rejected.
     reservation_hold: timedelta = timedelta(minutes=15)
     approval_timeout: timedelta = timedelta(hours=24)
+    shipping_delay: timedelta = timedelta(seconds=2)  # the shipping workflow's durable timer
     payment_app_id: str = "payment-service"
     shipping_binding_name: str = "shipping-labels"
     orders_topic: str = "orders"

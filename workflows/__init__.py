@@ -1,8 +1,16 @@
 """Workflows the service runs. Bootstrap registers this list; the API resolves names from it."""
 
+from activities.models import ShippingInput
+from actors.order_interface import OrderDetails
+from workflows.order_fulfillment import order_fulfillment
 from workflows.restock import RestockOrder, restock
+from workflows.shipping import shipping
 from workflows.spec import WorkflowSpec
 
 WORKFLOWS: list[WorkflowSpec] = [
     WorkflowSpec(name="restock", orchestrator=restock, input_model=RestockOrder),
+    WorkflowSpec(
+        name="order_fulfillment", orchestrator=order_fulfillment, input_model=OrderDetails
+    ),
+    WorkflowSpec(name="shipping", orchestrator=shipping, input_model=ShippingInput),
 ]
