@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from app.api.middleware import InboundPipelineMiddleware, inbound_middlewares
 from app.api.problems import install_problem_handlers
-from app.api.routes import health, metrics
+from app.api.routes import health, inventory, metrics, orders
 from app.bootstrap import mount_sidecar_routes, running_services
 from app.building_blocks.middleware import MiddlewarePipeline
 from app.observability.logging import configure_logging
@@ -37,5 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     app.include_router(health.router)
     app.include_router(metrics.router)
+    app.include_router(orders.router)
+    app.include_router(inventory.router)
     dapr_actor = mount_sidecar_routes(app, settings)
     return app

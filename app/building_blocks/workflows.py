@@ -106,6 +106,12 @@ class WorkflowEngine:
                 return None
             raise
 
+    async def raise_event(self, instance_id: str, event_name: str, data: Any = None) -> None:
+        """Deliver an external event to a running instance (kept until it waits for it)."""
+        await asyncio.to_thread(
+            self._client.raise_workflow_event, instance_id, event_name, data=data
+        )
+
     async def wait_for_completion(self, instance_id: str, timeout_s: float) -> WorkflowState | None:
         return await asyncio.to_thread(
             self._client.wait_for_workflow_completion,
