@@ -48,4 +48,9 @@ def test_restock_with_invalid_quantity_is_refused_and_changes_nothing(
     base = f"/v1.0/actors/{INVENTORY_ACTOR_TYPE}/{sku}/method"
     refused = sidecar_http.post(f"{base}/Restock", json={"restock_id": "bad", "quantity": -5})
     assert refused.status_code >= 400
-    assert sidecar_http.post(f"{base}/GetStock").json() == {"sku": sku, "on_hand": 0}
+    assert sidecar_http.post(f"{base}/GetStock").json() == {
+        "sku": sku,
+        "on_hand": 0,
+        "reserved": 0,
+        "available": 0,
+    }
