@@ -143,3 +143,19 @@ def test_cancel_while_awaiting_approval_releases_and_a_second_cancel_is_refused(
     assert again.status_code == 409
     assert again.headers["content-type"] == "application/problem+json"
     assert view(api, order_id)["status"] == "cancelled"
+
+
+def test_rejected_approval_cancels_and_releases(api: httpx.Client, payments: PaymentsAdmin) -> None:
+    """Rejecting a waiting order ends it cancelled with the reason; approve is then a 409."""
+    sku = stocked_sku(api, 3)
+    order_id = new_id("o")
+    place(api, order_id, [(sku, 2, "600.00")])
+    wait_for(api, order_id, {"awaiting_approval"})
+    rejected = api.post(f"/api/v1/orders/{order_id}/reject", json={"reason": "too large"})
+    assert rejected.status_code == 202
+    assert rejected.json() == {"order_id": order_id, "requested": "reject"}
+    done = wait_for(api, order_id, {"completed", "failed", "cancelled"})
+    assert done["status"] == "cancelled"
+    assert done["workflow"]["output"]["reason"] == "approval rejected: too large"
+    assert stock(api, sku)["available"] == 3
+    assert api.post(f"/api/v1/orders/{order_id}/approve").status_code == 409

@@ -49,6 +49,13 @@ class Accepted(BaseModel):
     started: bool  # False: an order with this id exists; nothing new was started
 
 
+class Requested(BaseModel):
+    """An event was delivered to the order's workflow; GET the order to see its effect."""
+
+    order_id: str
+    requested: str
+
+
 class DecisionBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -124,26 +131,26 @@ async def _decide(services: ServicesDep, order_id: str, approved: bool, reason: 
 @router.post("/{order_id}/approve", status_code=202)
 async def approve(
     order_id: OrderId, services: ServicesDep, body: DecisionBody | None = None
-) -> Accepted:
+) -> Requested:
     """Approve an order that waits for approval."""
     await _decide(services, order_id, True, body.reason if body else "")
-    return Accepted(order_id=order_id, started=False)
+    return Requested(order_id=order_id, requested="approve")
 
 
 @router.post("/{order_id}/reject", status_code=202)
 async def reject(
     order_id: OrderId, services: ServicesDep, body: DecisionBody | None = None
-) -> Accepted:
+) -> Requested:
     """Reject an order that waits for approval; its stock is released."""
     await _decide(services, order_id, False, body.reason if body else "")
-    return Accepted(order_id=order_id, started=False)
+    return Requested(order_id=order_id, requested="reject")
 
 
 @router.post("/{order_id}/cancel", status_code=202)
-async def cancel(order_id: OrderId, services: ServicesDep) -> Accepted:
+async def cancel(order_id: OrderId, services: ServicesDep) -> Requested:
     """Ask the workflow to cancel an order not yet paid; it releases the stock.
 
-    Accepted is not done: if payment completes first, the order goes on (GET shows which).
+    Requested is not done: if payment completes first, the order goes on (GET shows which).
     """
     order = await _order(services, order_id)
     if not order.exists:
@@ -155,4 +162,4 @@ async def cancel(order_id: OrderId, services: ServicesDep) -> Accepted:
     except grpc.RpcError:
         # The workflow ended between the check and the event.
         raise IllegalTransitionError(order_id, "ended", OrderStatus.CANCELLED.value) from None
-    return Accepted(order_id=order_id, started=False)
+    return Requested(order_id=order_id, requested="cancel")
