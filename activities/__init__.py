@@ -1,7 +1,16 @@
 """Activity groups. Bootstrap builds each with ActivityDeps and registers its activities."""
 
 from activities.inventory import InventoryActivities
+from activities.orders import OrderActivities
+from activities.payments import PaymentActivities
 from activities.progress import ProgressActivities
+from activities.shipping import ShippingActivities
 from activities.spec import ActivityGroup
 
-ACTIVITY_GROUPS: list[type[ActivityGroup]] = [InventoryActivities, ProgressActivities]
+ACTIVITY_GROUPS: list[type[ActivityGroup]] = [
+    InventoryActivities,
+    OrderActivities,
+    PaymentActivities,
+    ShippingActivities,
+    ProgressActivities,
+]

@@ -5,17 +5,31 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.building_blocks.actors import ActorGateway
+from app.building_blocks.client import DaprClientWrapper
+from app.building_blocks.invoke import ServiceInvoker
+from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.workflow_index import WorkflowProgress
+from app.feature_flags import FeatureFlags
+from app.settings import Settings
 
 ActivityFn = Callable[[Any, Any], Any]
 
 
 @dataclass(frozen=True)
 class ActivityDeps:
-    """The clients activities may use; built once by bootstrap."""
+    """The clients activities may use; built once by bootstrap.
+
+    Activities run on the workflow worker's threads: async clients are called through
+    `actors.call_blocking`, which runs the coroutine on the app's loop.
+    """
 
     actors: ActorGateway  # also the bridge from activity threads to the app's loop
     progress: WorkflowProgress
+    dapr: DaprClientWrapper
+    invoker: ServiceInvoker
+    secrets: SecretsManager
+    flags: FeatureFlags
+    settings: Settings
 
 
 class ActivityGroup(Protocol):

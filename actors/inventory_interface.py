@@ -10,14 +10,18 @@ from app.building_blocks.actors import actor_method
 
 INVENTORY_ACTOR_TYPE = "InventoryActor"
 
+OrderId = str
+
 
 class StockLevel(BaseModel):
-    """What one SKU has on hand."""
+    """What one SKU has: on hand, held for orders, and free to reserve."""
 
     model_config = ConfigDict(frozen=True)
 
     sku: str
     on_hand: int = Field(ge=0)
+    reserved: int = Field(default=0, ge=0)
+    available: int = Field(default=0, ge=0)
 
 
 class RestockRequest(BaseModel):
@@ -27,6 +31,39 @@ class RestockRequest(BaseModel):
 
     restock_id: str = Field(min_length=1, max_length=200)
     quantity: int = Field(gt=0, le=1_000_000)
+
+
+class ReserveRequest(BaseModel):
+    """Hold `quantity` units for one order, all or nothing.
+
+    `hold_s` overrides the actor's configured hold time for this reservation.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    order_id: OrderId = Field(min_length=1, max_length=200)
+    quantity: int = Field(gt=0, le=1_000_000)
+    hold_s: float | None = Field(default=None, gt=0, le=7 * 24 * 3600)
+
+
+class OrderRef(BaseModel):
+    """Names the order whose reservation is released or committed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    order_id: OrderId = Field(min_length=1, max_length=200)
+
+
+class ReservationResult(BaseModel):
+    """Outcome of Reserve, Release or Commit; `status` is what the order now holds here."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: OrderId
+    ok: bool
+    status: str  # reserved | committed | released | insufficient | unknown
+    quantity: int = 0
+    stock: StockLevel
 
 
 class InventoryActorInterface(ActorInterface):
@@ -39,3 +76,15 @@ class InventoryActorInterface(ActorInterface):
     @actor_method(name="Restock")
     @abstractmethod
     async def restock(self, request: dict[str, Any]) -> dict[str, Any]: ...
+
+    @actor_method(name="Reserve")
+    @abstractmethod
+    async def reserve(self, request: dict[str, Any]) -> dict[str, Any]: ...
+
+    @actor_method(name="Release")
+    @abstractmethod
+    async def release(self, request: dict[str, Any]) -> dict[str, Any]: ...
+
+    @actor_method(name="Commit")
+    @abstractmethod
+    async def commit(self, request: dict[str, Any]) -> dict[str, Any]: ...

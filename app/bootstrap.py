@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from activities import ACTIVITY_GROUPS
 from activities.spec import ActivityDeps
-from actors import ACTORS
+from actors import ACTORS, actor_factories
 from app.api.bindings import INPUT_BINDINGS
 from app.api.subscriptions import SUBSCRIPTIONS
 from app.api.subscriptions.spec import SubscriberDeps
@@ -33,6 +33,7 @@ from app.building_blocks.configuration import (
 from app.building_blocks.configuration_store import DaprConfigurationSource
 from app.building_blocks.health import HealthChecker
 from app.building_blocks.input_bindings import InputBindingRegistry
+from app.building_blocks.invoke import ServiceInvoker
 from app.building_blocks.processed_events import ProcessedEvents
 from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.redaction import Redactor, redaction_installed
@@ -160,12 +161,25 @@ async def running_services(settings: Settings, routes: SidecarRoutes) -> AsyncIt
         bindings = BindingsManager(dapr, max_data_bytes=settings.dapr_max_request_bytes)
 
         ActorRuntime.set_actor_config(actor_runtime_config(settings))
+        factories = actor_factories(settings.reservation_hold)
         for actor_type in ACTORS:
-            await routes.actors.register_actor(actor_type)
+            factory = factories.get(actor_type)
+            if factory is None:
+                await routes.actors.register_actor(actor_type)
+            else:
+                await routes.actors.register_actor(actor_type, actor_factory=factory)
 
         actors = await ActorGateway.create(call_timeout_s=60.0)
         progress = WorkflowProgress(state)
-        deps = ActivityDeps(actors=actors, progress=progress)
+        deps = ActivityDeps(
+            actors=actors,
+            progress=progress,
+            dapr=dapr,
+            invoker=ServiceInvoker(dapr),
+            secrets=secrets,
+            flags=flags,
+            settings=settings,
+        )
         activities = [fn for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
         workflows = WorkflowEngine(settings.dapr_host, settings.dapr_grpc_port)
         workflows.register(WORKFLOWS, activities)

@@ -90,6 +90,15 @@ class Settings(BaseSettings):
     actor_drain_ongoing_call_timeout: timedelta = timedelta(seconds=60)
     actor_drain_rebalanced_actors: bool = True
 
+    # The order domain. An uncommitted stock reservation is released after this hold time
+    # (an actor reminder); a large order waits this long for approval, then is rejected.
+    reservation_hold: timedelta = timedelta(minutes=15)
+    approval_timeout: timedelta = timedelta(hours=24)
+    shipping_delay: timedelta = timedelta(seconds=2)  # the shipping workflow's durable timer
+    payment_app_id: str = "payment-service"
+    shipping_binding_name: str = "shipping-labels"
+    orders_topic: str = "orders"
+
     data_dir: Path = Path(".data")
 
     @model_validator(mode="before")

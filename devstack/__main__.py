@@ -8,6 +8,7 @@ from pathlib import Path
 from types import FrameType
 
 from devstack.build import BuildError, build
+from devstack.peers import payment_peer
 from devstack.ports import PortInUseError
 from devstack.progress import say
 from devstack.runtime import PROJECT_ROOT, RuntimeMissingError
@@ -28,6 +29,10 @@ def _print_urls(stack: Stack) -> None:
     log_dir = stack.config.log_dir
     names = ",".join(process.name for process in sorted(stack.processes, key=lambda p: p.name))
     servers = "".join(f"\n  {server.name:<16}{server.address}" for server in stack.servers)
+    peers = "".join(
+        f"\n  {peer.app_id:<16}http://127.0.0.1:{peer.ports.app} (daprd {peer.ports.dapr_http})"
+        for peer in stack.config.peers
+    )
     say(
         f"""
 Orderflow is running (profile {stack.config.profile}).
@@ -36,7 +41,7 @@ Orderflow is running (profile {stack.config.profile}).
   Dapr HTTP API   {stack.dapr_http_url}/v1.0/metadata
   Dapr gRPC API   {stack.dapr_grpc_address}
   Dapr metrics    http://127.0.0.1:{ports.dapr_metrics}/metrics
-  placement       127.0.0.1:{ports.placement}{servers}
+  placement       127.0.0.1:{ports.placement}{servers}{peers}
   logs            {log_dir}/{{{names}}}.log
   data            {stack.config.data_dir}
 Press Ctrl-C to stop everything."""
@@ -54,6 +59,7 @@ def run(profile: str, data_dir: Path) -> int:
         data_dir=data_dir,
         log_dir=data_dir / "logs",
         profile=profile,
+        peers=(payment_peer(),),
     )
     stack = Stack(config)
     signal.signal(signal.SIGTERM, _raise_stop)

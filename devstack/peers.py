@@ -1,7 +1,8 @@
 """Peer apps: other Dapr apps in the stack, each with its own daprd (e.g. a payment
 provider, or a test app that echoes what it receives through service invocation)."""
 
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from devstack.commands import SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
@@ -17,6 +18,7 @@ class PeerApp:
     ports: SidecarPorts
     resources: tuple[Path, ...] = ()
     health_path: str = "/health"
+    env: Mapping[str, str] = field(default_factory=dict)
 
     @staticmethod
     def free_ports() -> SidecarPorts:
@@ -32,7 +34,13 @@ def peer_processes(
         argv=uvicorn_argv(peer.factory, peer.ports.app),
         log_path=log_dir / f"{peer.app_id}.log",
         cwd=PROJECT_ROOT,
-        env={"PYTHONUNBUFFERED": "1"},
+        # The peer finds its own sidecar through Dapr's variables, as the service does.
+        env={
+            "PYTHONUNBUFFERED": "1",
+            "DAPR_HTTP_PORT": str(peer.ports.dapr_http),
+            "DAPR_GRPC_PORT": str(peer.ports.dapr_grpc),
+            **peer.env,
+        },
     )
     sidecar = ManagedProcess(
         name=f"{peer.app_id} daprd",
@@ -49,3 +57,13 @@ def peer_processes(
         env=daprd_env(DEV_SECRETS_FILE),
     )
     return app, sidecar
+
+
+def payment_peer(ports: SidecarPorts | None = None) -> PeerApp:
+    """The payment provider (payments/), with only the secret store it reads its key from."""
+    return PeerApp(
+        app_id="payment-service",
+        factory="payments.main:create_app",
+        ports=ports or PeerApp.free_ports(),
+        resources=(DAPR_DIR / "peers" / "payment-service",),
+    )

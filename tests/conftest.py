@@ -14,7 +14,7 @@ import pytest
 from app.bootstrap import configure_sdk
 from app.settings import Settings
 from devstack.build import build
-from devstack.peers import PeerApp
+from devstack.peers import PeerApp, payment_peer
 from devstack.stack import Stack, StackConfig, StackPorts
 from tests.stack_secrets import write_secrets_file
 from tests.support.echo_app import ECHO_APP_ID
@@ -25,6 +25,11 @@ from tests.support.sidecar_clients import Publisher
 TEST_APP_ENV = {
     "ORDERFLOW_ACTOR_IDLE_TIMEOUT": "PT10S",
     "ORDERFLOW_ACTOR_SCAN_INTERVAL": "PT2S",
+    # Short enough that the approval-timeout test waits seconds, long enough that a
+    # loaded machine still approves in time in the approval test.
+    "ORDERFLOW_APPROVAL_TIMEOUT": "PT6S",
+    # Longer than any order takes here, even 50 at once on 2 cores.
+    "ORDERFLOW_RESERVATION_HOLD": "PT120S",
 }
 
 _stacks: list[Stack | Probe] = []
@@ -42,7 +47,7 @@ def _stack_config(root: Path) -> StackConfig:
         app_env=TEST_APP_ENV,
         # The dev secrets plus generated ones (tests/stack_secrets.py), read by daprd at start.
         daprd_env={"ORDERFLOW_SECRETS_FILE": str(secrets_file)},
-        peers=(echo,),
+        peers=(echo, payment_peer()),
     )
 
 

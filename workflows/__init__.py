@@ -1,7 +1,11 @@
 """Workflows the service runs. Bootstrap registers this list; the API resolves names from it."""
 
+from activities.models import ShippingInput
+from actors.order_interface import OrderDetails
+from workflows.order_fulfillment import order_fulfillment
 from workflows.restock import RestockOrder, restock
 from workflows.restock_approval import RestockApprovalRequest, restock_approval
+from workflows.shipping import shipping
 from workflows.spec import WorkflowSpec
 
 WORKFLOWS: list[WorkflowSpec] = [
@@ -11,4 +15,8 @@ WORKFLOWS: list[WorkflowSpec] = [
         orchestrator=restock_approval,
         input_model=RestockApprovalRequest,
     ),
+    WorkflowSpec(
+        name="order_fulfillment", orchestrator=order_fulfillment, input_model=OrderDetails
+    ),
+    WorkflowSpec(name="shipping", orchestrator=shipping, input_model=ShippingInput),
 ]

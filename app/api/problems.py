@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from actors.order_states import IllegalTransitionError
 from app.building_blocks import tracing
 from app.building_blocks.errors import DaprError
 
@@ -90,6 +91,18 @@ def dapr_error_response(request: Request, error: DaprError) -> JSONResponse:
     )
 
 
+async def _on_illegal_transition(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, IllegalTransitionError)
+    return _problem(
+        request,
+        error.http_status,
+        "Illegal order transition",
+        str(error),
+        error.error_code,
+        details=error.details,
+    )
+
+
 async def _on_request_validation(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     return _problem(
@@ -138,6 +151,7 @@ def _is_json_scalar(value: Any) -> bool:
 
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DaprError, _on_dapr_error)
+    app.add_exception_handler(IllegalTransitionError, _on_illegal_transition)
     app.add_exception_handler(RequestValidationError, _on_request_validation)
     app.add_exception_handler(ValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)

@@ -134,7 +134,8 @@ class WorkflowEngine:
                 return None
             raise _translated(error, "workflow wait", instance_id) from error
 
-    async def raise_event(self, instance_id: str, event_name: str, data: Any) -> None:
+    async def raise_event(self, instance_id: str, event_name: str, data: Any = None) -> None:
+        """Deliver an external event to an instance (kept until it waits for it)."""
         await self._call(
             "workflow raise event",
             instance_id,

@@ -203,7 +203,12 @@ def test_restock_event_travels_over_redis_and_starts_its_workflow(
     sku, event_id = f"SKU-{uuid.uuid4().hex[:8]}", str(uuid.uuid4())
     publish_restock(dapr, event_id, {"sku": sku, "quantity": 3})
     wait_completed(workflow_client, event_id)
-    assert _actor(sidecar_http, sku, "GetStock") == {"sku": sku, "on_hand": 3}
+    assert _actor(sidecar_http, sku, "GetStock") == {
+        "sku": sku,
+        "on_hand": 3,
+        "reserved": 0,
+        "available": 3,
+    }
     assert event_id in redis.cli("XRANGE", "restocks", "-", "+")
 
 
@@ -213,7 +218,12 @@ def test_inventory_actor_keeps_its_state_in_postgres(
     """Restock then GetStock through the sidecar, and the stock level is a PostgreSQL row."""
     sku = f"SKU-{uuid.uuid4().hex[:8]}"
     restocked = _actor(sidecar_http, sku, "Restock", {"restock_id": "r-1", "quantity": 7})
-    assert restocked == {"sku": sku, "on_hand": 7}
-    assert _actor(sidecar_http, sku, "GetStock") == {"sku": sku, "on_hand": 7}
+    assert restocked == {"sku": sku, "on_hand": 7, "reserved": 0, "available": 7}
+    assert _actor(sidecar_http, sku, "GetStock") == {
+        "sku": sku,
+        "on_hand": 7,
+        "reserved": 0,
+        "available": 7,
+    }
     actor_key = f"{full_stack.config.app_id}||{INVENTORY_ACTOR_TYPE}||{sku}||on_hand"
     assert postgres.sql(f"SELECT value FROM state WHERE key = '{actor_key}'").strip() == "7"

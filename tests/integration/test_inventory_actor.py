@@ -23,8 +23,8 @@ def test_restock_persists_and_reads_back_through_actor_proxy(sidecar_http: httpx
         return restocked, await inventory.GetStock()
 
     restocked, read_back = asyncio.run(scenario())
-    assert restocked == {"sku": sku, "on_hand": 7}
-    assert read_back == {"sku": sku, "on_hand": 7}
+    assert restocked == {"sku": sku, "on_hand": 7, "reserved": 0, "available": 7}
+    assert read_back == restocked
 
 
 def test_repeated_restock_id_is_applied_once(sidecar_http: httpx.Client) -> None:
@@ -35,7 +35,9 @@ def test_repeated_restock_id_is_applied_once(sidecar_http: httpx.Client) -> None
     first = sidecar_http.post(url, json=body)
     second = sidecar_http.post(url, json=body)
     assert first.status_code == second.status_code == 200
-    assert first.json() == second.json() == {"sku": sku, "on_hand": 3}
+    assert (
+        first.json() == second.json() == {"sku": sku, "on_hand": 3, "reserved": 0, "available": 3}
+    )
 
 
 def test_restock_with_invalid_quantity_is_refused_and_changes_nothing(
@@ -46,4 +48,9 @@ def test_restock_with_invalid_quantity_is_refused_and_changes_nothing(
     base = f"/v1.0/actors/{INVENTORY_ACTOR_TYPE}/{sku}/method"
     refused = sidecar_http.post(f"{base}/Restock", json={"restock_id": "bad", "quantity": -5})
     assert refused.status_code >= 400
-    assert sidecar_http.post(f"{base}/GetStock").json() == {"sku": sku, "on_hand": 0}
+    assert sidecar_http.post(f"{base}/GetStock").json() == {
+        "sku": sku,
+        "on_hand": 0,
+        "reserved": 0,
+        "available": 0,
+    }

@@ -23,7 +23,7 @@ def test_restock_workflow_completes_with_the_new_stock_level(
     assert state.serialized_output is not None
     assert '"on_hand": 4' in state.serialized_output
     stock = sidecar_http.post(f"/v1.0/actors/{INVENTORY_ACTOR_TYPE}/{sku}/method/GetStock")
-    assert stock.json() == {"sku": sku, "on_hand": 4}
+    assert stock.json() == {"sku": sku, "on_hand": 4, "reserved": 0, "available": 4}
 
 
 def test_restock_workflow_with_invalid_input_fails_and_changes_nothing(
@@ -40,4 +40,4 @@ def test_restock_workflow_with_invalid_input_fails_and_changes_nothing(
     assert state.failure_details is not None
     assert "quantity" in state.failure_details.message
     stock = sidecar_http.post(f"/v1.0/actors/{INVENTORY_ACTOR_TYPE}/{sku}/method/GetStock")
-    assert stock.json() == {"sku": sku, "on_hand": 0}
+    assert stock.json() == {"sku": sku, "on_hand": 0, "reserved": 0, "available": 0}

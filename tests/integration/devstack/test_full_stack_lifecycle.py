@@ -110,7 +110,10 @@ def test_full_run_stops_postgres_and_redis_on_ctrl_c(reachable_dir: Path) -> Non
         if run.poll() is None:
             run.kill()
     output_text = log.read_text()
-    assert "stopping daprd, app, placement, redis, postgres" in output_text
+    assert (
+        "stopping daprd, app, payment-service daprd, payment-service, placement, redis, postgres"
+        in output_text
+    )
     assert "all stack processes stopped" in output_text
     assert _alive(started) == {}
     assert all(is_free(port) for _, port in ports.roles())

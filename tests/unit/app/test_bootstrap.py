@@ -12,7 +12,11 @@ from actors import ACTORS
 from app.bootstrap import actor_runtime_config, configuration_layers, configure_sdk, dapr_config
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.client import DaprClientWrapper
+from app.building_blocks.invoke import ServiceInvoker
+from app.building_blocks.redaction import Redactor
+from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.workflow_index import WorkflowProgress
+from app.feature_flags import FeatureFlags
 from app.settings import Settings
 from workflows import WORKFLOWS
 
@@ -58,11 +62,28 @@ def test_registries_name_each_workflow_and_activity_once() -> None:
     workflow_names = [spec.name for spec in WORKFLOWS]
     assert workflow_names
     assert len(workflow_names) == len(set(workflow_names))
-    deps = ActivityDeps(actors=UnusedActorGateway(), progress=UnusedProgress())
+    settings = Settings()
+    dapr = DaprClientWrapper(dapr_config(settings))
+    resolver, _ = configuration_layers(settings, dapr)
+    deps = ActivityDeps(
+        actors=UnusedActorGateway(),
+        progress=UnusedProgress(),
+        dapr=dapr,
+        invoker=ServiceInvoker(dapr),
+        secrets=SecretsManager(dapr, Redactor(), 0, 1),
+        flags=FeatureFlags(resolver),
+        settings=settings,
+    )
     names = [fn.__name__ for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
-    assert {"apply_restock", "record_progress"} <= set(names)
+    assert {
+        "apply_restock",
+        "record_progress",
+        "reserve_line",
+        "charge_payment",
+        "write_label",
+    } <= set(names)
     assert len(names) == len(set(names))
-    assert [actor.__name__ for actor in ACTORS] == ["InventoryActor"]
+    assert [actor.__name__ for actor in ACTORS] == ["InventoryActor", "OrderActor"]
 
 
 def test_configuration_layers_follow_the_profile() -> None:

@@ -21,7 +21,11 @@ def _engine() -> WorkflowEngine:
 
 def test_the_same_registries_register_in_two_engines() -> None:
     """The SDK refuses a function registered before; our wrappers keep registries reusable."""
-    assert _engine().workflow_names == _engine().workflow_names == ["restock", "restock_approval"]
+    assert (
+        _engine().workflow_names
+        == _engine().workflow_names
+        == ["order_fulfillment", "restock", "restock_approval", "shipping"]
+    )
 
 
 def test_unknown_workflow_name_is_a_typed_error() -> None:

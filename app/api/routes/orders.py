@@ -1,0 +1,165 @@
+"""Orders: place one (starts order_fulfillment), read it, approve, reject or cancel it."""
+
+import json
+import logging
+from typing import Annotated, Any
+
+import grpc
+from fastapi import APIRouter, HTTPException, Path
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from actors.order_interface import (
+    ID_PATTERN,
+    ORDER_ACTOR_TYPE,
+    OrderActorInterface,
+    OrderDetails,
+    OrderView,
+)
+from actors.order_states import IllegalTransitionError, OrderStatus
+from app.api.deps import ServicesDep
+from workflows.order_models import APPROVAL_EVENT, CANCEL_EVENT, ApprovalDecision
+
+logger = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
+
+WORKFLOW = "order_fulfillment"
+OrderId = Annotated[str, Path(min_length=1, max_length=100, pattern=ID_PATTERN)]
+_CANCELLABLE = {OrderStatus.CREATED, OrderStatus.RESERVED, OrderStatus.AWAITING_APPROVAL}
+
+
+class WorkflowView(BaseModel):
+    instance_id: str
+    runtime_status: str
+    output: Any = None
+    failure: str | None = None
+
+
+class OrderStatusView(BaseModel):
+    """The OrderActor's record and the workflow's progress, in one view."""
+
+    order_id: str
+    status: OrderStatus | None
+    order: OrderView
+    workflow: WorkflowView | None
+
+
+class Accepted(BaseModel):
+    order_id: str
+    started: bool  # False: an order with this id exists; nothing new was started
+
+
+class Requested(BaseModel):
+    """An event was delivered to the order's workflow; GET the order to see its effect."""
+
+    order_id: str
+    requested: str
+
+
+class DecisionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(default="", max_length=500)
+
+
+async def _order(services: ServicesDep, order_id: str) -> OrderView:
+    actor = services.actors.proxy(ORDER_ACTOR_TYPE, order_id, OrderActorInterface)
+    return OrderView.model_validate(await actor.GetOrder())
+
+
+async def _workflow(services: ServicesDep, order_id: str) -> WorkflowView | None:
+    state = await services.workflows.get_state(order_id)
+    if state is None:
+        return None
+    failure = state.failure_details.message if state.failure_details else None
+    output = state.serialized_output
+    return WorkflowView(
+        instance_id=order_id,
+        runtime_status=state.runtime_status.name,
+        output=_json(output),
+        failure=failure,
+    )
+
+
+def _json(text: str | None) -> Any:
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return text
+
+
+@router.post("", status_code=202)
+async def place_order(details: OrderDetails, services: ServicesDep) -> JSONResponse:
+    """Start fulfilment with instance id = order id; a retry with the same id starts nothing."""
+    if await services.workflows.get_state(details.order_id) is not None:
+        body = Accepted(order_id=details.order_id, started=False)
+        return JSONResponse(body.model_dump(), status_code=200)
+    try:
+        await services.workflows.schedule(
+            WORKFLOW, details.model_dump(mode="json"), details.order_id
+        )
+    except grpc.RpcError:
+        # Two identical requests raced past the check: the sidecar refused the second.
+        if await services.workflows.get_state(details.order_id) is None:
+            raise
+        body = Accepted(order_id=details.order_id, started=False)
+        return JSONResponse(body.model_dump(), status_code=200)
+    return JSONResponse(Accepted(order_id=details.order_id, started=True).model_dump(), 202)
+
+
+@router.get("/{order_id}")
+async def get_order(order_id: OrderId, services: ServicesDep) -> OrderStatusView:
+    """The order's status and history, and its workflow's runtime status and result."""
+    order = await _order(services, order_id)
+    workflow = await _workflow(services, order_id)
+    if not order.exists and workflow is None:
+        raise HTTPException(status_code=404, detail=f"no order {order_id}")
+    return OrderStatusView(order_id=order_id, status=order.status, order=order, workflow=workflow)
+
+
+async def _decide(services: ServicesDep, order_id: str, approved: bool, reason: str) -> None:
+    order = await _order(services, order_id)
+    if not order.exists:
+        raise HTTPException(status_code=404, detail=f"no order {order_id}")
+    if order.status != OrderStatus.AWAITING_APPROVAL:
+        target = "approved" if approved else "rejected"
+        raise IllegalTransitionError(order_id, str(order.status), target)
+    decision = ApprovalDecision(approved=approved, reason=reason)
+    await services.workflows.raise_event(order_id, APPROVAL_EVENT, decision.model_dump())
+
+
+@router.post("/{order_id}/approve", status_code=202)
+async def approve(
+    order_id: OrderId, services: ServicesDep, body: DecisionBody | None = None
+) -> Requested:
+    """Approve an order that waits for approval."""
+    await _decide(services, order_id, True, body.reason if body else "")
+    return Requested(order_id=order_id, requested="approve")
+
+
+@router.post("/{order_id}/reject", status_code=202)
+async def reject(
+    order_id: OrderId, services: ServicesDep, body: DecisionBody | None = None
+) -> Requested:
+    """Reject an order that waits for approval; its stock is released."""
+    await _decide(services, order_id, False, body.reason if body else "")
+    return Requested(order_id=order_id, requested="reject")
+
+
+@router.post("/{order_id}/cancel", status_code=202)
+async def cancel(order_id: OrderId, services: ServicesDep) -> Requested:
+    """Ask the workflow to cancel an order not yet paid; it releases the stock.
+
+    Requested is not done: if payment completes first, the order goes on (GET shows which).
+    """
+    order = await _order(services, order_id)
+    if not order.exists:
+        raise HTTPException(status_code=404, detail=f"no order {order_id}")
+    if order.status not in _CANCELLABLE:
+        raise IllegalTransitionError(order_id, str(order.status), OrderStatus.CANCELLED.value)
+    try:
+        await services.workflows.raise_event(order_id, CANCEL_EVENT, {"reason": "requested"})
+    except grpc.RpcError:
+        # The workflow ended between the check and the event.
+        raise IllegalTransitionError(order_id, "ended", OrderStatus.CANCELLED.value) from None
+    return Requested(order_id=order_id, requested="cancel")

@@ -1,0 +1,105 @@
+"""The payment provider's FastAPI app: `uvicorn --factory payments.main:create_app`.
+
+At start-up it reads its API key from the secret store through its own daprd
+(DAPR_HTTP_PORT); every route but /health requires the caller to send that key.
+"""
+
+import asyncio
+import hmac
+import logging
+import os
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+import httpx
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from payments.ledger import InjectedFailure, Ledger
+from payments.models import API_KEY_HEADER, Behaviour, Charge, ChargeRequest
+
+logger = logging.getLogger("payments")
+
+SECRET_STORE = os.environ.get("PAYMENT_SECRET_STORE", "secretstore")
+SECRET_NAME, SECRET_VALUE = "payment", "api-key"
+
+
+async def read_api_key(dapr_http: str, timeout_s: float = 60.0) -> str:
+    """Wait for the sidecar's outbound readiness (the app is not listening yet, so its
+    full readiness cannot come first), then read the key from the secret store."""
+    deadline = time.monotonic() + timeout_s
+    async with httpx.AsyncClient(base_url=dapr_http, timeout=5.0) as client:
+        while True:
+            try:
+                ready = await client.get("/v1.0/healthz/outbound")
+                if ready.status_code == 204:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"no Dapr sidecar at {dapr_http} after {timeout_s}s")
+            await asyncio.sleep(0.2)
+        response = await client.get(f"/v1.0/secrets/{SECRET_STORE}/{SECRET_NAME}")
+        response.raise_for_status()
+        return str(response.json()[SECRET_VALUE])
+
+
+def create_app() -> FastAPI:
+    dapr_http = f"http://127.0.0.1:{os.environ.get('DAPR_HTTP_PORT', '3500')}"
+    ledger = Ledger()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.api_key = await read_api_key(dapr_http)
+        logger.info("payment-service ready; API key read from %s", SECRET_STORE)
+        yield
+
+    app = FastAPI(title="payment-service", lifespan=lifespan)
+
+    def caller_is_known(
+        request: Request, key: Annotated[str | None, Header(alias=API_KEY_HEADER)] = None
+    ) -> None:
+        expected: str = request.app.state.api_key
+        if key is None or not hmac.compare_digest(key.encode(), expected.encode()):
+            raise HTTPException(status_code=401, detail="missing or wrong API key")
+
+    Authorized = Depends(caller_is_known)
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/charges", dependencies=[Authorized])
+    async def charge(request: ChargeRequest) -> JSONResponse:
+        """Charge once per order id; 503 for an injected failure.
+
+        A decline is a 200 with `approved: false`: it is an answer, not a failure, and
+        daprd 1.14's resiliency retries every non-2xx answer and counts it toward the
+        caller's circuit breaker (five declines in a row would cut payments off for 30 s).
+        """
+        try:
+            result = await ledger.charge(request)
+        except InjectedFailure as failure:
+            return JSONResponse({"detail": str(failure)}, status_code=503)
+        return JSONResponse(result.model_dump(mode="json"))
+
+    @app.get("/charges/{order_id}", dependencies=[Authorized])
+    async def get_charge(order_id: str) -> Charge:
+        found = ledger.get(order_id)
+        if found is None:
+            raise HTTPException(status_code=404, detail=f"no charge for order {order_id}")
+        return found
+
+    @app.get("/admin/behaviour", dependencies=[Authorized])
+    async def get_behaviour() -> Behaviour:
+        return ledger.behaviour
+
+    @app.put("/admin/behaviour", dependencies=[Authorized])
+    async def set_behaviour(behaviour: Behaviour) -> Behaviour:
+        """Switch approve/decline, fail the next N charges, add latency."""
+        ledger.behaviour = behaviour
+        return behaviour
+
+    return app

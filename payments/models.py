@@ -1,0 +1,41 @@
+"""Wire models of the payment provider."""
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PAYMENT_APP_ID = "payment-service"
+API_KEY_HEADER = "x-api-key"
+
+Mode = Literal["approve", "decline"]
+
+
+class ChargeRequest(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    order_id: str = Field(min_length=1, max_length=200)
+    amount: Decimal = Field(ge=0)
+    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+
+
+class Charge(BaseModel):
+    """The one outcome per order id: a retried charge returns it instead of charging again."""
+
+    order_id: str
+    amount: Decimal
+    currency: str
+    approved: bool
+    reason: str = ""
+    charge_id: str
+    attempts: int = 1  # requests seen for this order id, failed ones included
+
+
+class Behaviour(BaseModel):
+    """Switchable for tests and demos: outcome, injected failures, added latency."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: Mode = "approve"
+    fail_next: int = Field(default=0, ge=0, le=1000)  # answer 503 to this many charges
+    latency_ms: int = Field(default=0, ge=0, le=60_000)

@@ -1,0 +1,44 @@
+"""A client for the payment-service peer through the test stack's own sidecar."""
+
+import json
+from typing import Any
+
+import httpx
+
+from devstack.runtime import DEV_SECRETS_FILE
+from devstack.stack import Stack
+from payments.models import API_KEY_HEADER, PAYMENT_APP_ID
+
+
+def dev_api_key() -> str:
+    secrets: dict[str, dict[str, str]] = json.loads(DEV_SECRETS_FILE.read_text())
+    return secrets["payment"]["api-key"]
+
+
+class PaymentsAdmin:
+    """Switches the provider's behaviour and reads its charges through the provider's own
+    daprd, which loads no resiliency policy: the service's daprd retries every non-2xx
+    answer from payment-service and counts it toward a circuit breaker."""
+
+    def __init__(self, stack: Stack) -> None:
+        peer = next(peer for peer in stack.config.peers if peer.app_id == PAYMENT_APP_ID)
+        self._http = httpx.Client(base_url=f"http://127.0.0.1:{peer.ports.dapr_http}", timeout=10)
+        self._base = f"/v1.0/invoke/{PAYMENT_APP_ID}/method"
+        self._headers = {API_KEY_HEADER: dev_api_key()}
+
+    def post(self, path: str, body: Any, key: str | None) -> httpx.Response:
+        headers = {API_KEY_HEADER: key} if key is not None else {}
+        return self._http.post(f"{self._base}{path}", json=body, headers=headers)
+
+    def behave(self, mode: str = "approve", fail_next: int = 0, latency_ms: int = 0) -> None:
+        body = {"mode": mode, "fail_next": fail_next, "latency_ms": latency_ms}
+        response = self._http.put(f"{self._base}/admin/behaviour", json=body, headers=self._headers)
+        response.raise_for_status()
+
+    def charge(self, order_id: str) -> dict[str, Any] | None:
+        response = self._http.get(f"{self._base}/charges/{order_id}", headers=self._headers)
+        if response.status_code == 404:
+            return None
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result

@@ -1,0 +1,28 @@
+"""The order state machine's table, without a sidecar."""
+
+import itertools
+
+from actors.order_states import TRANSITIONS, OrderStatus, can_move, is_terminal
+
+S = OrderStatus
+
+
+def test_the_happy_path_is_legal_step_by_step() -> None:
+    """created -> reserved -> awaiting_approval -> paid -> shipped -> completed."""
+    path = [S.CREATED, S.RESERVED, S.AWAITING_APPROVAL, S.PAID, S.SHIPPED, S.COMPLETED]
+    assert all(can_move(a, b) for a, b in itertools.pairwise(path))
+
+
+def test_ends_are_final_and_payment_closes_cancelling() -> None:
+    """Nothing leaves completed, cancelled or failed; paid and later cannot be cancelled."""
+    for end in (S.COMPLETED, S.CANCELLED, S.FAILED):
+        assert is_terminal(end)
+        assert TRANSITIONS[end] == frozenset()
+    for status in (S.PAID, S.SHIPPED):
+        assert not can_move(status, S.CANCELLED)
+    assert not can_move(S.CREATED, S.PAID)  # no skipping the reservation
+
+
+def test_every_status_has_a_row() -> None:
+    """A status added without a row would raise KeyError at the first move."""
+    assert set(TRANSITIONS) == set(OrderStatus)

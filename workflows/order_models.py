@@ -1,0 +1,30 @@
+"""The order_fulfillment workflow's result and approval event."""
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from actors.order_states import OrderStatus
+
+
+class OrderOutcome(BaseModel):
+    """How the workflow ended; `status` is the order's final status."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: str
+    status: OrderStatus
+    reason: str = ""
+    charge_id: str = ""
+    label: str = ""
+
+
+class ApprovalDecision(BaseModel):
+    """Payload of the `approval` event."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    approved: bool
+    reason: str = Field(default="", max_length=500)
+
+
+APPROVAL_EVENT = "approval"
+CANCEL_EVENT = "cancel"
