@@ -21,9 +21,9 @@ def test_declared_methods_are_invoked_with_the_body_as_argument(api: httpx.Clien
     sku = f"SKU-{uuid.uuid4().hex[:8]}"
     restocked = api.post(f"{BASE}/{sku}/methods/Restock", json={"restock_id": "r-1", "quantity": 7})
     assert restocked.status_code == 200, restocked.text
-    assert restocked.json() == {"sku": sku, "on_hand": 7}
+    assert restocked.json() == {"sku": sku, "on_hand": 7, "reserved": 0, "available": 7}
     stock = api.post(f"{BASE}/{sku}/methods/GetStock")
-    assert stock.json() == {"sku": sku, "on_hand": 7}
+    assert stock.json() == {"sku": sku, "on_hand": 7, "reserved": 0, "available": 7}
 
 
 def test_unknown_actor_type_is_404(api: httpx.Client) -> None:
@@ -36,7 +36,7 @@ def test_unknown_actor_type_is_404(api: httpx.Client) -> None:
 
 def test_undeclared_method_is_404(api: httpx.Client) -> None:
     """Only interface-declared names are callable: not Python names, not private helpers."""
-    for method in ("get_stock", "_stock_level", "Reserve", "getstock"):
+    for method in ("get_stock", "_stock_level", "SelfDestruct", "getstock"):
         _problem(api.post(f"{BASE}/SKU-1/methods/{method}"), 404, "ACTOR_NOT_FOUND")
 
 
@@ -52,4 +52,5 @@ def test_the_actors_own_refusal_is_a_422_and_changes_nothing(api: httpx.Client) 
     assert "greater than 0" in body["detail"]
     missing = api.post(f"{BASE}/{sku}/methods/Restock")
     assert 400 <= missing.status_code < 500, missing.text
-    assert api.post(f"{BASE}/{sku}/methods/GetStock").json() == {"sku": sku, "on_hand": 0}
+    empty = {"sku": sku, "on_hand": 0, "reserved": 0, "available": 0}
+    assert api.post(f"{BASE}/{sku}/methods/GetStock").json() == empty

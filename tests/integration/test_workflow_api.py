@@ -68,7 +68,7 @@ def test_start_answers_202_with_location_and_the_instance_completes(api: httpx.C
     assert detail["runtime_status"] == "COMPLETED"
     assert detail["name"] == "restock"
     assert detail["input"] == {"sku": sku, "quantity": 3}
-    assert detail["output"] == {"sku": sku, "on_hand": 3}
+    assert detail["output"] == {"sku": sku, "on_hand": 3, "reserved": 0, "available": 3}
     assert detail["failure"] is None
     assert detail["created_at"] <= detail["last_updated_at"]
     assert api.get(f"{BASE}/instances/{instance_id}").json()["output"] == detail["output"]
@@ -126,7 +126,7 @@ def test_duplicate_instance_id_is_409_while_running_and_after_completion(
     after = api.get(f"{BASE}/instances/{done_id}").json()
     assert after["runtime_status"] == "COMPLETED"
     assert after["created_at"] == before["created_at"]
-    assert after["output"] == {"sku": sku, "on_hand": 1}
+    assert after["output"] == {"sku": sku, "on_hand": 1, "reserved": 0, "available": 1}
 
 
 def test_unknown_instance_is_404_for_every_operation(api: httpx.Client) -> None:
