@@ -27,7 +27,7 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 def _print_urls(stack: Stack) -> None:
     ports = stack.config.ports
     log_dir = stack.config.log_dir
-    names = ",".join(process.name for process in sorted(stack.processes, key=lambda p: p.name))
+    names = ",".join(sorted(process.log_path.stem for process in stack.processes))
     servers = "".join(f"\n  {server.name:<16}{server.address}" for server in stack.servers)
     peers = "".join(
         f"\n  {peer.app_id:<16}http://127.0.0.1:{peer.ports.app} (daprd {peer.ports.dapr_http})"
