@@ -2,6 +2,7 @@
 
 import json
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from dapr.ext.workflow import DaprWorkflowClient, WorkflowStatus
@@ -74,3 +75,18 @@ def test_cron_route_starts_the_audit_under_its_fixed_id(
     assert again is not None
     assert again.runtime_status == WorkflowStatus.COMPLETED
     assert again.created_at > first_created
+
+
+def test_concurrent_restocks_of_new_skus_lose_none(
+    api: httpx.Client, sidecar_http: httpx.Client
+) -> None:
+    """Twelve first restocks at once: the ETag-guarded index keeps every SKU."""
+    skus = [f"RACE-{uuid.uuid4().hex[:8]}" for _ in range(12)]
+
+    def restock_one(sku: str) -> int:
+        return api.post(f"/api/v1/inventory/{sku}/restock", json={"quantity": 1}).status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        assert list(pool.map(restock_one, skus)) == [200] * 12
+    index = sidecar_http.get(f"/v1.0/state/statestore/{SKU_INDEX_KEY}").json()
+    assert set(skus) <= set(index["skus"])
