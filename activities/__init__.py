@@ -1,6 +1,7 @@
 """Activity groups. Bootstrap builds each with ActivityDeps and registers its activities."""
 
 from activities.inventory import InventoryActivities
+from activities.inventory_audit import InventoryAuditActivities
 from activities.orders import OrderActivities
 from activities.payments import PaymentActivities
 from activities.progress import ProgressActivities
@@ -13,4 +14,5 @@ ACTIVITY_GROUPS: list[type[ActivityGroup]] = [
     PaymentActivities,
     ShippingActivities,
     ProgressActivities,
+    InventoryAuditActivities,
 ]

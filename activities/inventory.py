@@ -5,6 +5,7 @@ from typing import Any
 from dapr.ext.workflow import WorkflowActivityContext
 from pydantic import BaseModel, ConfigDict, Field
 
+from activities.inventory_audit import index_state
 from activities.models import LineResult, LineStep
 from activities.spec import ActivityDeps, ActivityFn
 from actors.inventory_interface import (
@@ -16,6 +17,7 @@ from actors.inventory_interface import (
     RestockRequest,
     StockLevel,
 )
+from app.building_blocks.inventory_index import SkuIndex
 
 
 class ApplyRestockInput(BaseModel):
@@ -37,6 +39,7 @@ class InventoryActivities:
 
     def __init__(self, deps: ActivityDeps) -> None:
         self._actors = deps.actors
+        self._skus = SkuIndex(index_state(deps))
 
     def activities(self) -> list[ActivityFn]:
         return [self.apply_restock, self.reserve_line, self.release_line, self.commit_line]
@@ -48,6 +51,7 @@ class InventoryActivities:
         step = ApplyRestockInput.model_validate(payload)
         request = RestockRequest(restock_id=step.restock_id, quantity=step.quantity)
         level = self._actors.call_blocking(self._inventory(step.sku).Restock(request.model_dump()))
+        self._actors.call_blocking(self._skus.add(step.sku))
         return StockLevel.model_validate(level).model_dump()
 
     def reserve_line(self, ctx: WorkflowActivityContext, payload: dict[str, Any]) -> dict[str, Any]:

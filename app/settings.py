@@ -98,6 +98,7 @@ class Settings(BaseSettings):
     payment_app_id: str = "payment-service"
     shipping_binding_name: str = "shipping-labels"
     orders_topic: str = "orders"
+    inventory_audit_page_size: int = Field(default=100, gt=0, le=1000)  # SKUs per run
 
     data_dir: Path = Path(".data")
 

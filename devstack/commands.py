@@ -34,6 +34,7 @@ def daprd_env(secrets_file: Path) -> dict[str, str]:
         # Register in name resolution with loopback, never the machine's other addresses.
         "DAPR_HOST_IP": HOST,
         "ORDERFLOW_SECRETS_FILE": str(secrets_file),
+        "ORDERFLOW_INVENTORY_AUDIT_SCHEDULE": "@every 5m",  # envRef of the inventory-audit cron
     }
 
 

@@ -1,7 +1,9 @@
 """Workflows the service runs. Bootstrap registers this list; the API resolves names from it."""
 
+from activities.audit_models import AuditInput
 from activities.models import ShippingInput
 from actors.order_interface import OrderDetails
+from workflows.inventory_audit import inventory_audit
 from workflows.order_fulfillment import order_fulfillment
 from workflows.restock import RestockOrder, restock
 from workflows.restock_approval import RestockApprovalRequest, restock_approval
@@ -19,4 +21,5 @@ WORKFLOWS: list[WorkflowSpec] = [
         name="order_fulfillment", orchestrator=order_fulfillment, input_model=OrderDetails
     ),
     WorkflowSpec(name="shipping", orchestrator=shipping, input_model=ShippingInput),
+    WorkflowSpec(name="inventory_audit", orchestrator=inventory_audit, input_model=AuditInput),
 ]

@@ -14,6 +14,7 @@ from actors.inventory_interface import (
 )
 from actors.order_interface import SKU_PATTERN
 from app.api.deps import ServicesDep
+from app.building_blocks.inventory_index import SkuIndex
 
 router = APIRouter(prefix="/api/v1/inventory", tags=["inventory"])
 
@@ -45,4 +46,6 @@ async def restock(sku: Sku, body: RestockBody, services: ServicesDep) -> StockLe
     request = RestockRequest(
         restock_id=body.restock_id or f"api-{uuid.uuid4()}", quantity=body.quantity
     )
-    return StockLevel.model_validate(await _inventory(services, sku).Restock(request.model_dump()))
+    level = StockLevel.model_validate(await _inventory(services, sku).Restock(request.model_dump()))
+    await SkuIndex(services.state).add(sku)  # after the stock exists: the audit finds it
+    return level

@@ -29,7 +29,7 @@ def test_deliveries_before_start_up_are_handed_back_for_retry() -> None:
     assert response.json() == {"status": "RETRY"}
 
 
-def test_the_inventory_audit_binding_is_not_served_yet() -> None:
-    """daprd's OPTIONS probe finds no inventory-audit route, so the cron stays idle."""
+def test_the_inventory_audit_binding_is_served() -> None:
+    """daprd's OPTIONS probe finds the inventory-audit route, so the cron runs."""
     client = AsgiClient(create_app(Settings()))
-    assert client.options("/inventory-audit").status_code == 404  # 405 would count as served
+    assert client.options("/inventory-audit").status_code == 204

@@ -24,7 +24,7 @@ def test_the_same_registries_register_in_two_engines() -> None:
     assert (
         _engine().workflow_names
         == _engine().workflow_names
-        == ["order_fulfillment", "restock", "restock_approval", "shipping"]
+        == ["inventory_audit", "order_fulfillment", "restock", "restock_approval", "shipping"]
     )
 
 

@@ -1,0 +1,80 @@
+"""Activities of the inventory audit: read a page of SKUs and check each, store findings."""
+
+import asyncio
+from typing import Any
+
+from dapr.ext.workflow import WorkflowActivityContext
+
+from activities.audit_models import Anomaly, AuditPage, AuditRecord, PageRequest
+from activities.spec import ActivityDeps, ActivityFn
+from actors.inventory_interface import INVENTORY_ACTOR_TYPE, InventoryActorInterface
+from app.building_blocks.inventory_index import AuditRecords, SkuIndex
+from app.building_blocks.state import StateManager
+
+
+def index_state(deps: ActivityDeps) -> StateManager:
+    """The app's state store, for activities that keep records of their own."""
+    settings = deps.settings
+    return StateManager(deps.dapr, settings.statestore_name, settings.state_max_value_bytes)
+
+
+def check_stock(sku: str, stock: dict[str, Any]) -> list[Anomaly]:
+    """The invariants of one SKU's GetStock answer, checked on the raw numbers."""
+    numbers = [stock.get(k) for k in ("on_hand", "reserved", "available")]
+    if not all(type(n) is int for n in numbers):
+        return [Anomaly(sku=sku, problem=f"malformed stock level: {stock}")]
+    on_hand, reserved, available = (int(n) for n in numbers if isinstance(n, int))
+    found = [
+        problem
+        for problem, broken in (
+            ("on_hand < 0", on_hand < 0),
+            ("reserved < 0", reserved < 0),
+            ("available != on_hand - reserved", available != on_hand - reserved),
+        )
+        if broken
+    ]
+    return [
+        Anomaly(sku=sku, problem=p, on_hand=on_hand, reserved=reserved, available=available)
+        for p in found
+    ]
+
+
+class InventoryAuditActivities:
+    """Read-only towards the actors; only `record_audit` writes (one key, overwritten)."""
+
+    def __init__(self, deps: ActivityDeps) -> None:
+        self._actors = deps.actors
+        self._skus = SkuIndex(index_state(deps))
+        self._records = AuditRecords(index_state(deps))
+        self._default_page_size = deps.settings.inventory_audit_page_size
+
+    def activities(self) -> list[ActivityFn]:
+        return [self.audit_page, self.record_audit]
+
+    def audit_page(self, ctx: WorkflowActivityContext, payload: dict[str, Any]) -> dict[str, Any]:
+        """Read one page of the SKU index and check each SKU's stock."""
+        request = PageRequest.model_validate(payload)
+        size = request.page_size or self._default_page_size
+        return self._actors.call_blocking(self._audit(request.offset, size)).model_dump()
+
+    def record_audit(self, ctx: WorkflowActivityContext, payload: dict[str, Any]) -> None:
+        """Overwrite the last-audit record; running it twice is harmless."""
+        record = AuditRecord.model_validate(payload)
+        self._actors.call_blocking(self._records.save_last(record.model_dump(mode="json")))
+
+    async def _audit(self, offset: int, size: int) -> AuditPage:
+        skus, total = await self._skus.page(offset, size)
+        levels = await asyncio.gather(*(self._inventory(sku).GetStock() for sku in skus))
+        anomalies = [
+            a for sku, level in zip(skus, levels, strict=True) for a in check_stock(sku, level)
+        ]
+        end = offset + len(skus)
+        return AuditPage(
+            skus=skus,
+            anomalies=anomalies,
+            page_size=size,
+            next_offset=end if skus and end < total else None,
+        )
+
+    def _inventory(self, sku: str) -> Any:
+        return self._actors.proxy(INVENTORY_ACTOR_TYPE, sku, InventoryActorInterface)

@@ -1,0 +1,20 @@
+"""The last inventory audit's record (mounted before `/inventory/{sku}`)."""
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from app.api.deps import ServicesDep
+from app.building_blocks.errors import StateNotFoundError
+from app.building_blocks.inventory_index import AuditRecords
+
+router = APIRouter(prefix="/api/v1/inventory", tags=["inventory"])
+
+
+@router.get("/audit")
+async def last_audit(services: ServicesDep) -> dict[str, Any]:
+    """When the last audit finished, how many SKUs it checked, and what it found."""
+    record = await AuditRecords(services.state).last()
+    if record is None:
+        raise StateNotFoundError("no inventory audit has finished yet", {})
+    return record
