@@ -186,7 +186,7 @@ async def running_services(settings: Settings, routes: SidecarRoutes) -> AsyncIt
         await workflows.start()
         logger.info("workflow runtime started: %s", ", ".join(workflows.workflow_names))
 
-        handler_deps = SubscriberDeps(workflows=workflows)
+        handler_deps = SubscriberDeps(workflows=workflows, state=state)
         routes.topics.activate(
             handler_deps, ProcessedEvents(state, ttl_seconds=settings.processed_event_ttl_s)
         )

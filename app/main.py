@@ -7,7 +7,16 @@ from fastapi import FastAPI
 
 from app.api.middleware import InboundPipelineMiddleware, inbound_middlewares
 from app.api.problems import install_problem_handlers
-from app.api.routes import actors, health, inventory, inventory_audit, metrics, orders, workflows
+from app.api.routes import (
+    actors,
+    dead_letters,
+    health,
+    inventory,
+    inventory_audit,
+    metrics,
+    orders,
+    workflows,
+)
 from app.bootstrap import mount_sidecar_routes, running_services
 from app.building_blocks.middleware import MiddlewarePipeline
 from app.observability.logging import configure_logging
@@ -42,5 +51,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(orders.router)
     app.include_router(inventory_audit.router)  # before inventory's /{sku}
     app.include_router(inventory.router)
+    app.include_router(dead_letters.router)
     sidecar_routes = mount_sidecar_routes(app, settings)
     return app

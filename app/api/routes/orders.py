@@ -18,12 +18,12 @@ from actors.order_interface import (
 )
 from actors.order_states import IllegalTransitionError, OrderStatus
 from app.api.deps import ServicesDep
+from app.order_placement import start_order
 from workflows.order_models import APPROVAL_EVENT, CANCEL_EVENT, ApprovalDecision
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
 
-WORKFLOW = "order_fulfillment"
 OrderId = Annotated[str, Path(min_length=1, max_length=100, pattern=ID_PATTERN)]
 _CANCELLABLE = {OrderStatus.CREATED, OrderStatus.RESERVED, OrderStatus.AWAITING_APPROVAL}
 
@@ -91,20 +91,9 @@ def _json(text: str | None) -> Any:
 @router.post("", status_code=202)
 async def place_order(details: OrderDetails, services: ServicesDep) -> JSONResponse:
     """Start fulfilment with instance id = order id; a retry with the same id starts nothing."""
-    if await services.workflows.get_state(details.order_id) is not None:
-        body = Accepted(order_id=details.order_id, started=False)
-        return JSONResponse(body.model_dump(), status_code=200)
-    try:
-        await services.workflows.schedule(
-            WORKFLOW, details.model_dump(mode="json"), details.order_id
-        )
-    except grpc.RpcError:
-        # Two identical requests raced past the check: the sidecar refused the second.
-        if await services.workflows.get_state(details.order_id) is None:
-            raise
-        body = Accepted(order_id=details.order_id, started=False)
-        return JSONResponse(body.model_dump(), status_code=200)
-    return JSONResponse(Accepted(order_id=details.order_id, started=True).model_dump(), 202)
+    started = await start_order(services.workflows, details)
+    body = Accepted(order_id=details.order_id, started=started)
+    return JSONResponse(body.model_dump(), status_code=202 if started else 200)
 
 
 @router.get("/{order_id}")

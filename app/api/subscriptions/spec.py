@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from app.building_blocks.state import StateManager
 from app.building_blocks.workflows import WorkflowEngine
 
 
@@ -10,3 +11,4 @@ class SubscriberDeps:
     """The clients handlers may use; built once by bootstrap when the services start."""
 
     workflows: WorkflowEngine
+    state: StateManager | None = None  # None only in unit tests that need no state

@@ -8,15 +8,24 @@ from tests.support.asgi import AsgiClient
 def test_app_declares_restocks_with_its_dead_letter_topic() -> None:
     """/dapr/subscribe lists the registry's subscriptions on the configured pub/sub."""
     client = AsgiClient(create_app(Settings(pubsub_name="orders-bus")))
-    assert client.get("/dapr/subscribe").json() == [
-        {
-            "pubsubname": "orders-bus",
-            "topic": "restocks",
-            "route": "/events/restocks",
-            "metadata": {},
-            "deadLetterTopic": "restocks-deadletter",
-        }
-    ]
+    assert client.get("/dapr/subscribe").json()[0] == {
+        "pubsubname": "orders-bus",
+        "topic": "restocks",
+        "route": "/events/restocks",
+        "metadata": {},
+        "deadLetterTopic": "restocks-deadletter",
+    }
+
+
+def test_app_declares_orders_and_payments_with_dead_letter_topics() -> None:
+    """`orders` and `payments` name their dead-letter topics, which are subscribed too."""
+    client = AsgiClient(create_app(Settings(pubsub_name="orders-bus")))
+    declared = {d["topic"]: d for d in client.get("/dapr/subscribe").json()}
+    assert declared["orders"]["deadLetterTopic"] == "orders-deadletter"
+    assert declared["payments"]["deadLetterTopic"] == "payments-deadletter"
+    assert "deadLetterTopic" not in declared["orders-deadletter"]
+    assert "deadLetterTopic" not in declared["payments-deadletter"]
+    assert {d["pubsubname"] for d in declared.values()} == {"orders-bus"}
 
 
 def test_deliveries_before_start_up_are_handed_back_for_retry() -> None:

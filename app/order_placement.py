@@ -1,0 +1,26 @@
+"""Placing an order: start `order_fulfillment` with instance id = order id, at most once.
+
+Shared by `POST /api/v1/orders` and the `order.placed` topic handler.
+"""
+
+import grpc
+
+from actors.order_interface import OrderDetails
+from app.building_blocks.errors import WorkflowConflictError
+from app.building_blocks.workflows import WorkflowEngine
+
+WORKFLOW = "order_fulfillment"
+
+
+async def start_order(workflows: WorkflowEngine, details: OrderDetails) -> bool:
+    """Start fulfilment; False if an instance with this order id exists (nothing new)."""
+    if await workflows.get_state(details.order_id) is not None:
+        return False
+    try:
+        await workflows.schedule(WORKFLOW, details.model_dump(mode="json"), details.order_id)
+    except (grpc.RpcError, WorkflowConflictError):
+        # Two identical requests raced past the check: the sidecar refused the second.
+        if await workflows.get_state(details.order_id) is None:
+            raise
+        return False
+    return True
