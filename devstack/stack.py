@@ -240,6 +240,11 @@ class Stack:
             app_health_path="/health/live",
         )
 
+    def start_sidecar(self) -> None:
+        """Start the app's daprd (its environment exists only once servers are prepared)."""
+        self.daprd.env = self._daprd_env()
+        self.daprd.start()
+
     def _daprd_env(self) -> dict[str, str]:
         # Values the component files read through `envRef` (daprd refuses envRef to DAPR_*
         # names, hence ORDERFLOW_*): file paths, and the servers' addresses and credentials.
@@ -315,8 +320,7 @@ class Stack:
         self._progress(f"starting the app on {self.app_url} (it waits for its sidecar)")
         self.app.start()
         self._progress(f"starting daprd for {self.config.app_id} on {self.dapr_http_url}")
-        self.daprd.env = self._daprd_env()
-        self.daprd.start()
+        self.start_sidecar()
         outbound = f"{self.dapr_http_url}/v1.0/healthz/outbound"
         watched = [*servers, self.placement, self.app, self.daprd]
         self._wait_for("daprd (components loaded)", lambda: _answers(outbound, 204), watched)
