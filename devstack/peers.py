@@ -59,11 +59,18 @@ def peer_processes(
     return app, sidecar
 
 
-def payment_peer(ports: SidecarPorts | None = None) -> PeerApp:
+# Fixed ports for `make run`, beside the service's defaults. Random free ports are for
+# tests only: the kernel may hand out one of the service's defaults (50002 was seen).
+PAYMENT_SERVICE_PORTS = SidecarPorts(
+    app=8001, dapr_http=3501, dapr_grpc=50011, dapr_internal_grpc=50012, dapr_metrics=9092
+)
+
+
+def payment_peer(ports: SidecarPorts = PAYMENT_SERVICE_PORTS) -> PeerApp:
     """The payment provider (payments/), with only the secret store it reads its key from."""
     return PeerApp(
         app_id="payment-service",
         factory="payments.main:create_app",
-        ports=ports or PeerApp.free_ports(),
+        ports=ports,
         resources=(DAPR_DIR / "peers" / "payment-service",),
     )

@@ -44,3 +44,14 @@ def ensure_free(ports: Iterable[tuple[str, int]]) -> None:
             f"(`ss -ltnp 'sport = :{taken[0][1]}'` shows who holds it); stop it, or move ours "
             "with the ORDERFLOW_*_PORT / DAPR_*_PORT variables listed in the README."
         )
+
+
+def ensure_distinct(ports: Iterable[tuple[str, int]]) -> None:
+    """Raise if two roles were given the same port (one would fail to bind later)."""
+    seen: dict[int, str] = {}
+    for role, port in ports:
+        if port in seen:
+            raise PortInUseError(
+                f"port {port} is configured for both {seen[port]} and {role}; give each its own"
+            )
+        seen[port] = role

@@ -18,7 +18,7 @@ import httpx
 
 from devstack.commands import SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
 from devstack.peers import PeerApp, peer_processes
-from devstack.ports import HOST, ensure_free, reserve_free_ports
+from devstack.ports import HOST, ensure_distinct, ensure_free, reserve_free_ports
 from devstack.postgres import PostgresServer
 from devstack.processes import ManagedProcess
 from devstack.progress import say
@@ -277,6 +277,7 @@ class Stack:
         missing = missing_binaries()
         if missing:
             raise RuntimeMissingError(missing)
+        ensure_distinct(self.ports_to_check())
         ensure_free(self.ports_to_check())
         ensure_installed(self.servers, self.config.log_dir / "apt.log")
         self.config.data_dir.mkdir(parents=True, exist_ok=True)

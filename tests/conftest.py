@@ -47,7 +47,7 @@ def _stack_config(root: Path) -> StackConfig:
         app_env=TEST_APP_ENV,
         # The dev secrets plus generated ones (tests/stack_secrets.py), read by daprd at start.
         daprd_env={"ORDERFLOW_SECRETS_FILE": str(secrets_file)},
-        peers=(echo, payment_peer()),
+        peers=(echo, payment_peer(PeerApp.free_ports())),
     )
 
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from devstack.build import build
-from devstack.peers import payment_peer
+from devstack.peers import PeerApp, payment_peer
 from devstack.stack import Stack, StackConfig, StackPorts
 from tests.conftest import TEST_APP_ENV
 from tests.support.orders import new_id, place, stock, stocked_sku, view, wait_for
@@ -26,7 +26,7 @@ def crash_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         log_dir=root / "logs",
         # Approval waits long enough to span the kill and the restart.
         app_env={**TEST_APP_ENV, "ORDERFLOW_APPROVAL_TIMEOUT": "PT120S"},
-        peers=(payment_peer(),),
+        peers=(payment_peer(PeerApp.free_ports()),),
     )
     running = Stack(config, progress=lambda _: None)
     running.start()

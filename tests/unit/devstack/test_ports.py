@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from devstack.ports import HOST, PortInUseError, ensure_free, reserve_free_ports
+from devstack.ports import HOST, PortInUseError, ensure_distinct, ensure_free, reserve_free_ports
 from devstack.stack import StackPorts
 
 
@@ -33,3 +33,9 @@ def test_stack_ports_come_from_dapr_and_orderflow_variables() -> None:
     ports = StackPorts.from_env({"DAPR_HTTP_PORT": "3600", "ORDERFLOW_PLACEMENT_PORT": "50105"})
     assert (ports.dapr_http, ports.placement) == (3600, 50105)
     assert ports.app == StackPorts().app
+
+
+def test_one_port_given_two_roles_is_refused_naming_both() -> None:
+    """A port configured twice (e.g. a peer's and the service's) fails before anything binds."""
+    with pytest.raises(PortInUseError, match="both dapr internal grpc and payment-service app"):
+        ensure_distinct([("dapr internal grpc", 50002), ("payment-service app", 50002)])
