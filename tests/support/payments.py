@@ -45,10 +45,11 @@ class PaymentsAdmin:
         response = self._http.put(f"{self._base}/admin/behaviour", json=body, headers=self._headers)
         response.raise_for_status()
 
-    def attempts(self, order_id: str) -> list[dict[str, Any]]:
-        """The charge requests the provider received for `order_id`, in arrival order."""
+    def attempts(self, order_id: str | None = None) -> list[dict[str, Any]]:
+        """The charge requests the provider received (for `order_id`), in arrival order."""
+        params = {"order_id": order_id} if order_id is not None else {}
         response = self._http.get(
-            f"{self._base}/admin/attempts", params={"order_id": order_id}, headers=self._headers
+            f"{self._base}/admin/attempts", params=params, headers=self._headers
         )
         response.raise_for_status()
         return list(response.json())
