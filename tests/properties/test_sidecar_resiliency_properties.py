@@ -40,7 +40,12 @@ EARLY_S = 0.01  # timer granularity: a wait may end this much before its nominal
 # A timed-out attempt's deadline runs from when daprd sent it, not from its arrival: if it
 # took longer to arrive than the next one, the arrivals are closer than timeout + wait.
 TRANSIT_JITTER_S = 0.1
-SLACK_S = 0.35  # a loaded machine may add this much to any one gap
+# A loaded machine may add this much to any one gap (daprd's timers were seen within
+# 10 ms of their due time at load average 5 on 2 cores). Below the smallest policy
+# change the properties should notice: a constant duration of 300 ms made 600 ms.
+SLACK_S = 0.2
+# The breaker's probe is found by polling: one poll (two calls through daprd) more.
+PROBE_SLACK_S = 0.35
 
 # Each example waits real time (seconds), so few examples and no Hypothesis deadline.
 FEW = settings(
@@ -249,10 +254,10 @@ def test_sidecar_circuit_breaker_opens_fails_fast_and_probes(
     assert probe["status"] == 200
     assert probe["outcome"] == "charged"
     # Open for the whole timeout, counted from the failure that tripped it, and not much
-    # longer (the 50 ms polling and a loaded machine's slack).
+    # longer (polling, and a loaded machine's slack).
     open_for = probe["arrived_monotonic"] - opened_by
     assert open_for >= BREAKER_TIMEOUT_S - EARLY_S
-    assert probe["arrived_monotonic"] - tripped_at <= BREAKER_TIMEOUT_S + SLACK_S + 0.05
+    assert probe["arrived_monotonic"] - tripped_at <= BREAKER_TIMEOUT_S + PROBE_SLACK_S
     # Closed again: calls go through, and failures start counting from zero.
     for _ in range(BREAKER_TRIP - 1):
         provider.behave(fail_next=1)
@@ -282,4 +287,5 @@ def test_sidecar_circuit_breaker_reopens_when_the_probe_fails(
     provider.behave()
     second = _first_call_through(fault_stack, provider)
     assert second["status"] == 200
-    assert second["arrived_monotonic"] - probe["arrived_monotonic"] >= BREAKER_TIMEOUT_S - EARLY_S
+    reopened_for = second["arrived_monotonic"] - probe["arrived_monotonic"]
+    assert BREAKER_TIMEOUT_S - EARLY_S <= reopened_for <= BREAKER_TIMEOUT_S + PROBE_SLACK_S
