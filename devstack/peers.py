@@ -47,7 +47,7 @@ def peer_processes(
         argv=daprd_argv(
             peer.app_id,
             peer.ports,
-            resources=peer.resources or (DAPR_DIR / "config" / "common",),
+            resources=peer.resources or (DAPR_DIR / "config" / profile,),
             config=DAPR_DIR / "config" / profile / "config.yaml",
             placement_port=None,
             app_health_path=peer.health_path,

@@ -34,16 +34,17 @@ from devstack.runtime import (
 from devstack.servers import BackingServer, ensure_installed
 
 PLACEMENT_ID = "dapr-placement-0"
-# Files every profile loads (secret store, bindings, resiliency) live in `common` folders.
+# Components every profile loads (secret store, bindings) live in `components/common`.
 COMMON = "common"
 
 
 def profile_resources(profile: str) -> tuple[Path, ...]:
-    """daprd --resources-path folders: shared components and policies, then the profile's."""
+    """daprd --resources-path folders: shared components, the profile's components, and
+    the profile's resiliency (dapr/config/<profile>, aimed at that profile's targets)."""
     return (
         DAPR_DIR / "components" / COMMON,
         DAPR_DIR / "components" / profile,
-        DAPR_DIR / "config" / COMMON,
+        DAPR_DIR / "config" / profile,
     )
 
 

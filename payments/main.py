@@ -14,11 +14,11 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 import httpx
-from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from payments.ledger import InjectedFailure, Ledger
-from payments.models import API_KEY_HEADER, Behaviour, Charge, ChargeRequest
+from payments.models import API_KEY_HEADER, Attempt, Behaviour, Charge, ChargeRequest
 
 logger = logging.getLogger("payments")
 
@@ -101,5 +101,18 @@ def create_app() -> FastAPI:
         """Switch approve/decline, fail the next N charges, add latency."""
         ledger.behaviour = behaviour
         return behaviour
+
+    @app.get("/admin/attempts", dependencies=[Authorized])
+    async def get_attempts(
+        order_id: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    ) -> list[Attempt]:
+        """Every charge request received (all, or one order's), in arrival order."""
+        return ledger.attempt_log.list(order_id)
+
+    @app.delete("/admin/attempts", dependencies=[Authorized], status_code=204)
+    async def clear_attempts() -> Response:
+        """Forget the recorded requests (charges stay)."""
+        ledger.attempt_log.clear()
+        return Response(status_code=204)
 
     return app

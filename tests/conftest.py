@@ -18,6 +18,7 @@ from devstack.peers import PeerApp, payment_peer
 from devstack.stack import Stack, StackConfig, StackPorts
 from tests.stack_secrets import write_secrets_file
 from tests.support.echo_app import ECHO_APP_ID
+from tests.support.fault_stack import FaultStack
 from tests.support.probe import Probe
 from tests.support.sidecar_clients import Publisher
 
@@ -32,7 +33,7 @@ TEST_APP_ENV = {
     "ORDERFLOW_RESERVATION_HOLD": "PT120S",
 }
 
-_stacks: list[Stack | Probe] = []
+_stacks: list[Stack | Probe | FaultStack] = []
 
 
 def _stack_config(root: Path) -> StackConfig:
@@ -107,6 +108,21 @@ def probe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Probe]:
     """The test-only subscriber app behind its own daprd (tests/support/probe.py)."""
     build()
     running = Probe(tmp_path_factory.mktemp("probe"))
+    running.start()
+    _stacks.append(running)
+    try:
+        yield running
+    finally:
+        running.stop()
+        _stacks.remove(running)
+
+
+@pytest.fixture(scope="session")
+def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultStack]:
+    """A second payment provider behind a caller daprd with short test resiliency policies
+    (tests/support/fault_stack.py)."""
+    build()
+    running = FaultStack(tmp_path_factory.mktemp("faults"))
     running.start()
     _stacks.append(running)
     try:
