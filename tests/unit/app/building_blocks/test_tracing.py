@@ -112,13 +112,17 @@ def test_activities_continue_the_trace_their_instance_started_in() -> None:
     known, unknown = exporter.get_finished_spans()
     assert known.name == "activity charge_payment"
     assert format_trace_id(known.context.trace_id) == started_in.trace_id
-    assert known.parent is not None and format_span_id(known.parent.span_id) == started_in.span_id
-    assert known.attributes is not None and known.attributes["dapr.workflow.task_id"] == 3
-    assert seen[0] is not None and seen[0].correlation_id == "order-7"
+    assert known.parent is not None
+    assert format_span_id(known.parent.span_id) == started_in.span_id
+    assert known.attributes is not None
+    assert known.attributes["dapr.workflow.task_id"] == 3
+    assert seen[0] is not None
+    assert seen[0].correlation_id == "order-7"
     assert unknown.parent is None
     assert format_trace_id(unknown.context.trace_id) != started_in.trace_id
     # The correlation id did not leak into the next activity on the same thread.
-    assert seen[1] is not None and seen[1].correlation_id == seen[1].trace_id
+    assert seen[1] is not None
+    assert seen[1].correlation_id == seen[1].trace_id
 
 
 def test_span_attributes_keep_scalar_context() -> None:
