@@ -6,7 +6,7 @@ itself, as children of its span of the start call, but sends the worker no trace
 python 0.1.1a1 would not read it). So the engine remembers the context each instance was
 started in, and each activity of that instance runs in a span of ours under it: the
 actor calls and invocations an activity makes join the trace of the request that
-started the workflow. The memory is per process: an activity of an instance started
+started the workflow (a child workflow continues its parent's). The memory is per process: an activity of an instance started
 before a restart, or by another replica, starts a trace of its own, tagged with the
 instance id.
 """
@@ -99,7 +99,13 @@ class ActivityTracing:
             self._parents[instance_id] = context
 
     def parent_of(self, instance_id: str) -> tracing.TraceContext | None:
-        return self._parents.get(instance_id)
+        """The context `instance_id` started in; a child workflow, which durabletask names
+        `<parent id>:<n>` (and ours name `<parent id>:<what>`), shares its parent's."""
+        while True:
+            found = self._parents.get(instance_id)
+            if found is not None or ":" not in instance_id:
+                return found
+            instance_id = instance_id.rsplit(":", 1)[0]
 
     def traced(self, activity: Callable[..., Any], name: str) -> Callable[..., Any]:
         """`activity` run in a span `activity <name>`, a child of its instance's start."""
@@ -110,7 +116,7 @@ class ActivityTracing:
 
         def in_span(ctx: Any, *args: Any) -> Any:
             instance_id = str(getattr(ctx, "workflow_id", ""))
-            parent = self._parents.get(instance_id)
+            parent = self.parent_of(instance_id)
             remote = tracing.span_context(parent.traceparent, parent.tracestate) if parent else None
             parent_context = (
                 trace.set_span_in_context(trace.NonRecordingSpan(remote)) if remote else None

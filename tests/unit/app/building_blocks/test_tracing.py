@@ -108,8 +108,10 @@ def test_activities_continue_the_trace_their_instance_started_in() -> None:
     traced = activity_tracing.traced(activity, "charge_payment")
     assert traced(Ctx("wf-1"), 1) == 2
     assert traced(Ctx("unknown"), 1) == 2
+    assert traced(Ctx("wf-1:shipping"), 1) == 2  # a child workflow's activity
 
-    known, unknown = exporter.get_finished_spans()
+    known, unknown, child = exporter.get_finished_spans()
+    assert child.parent == known.parent
     assert known.name == "activity charge_payment"
     assert format_trace_id(known.context.trace_id) == started_in.trace_id
     assert known.parent is not None
