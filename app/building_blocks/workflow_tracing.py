@@ -6,9 +6,9 @@ itself, as children of its span of the start call, but sends the worker no trace
 python 0.1.1a1 would not read it). So the engine remembers the context each instance was
 started in, and each activity of that instance runs in a span of ours under it: the
 actor calls and invocations an activity makes join the trace of the request that
-started the workflow (a child workflow continues its parent's). The memory is per process: an activity of an instance started
-before a restart, or by another replica, starts a trace of its own, tagged with the
-instance id.
+started the workflow (a child workflow continues its parent's). The memory is per
+process: an activity of an instance started before a restart, or by another replica,
+starts a trace of its own, tagged with the instance id.
 """
 
 import contextvars
