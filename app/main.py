@@ -28,7 +28,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; everything that talks to the sidecar starts in the lifespan."""
     settings = settings or get_settings()
     configure_logging()
-    tracing = tracer_provider(settings)
+    tracing = tracer_provider(
+        settings.app_id, settings.otlp_endpoint, settings.trace_sampling_ratio
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

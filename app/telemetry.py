@@ -14,8 +14,6 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 
-from app.settings import Settings
-
 # daprd probes these every few seconds; a span each would bury the traces that matter.
 UNTRACED_ROUTES = ("/health/live", "/health/ready", "/metrics", "/healthz")
 
@@ -25,26 +23,30 @@ def otlp_traces_url(endpoint: str) -> str:
     return endpoint.rstrip("/") + "/v1/traces"
 
 
-def tracer_provider(settings: Settings) -> TracerProvider:
+def tracer_provider(
+    service_name: str, otlp_endpoint: str | None, sampling_ratio: float = 1.0
+) -> TracerProvider:
     """Parent-based ratio sampling: a sampled caller's trace is always continued, a
-    new trace is sampled at `trace_sampling_ratio`."""
+    new trace is sampled at `sampling_ratio`. No endpoint: nothing is exported."""
     provider = TracerProvider(
-        resource=Resource.create({SERVICE_NAME: settings.app_id}),
-        sampler=ParentBased(TraceIdRatioBased(settings.trace_sampling_ratio)),
+        resource=Resource.create({SERVICE_NAME: service_name}),
+        sampler=ParentBased(TraceIdRatioBased(sampling_ratio)),
     )
-    if settings.otlp_endpoint:
+    if otlp_endpoint:
         # The batch interval and queue come from OTEL_BSP_* variables when set.
-        exporter = OTLPSpanExporter(endpoint=otlp_traces_url(settings.otlp_endpoint), timeout=5)
+        exporter = OTLPSpanExporter(endpoint=otlp_traces_url(otlp_endpoint), timeout=5)
         provider.add_span_processor(BatchSpanProcessor(exporter))
     return provider
 
 
-def instrument(app: FastAPI, provider: TracerProvider) -> None:
+def instrument(
+    app: FastAPI, provider: TracerProvider, untraced: tuple[str, ...] = UNTRACED_ROUTES
+) -> None:
     """A server span per request, named by method and route template."""
     FastAPIInstrumentor.instrument_app(
         app,
         tracer_provider=provider,
-        excluded_urls=",".join(f"^{route}$" for route in UNTRACED_ROUTES),
+        excluded_urls=",".join(f"^{route}$" for route in untraced),
         # The ASGI receive/send sub-spans add nothing an order's trace needs.
         exclude_spans=["receive", "send"],
     )

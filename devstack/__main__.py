@@ -55,7 +55,7 @@ def _traces_line(stack: Stack) -> str:
     if export is None:
         return f"not exported (set {ENDPOINT_VARIABLE}=http://host:4318 to send them)"
     processes = ", ".join(
-        [stack.config.app_id, "its daprd", *(f"{p.app_id} daprd" for p in stack.config.peers)]
+        [stack.config.app_id, *(p.app_id for p in stack.config.peers), "their daprds"]
     )
     return (
         f"OTLP/HTTP to {export.endpoint}/v1/traces from {processes} "

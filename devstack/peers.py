@@ -32,6 +32,7 @@ def peer_processes(
     log_dir: Path,
     daprd_config: Path | None = None,
     daprd_extra_env: Mapping[str, str] | None = None,
+    app_extra_env: Mapping[str, str] | None = None,
 ) -> tuple[ManagedProcess, ManagedProcess]:
     """The peer's app and its daprd (no placement: peers host no actors). The daprd reads
     `daprd_config` (the stack's, e.g. with trace export), by default the profile's."""
@@ -45,6 +46,7 @@ def peer_processes(
             "PYTHONUNBUFFERED": "1",
             "DAPR_HTTP_PORT": str(peer.ports.dapr_http),
             "DAPR_GRPC_PORT": str(peer.ports.dapr_grpc),
+            **(app_extra_env or {}),
             **peer.env,
         },
     )

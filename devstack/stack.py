@@ -150,7 +150,8 @@ class Stack:
             log_path=config.log_dir / "placement.log",
             cwd=PROJECT_ROOT,
         )
-        exporter_env = config.trace_export.exporter_env() if config.trace_export else {}
+        export = config.trace_export
+        exporter_env = export.exporter_env() if export else {}
         self.peers = [
             peer_processes(
                 peer,
@@ -159,6 +160,7 @@ class Stack:
                 config.log_dir,
                 daprd_config=self.daprd_config,
                 daprd_extra_env=exporter_env,
+                app_extra_env=export.app_env() if export else {},
             )
             for peer in config.peers
         ]

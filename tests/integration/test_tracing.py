@@ -1,7 +1,7 @@
 """One order placed over HTTP yields one trace joining the app's spans and daprd's.
 
-The session stack exports every span (the app's, its daprd's, payment-service daprd's)
-to the session's OTLP collector (tests/conftest.py). What daprd 1.14 emits, found here:
+The session stack exports every span (the app's, its daprd's, payment-service's and its
+daprd's) to the session's OTLP collector (tests/conftest.py). What daprd 1.14 emits, found here:
 its own API calls (`/TaskHubSidecarService/StartInstance`, `/dapr.proto.runtime.v1.Dapr/
 GetSecret`, `CallActor/<type>/<method>`, `CallLocal/<app>/<method>` on both sidecars,
 `pubsub/<topic>` for a delivery), and, through durabletask-go, the workflow's own spans
@@ -150,7 +150,8 @@ def test_activities_continue_the_trace_and_their_actor_calls_reach_the_actor(
 
 def test_the_payment_invocation_crosses_both_sidecars(order_trace: Trace) -> None:
     """charge_payment -> app client span (invoke) -> the app's daprd CallLocal (client)
-    -> payment-service's daprd CallLocal (server). (The API key read before it is
+    -> payment-service's daprd CallLocal (server) -> payment-service's server span of
+    POST /charges. (The API key read before it is
     usually served from the secrets cache, so it has no span of its own.)"""
     start = order_trace.one("python-api", APP, "workflow start order_fulfillment")
     (charge,) = order_trace.children(start, APP, "activity charge_payment")
@@ -162,6 +163,9 @@ def test_the_payment_invocation_crosses_both_sidecars(order_trace: Trace) -> Non
     assert (outbound.service, outbound.kind) == ("python-api", "client")
     (inbound,) = order_trace.children(outbound, DAPRD, "CallLocal/payment-service/charges")
     assert (inbound.service, inbound.kind) == ("payment-service", "server")
+    (served,) = order_trace.children(inbound, HTTP_SERVER, "POST /charges")
+    assert served.service == "payment-service"
+    assert served.attributes["http.status_code"] == 200
 
 
 def test_the_published_event_carries_the_trace_to_its_subscriber(order_trace: Trace) -> None:
