@@ -105,17 +105,9 @@ class WorkflowEngine:
         # Named here, not by the SDK, so the instance's trace is known before its first
         # activity can run (the sidecar may dispatch it before the start call returns).
         instance_id = instance_id or uuid.uuid4().hex
-        with self._tracer.start_as_current_span(
-            f"workflow start {name}",
-            kind=SpanKind.CLIENT,
-            attributes={
-                "rpc.system": "dapr",
-                "dapr.operation": "workflow start",
-                "dapr.workflow.instance_id": instance_id,
-            },
-        ):
+        with self._span(f"workflow start {name}", "workflow start", instance_id):
             self._activity_tracing.started(instance_id, tracing.current())
-            started: str = await self._call(
+            started: str = await self._blocking(
                 "workflow start",
                 instance_id,
                 lambda: self._client.schedule_new_workflow(
@@ -131,9 +123,10 @@ class WorkflowEngine:
     ) -> WorkflowState | None:
         """The instance's state, or None if no such instance exists."""
         try:
-            return await asyncio.to_thread(
-                self._client.get_workflow_state, instance_id, fetch_payloads=fetch_payloads
-            )
+            with self._span("workflow get", "workflow get", instance_id):
+                return await asyncio.to_thread(
+                    self._client.get_workflow_state, instance_id, fetch_payloads=fetch_payloads
+                )
         except grpc.RpcError as error:
             # The 1.14 sidecar answers UNKNOWN, not NOT_FOUND, for an unknown instance id.
             if _NO_SUCH_INSTANCE in str(error.details()):
@@ -143,12 +136,13 @@ class WorkflowEngine:
     async def wait_for_completion(self, instance_id: str, timeout_s: float) -> WorkflowState | None:
         """The final state, or None if the instance is still running after `timeout_s`."""
         try:
-            return await asyncio.to_thread(
-                self._client.wait_for_workflow_completion,
-                instance_id,
-                fetch_payloads=True,
-                timeout_in_seconds=max(1, round(timeout_s)),
-            )
+            with self._span("workflow wait", "workflow wait", instance_id):
+                return await asyncio.to_thread(
+                    self._client.wait_for_workflow_completion,
+                    instance_id,
+                    fetch_payloads=True,
+                    timeout_in_seconds=max(1, round(timeout_s)),
+                )
         except TimeoutError:
             return None
         except grpc.RpcError as error:
@@ -179,7 +173,25 @@ class WorkflowEngine:
             "workflow resume", instance_id, lambda: self._client.resume_workflow(instance_id)
         )
 
+    def _span(self, name: str, operation: str, instance_id: str) -> Any:
+        """A client span around one call to the sidecar's workflow API; the call carries
+        its traceparent (workflow_tracing.traced_workflow_client)."""
+        return self._tracer.start_as_current_span(
+            name,
+            kind=SpanKind.CLIENT,
+            attributes={
+                "rpc.system": "dapr",
+                "dapr.operation": operation,
+                "dapr.workflow.instance_id": instance_id,
+            },
+        )
+
     async def _call(self, operation: str, instance_id: str, call: Callable[[], T]) -> T:
+        """`_blocking` in a client span named by the operation."""
+        with self._span(operation, operation, instance_id):
+            return await self._blocking(operation, instance_id, call)
+
+    async def _blocking(self, operation: str, instance_id: str, call: Callable[[], T]) -> T:
         """Run a blocking SDK call in a worker thread; its gRPC errors join the taxonomy."""
         try:
             return await asyncio.to_thread(call)
