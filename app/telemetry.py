@@ -6,6 +6,8 @@ passed to whoever makes spans rather than installed process-wide: tests build se
 apps in one process, each with its own settings.
 """
 
+import re
+
 from fastapi import FastAPI
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
@@ -39,6 +41,11 @@ def tracer_provider(
     return provider
 
 
+def untraced_url_patterns(routes: tuple[str, ...]) -> list[str]:
+    """Patterns the instrumentation searches in each request's *full* URL."""
+    return [rf"://[^/]+{re.escape(route)}(\?|$)" for route in routes]
+
+
 def instrument(
     app: FastAPI, provider: TracerProvider, untraced: tuple[str, ...] = UNTRACED_ROUTES
 ) -> None:
@@ -46,7 +53,7 @@ def instrument(
     FastAPIInstrumentor.instrument_app(
         app,
         tracer_provider=provider,
-        excluded_urls=",".join(f"^{route}$" for route in untraced),
+        excluded_urls=",".join(untraced_url_patterns(untraced)),
         # The ASGI receive/send sub-spans add nothing an order's trace needs.
         exclude_spans=["receive", "send"],
     )

@@ -43,8 +43,10 @@ class _TracedProxy:
         self._actor_type = actor_type
         self._actor_id = actor_id
 
-    def __getattr__(self, method: str) -> Callable[..., Coroutine[Any, Any, Any]]:
+    def __getattr__(self, method: str) -> Any:
         call = getattr(self._proxy, method)
+        if not callable(call):
+            return call  # actor_id, actor_type
 
         async def traced(*args: Any) -> Any:
             with self._tracer.start_as_current_span(
