@@ -21,18 +21,25 @@ from app.bootstrap import mount_sidecar_routes, running_services
 from app.building_blocks.middleware import MiddlewarePipeline
 from app.observability.logging import configure_logging
 from app.settings import Settings, get_settings
+from app.telemetry import instrument, tracer_provider
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; everything that talks to the sidecar starts in the lifespan."""
     settings = settings or get_settings()
     configure_logging()
+    tracing = tracer_provider(
+        settings.app_id, settings.otlp_endpoint, settings.trace_sampling_ratio
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with running_services(settings, sidecar_routes) as services:
-            app.state.services = services
-            yield
+        try:
+            async with running_services(settings, sidecar_routes, tracing) as services:
+                app.state.services = services
+                yield
+        finally:
+            tracing.shutdown()  # exports what is still queued
 
     app = FastAPI(
         title="Orderflow",
@@ -44,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     pipeline = MiddlewarePipeline("inbound", inbound_middlewares(token))
     app.add_middleware(InboundPipelineMiddleware, pipeline=pipeline)
     install_problem_handlers(app)
+    instrument(app, tracing)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(workflows.router)

@@ -102,6 +102,12 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path(".data")
 
+    # Tracing: spans go over OTLP/HTTP (protobuf) to `<otlp_endpoint>/v1/traces` (None:
+    # recorded for logs and propagation, not exported). A new trace is sampled at this
+    # ratio; a caller's sampled trace is always continued (daprd gets the same ratio).
+    otlp_endpoint: str | None = None
+    trace_sampling_ratio: float = Field(default=1.0, ge=0, le=1)
+
     @model_validator(mode="before")
     @classmethod
     def _profile_defaults(cls, data: Any) -> Any:
@@ -119,6 +125,16 @@ class Settings(BaseSettings):
     def _empty_store_is_none(cls, value: str | None) -> str | None:
         """ORDERFLOW_CONFIGSTORE_NAME= (empty) turns the Dapr layer off in any profile."""
         return value or None
+
+    @field_validator("otlp_endpoint")
+    @classmethod
+    def _endpoint_is_url(cls, value: str | None) -> str | None:
+        """ORDERFLOW_OTLP_ENDPOINT= (empty) turns export off."""
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("give the collector's base URL, e.g. http://127.0.0.1:4318")
+        return value
 
     @field_validator("dapr_host", "app_host")
     @classmethod
