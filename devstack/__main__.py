@@ -1,6 +1,7 @@
 """`python -m devstack run`: build what is missing, start the stack, serve until Ctrl-C."""
 
 import argparse
+import os
 import signal
 import sys
 import time
@@ -48,6 +49,14 @@ Press Ctrl-C to stop everything."""
     )
 
 
+def _log_format_env() -> dict[str, str]:
+    """Run from a terminal, the app's log file is text for a person to read; otherwise
+    the app's default (JSON lines). An explicit ORDERFLOW_LOG_FORMAT wins."""
+    if "ORDERFLOW_LOG_FORMAT" in os.environ or not sys.stderr.isatty():
+        return {}
+    return {"ORDERFLOW_LOG_FORMAT": "text"}
+
+
 def run(profile: str, data_dir: Path) -> int:
     try:
         build()
@@ -60,6 +69,7 @@ def run(profile: str, data_dir: Path) -> int:
         log_dir=data_dir / "logs",
         profile=profile,
         peers=(payment_peer(),),
+        app_env=_log_format_env(),
     )
     stack = Stack(config)
     signal.signal(signal.SIGTERM, _raise_stop)

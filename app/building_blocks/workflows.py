@@ -8,6 +8,7 @@ import grpc
 from dapr.ext.workflow import DaprWorkflowClient, WorkflowRuntime, WorkflowState
 
 from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
+from app.observability.workflow_metrics import observed_activity, observed_workflow
 from workflows.spec import WorkflowSpec
 
 T = TypeVar("T")
@@ -66,11 +67,13 @@ class WorkflowEngine:
         self, workflows: Sequence[WorkflowSpec], activities: Sequence[Callable[..., Any]]
     ) -> None:
         for spec in workflows:
-            self._runtime.register_workflow(_named(spec.orchestrator, spec.name), name=spec.name)
+            orchestrator = observed_workflow(spec.name, spec.orchestrator)
+            self._runtime.register_workflow(_named(orchestrator, spec.name), name=spec.name)
             self._specs[spec.name] = spec
         for activity in activities:
+            name = activity.__name__
             self._runtime.register_activity(
-                _named(activity, activity.__name__), name=activity.__name__
+                _named(observed_activity(name, activity), name), name=name
             )
 
     def spec(self, name: str) -> WorkflowSpec:
