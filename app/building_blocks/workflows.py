@@ -6,8 +6,10 @@ from typing import Any, TypeVar
 
 import grpc
 from dapr.ext.workflow import DaprWorkflowClient, WorkflowRuntime, WorkflowState
+from dapr.ext.workflow.logger import LoggerOptions
 
 from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
+from app.observability.logging import SdkLogBridge
 from app.observability.workflow_metrics import observed_activity, observed_workflow
 from workflows.spec import WorkflowSpec
 
@@ -50,8 +52,10 @@ class WorkflowEngine:
     """
 
     def __init__(self, host: str, grpc_port: int) -> None:
-        self._runtime = WorkflowRuntime(host=host, port=str(grpc_port))
-        self._client = DaprWorkflowClient(host=host, port=str(grpc_port))
+        # The SDK's lines go through the app's log handler, not a stderr handler of its own.
+        sdk_logs = LoggerOptions(log_handler=SdkLogBridge())
+        self._runtime = WorkflowRuntime(host=host, port=str(grpc_port), logger_options=sdk_logs)
+        self._client = DaprWorkflowClient(host=host, port=str(grpc_port), logger_options=sdk_logs)
         self._specs: dict[str, WorkflowSpec] = {}
         self._started = False
 

@@ -5,7 +5,7 @@ import logging
 import sys
 from typing import Literal
 
-from pythonjsonlogger.core import LogData
+from pythonjsonlogger.core import RESERVED_ATTRS, LogData
 from pythonjsonlogger.json import JsonFormatter
 
 from app.building_blocks import tracing
@@ -20,7 +20,8 @@ TEXT_FORMAT = (
 JSON_FIELDS = ("levelname", "name", "message", "trace_id", "span_id", "correlation_id")
 JSON_RENAMED = {"levelname": "level", "name": "logger", "exc_info": "exception"}
 # uvicorn configures these itself before it builds the app; we route them to our handler.
-SERVER_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+ACCESS_LOGGER = "uvicorn.access"
+SERVER_LOGGERS = ("uvicorn", "uvicorn.error", ACCESS_LOGGER)
 
 
 class TraceContextFilter(logging.Filter):
@@ -46,6 +47,7 @@ def json_formatter() -> logging.Formatter:
         list(JSON_FIELDS),
         rename_fields=JSON_RENAMED,
         timestamp=True,  # datetime.fromtimestamp(record.created, tz=UTC).isoformat()
+        reserved_attrs=[*RESERVED_ATTRS, "color_message"],  # uvicorn's ANSI-coloured copy
         json_ensure_ascii=False,
     )
 
@@ -73,6 +75,28 @@ def configure_logging(log_format: LogFormat = "auto", level: int | str = logging
     root.setLevel(level)
     for name in SERVER_LOGGERS:
         server = logging.getLogger(name)
-        server.handlers[:] = []
-        server.propagate = True
+        # uvicorn turns its access log off by leaving that logger without handlers (it
+        # logs when `hasHandlers()`); propagating it to the root would turn it back on.
+        if server.handlers or name != ACCESS_LOGGER:
+            server.handlers[:] = []
+            server.propagate = True
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per sidecar probe is noise
+
+
+class SdkLogBridge(logging.Handler):
+    """The handler to give the workflow SDK (its `LoggerOptions.log_handler`), so that its
+    lines are formatted like ours instead of by its own stderr handler.
+
+    dapr-ext-workflow attaches the handler to standard loggers ("WorkflowRuntime", ...)
+    whose records also propagate to the root handler: here they are dropped, or each line
+    would appear twice (and the SDK attaches it again per orchestration run). durabletask
+    attaches it to loggers outside the logging tree (`logging.Logger("durabletask-worker")`),
+    which reach nothing else: those records go to the tree's logger of that name (which
+    does not have this handler).
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        named = logging.Logger.manager.loggerDict.get(record.name)
+        if isinstance(named, logging.Logger) and self in named.handlers:
+            return  # a tree logger: the root handler gets this record by propagation
+        logging.getLogger(record.name).handle(record)
