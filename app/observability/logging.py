@@ -48,7 +48,9 @@ def json_formatter() -> logging.Formatter:
         rename_fields=JSON_RENAMED,
         timestamp=True,  # datetime.fromtimestamp(record.created, tz=UTC).isoformat()
         reserved_attrs=[*RESERVED_ATTRS, "color_message"],  # uvicorn's ANSI-coloured copy
-        json_ensure_ascii=False,
+        # ASCII only: a raw U+0085 or U+2028 in a message would end the line for readers
+        # that split lines the way Python's str.splitlines() does.
+        json_ensure_ascii=True,
     )
 
 

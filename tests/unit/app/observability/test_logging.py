@@ -103,7 +103,11 @@ def test_auto_is_text_on_a_terminal_and_json_elsewhere() -> None:
     assert resolved_format("text", io.StringIO()) == "text"
 
 
-def test_non_ascii_is_written_as_is() -> None:
-    """Messages keep their characters (a secret's escaped spelling is redacted too)."""
-    record = logging.makeLogRecord({"msg": "crème brûlée", "name": "app.unit"})
-    assert json.loads(json_formatter().format(record))["message"] == "crème brûlée"
+def test_a_record_is_one_line_whatever_its_characters() -> None:
+    """Line and paragraph separators other than newline are escaped, so no reader splits
+    a record; the text decodes back unchanged."""
+    message = "crème\x85brûlée\u2028line\nnext"
+    record = logging.makeLogRecord({"msg": message, "name": "app.unit"})
+    written = json_formatter().format(record)
+    assert len(written.splitlines()) == 1
+    assert json.loads(written)["message"] == message
