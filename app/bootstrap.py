@@ -35,6 +35,7 @@ from app.building_blocks.configuration_store import DaprConfigurationSource
 from app.building_blocks.health import HealthChecker
 from app.building_blocks.input_bindings import InputBindingRegistry
 from app.building_blocks.invoke import ServiceInvoker
+from app.building_blocks.middleware import MiddlewarePipeline
 from app.building_blocks.processed_events import ProcessedEvents
 from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.redaction import Redactor, redaction_installed
@@ -44,6 +45,7 @@ from app.building_blocks.subscriptions import SubscriptionRegistry
 from app.building_blocks.workflow_index import WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
+from app.observability.sidecar_metrics import sidecar_call_metrics
 from app.services import Services
 from app.settings import Settings
 from app.workflow_control import WorkflowControl
@@ -134,8 +136,9 @@ async def running_services(
         # First, so that no record logged from here on can carry a secret value.
         redactor = Redactor()
         stack.enter_context(redaction_installed(redactor))
+        outbound = MiddlewarePipeline("outbound", [sidecar_call_metrics()])
         dapr = await stack.enter_async_context(
-            DaprClientWrapper(dapr_config(settings), tracer=tracer)
+            DaprClientWrapper(dapr_config(settings), outbound, tracer=tracer)
         )
         sidecar = HealthChecker(dapr.http)
         logger.info("waiting for the Dapr sidecar at %s", settings.dapr_http_endpoint)

@@ -9,6 +9,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Profile = Literal["local", "full", "kubernetes"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
 class Settings(BaseSettings):
@@ -25,6 +26,9 @@ class Settings(BaseSettings):
     app_id: str = Field(default="python-api", min_length=1)
     app_host: str = "127.0.0.1"
     app_port: int = Field(default=8000, ge=1, le=65535)
+    # auto: text when stderr is a terminal, else one JSON object per line.
+    log_format: Literal["auto", "json", "text"] = "auto"
+    log_level: LogLevel = "INFO"
 
     # Dapr's own variable names, so the SDK, daprd and this class agree on one value.
     dapr_host: str = Field(
@@ -119,6 +123,17 @@ class Settings(BaseSettings):
                 "configstore_subscribe_metadata", {"pgNotifyChannel": "orderflow_config_changed"}
             )
         return data
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format_any_case(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_any_case(cls, value: Any) -> Any:
+        """ORDERFLOW_LOG_LEVEL=debug is meant as DEBUG."""
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("configstore_name")
     @classmethod

@@ -1,6 +1,7 @@
 """`python -m devstack run`: build what is missing, start the stack, serve until Ctrl-C."""
 
 import argparse
+import os
 import signal
 import sys
 import time
@@ -63,6 +64,14 @@ def _traces_line(stack: Stack) -> str:
     )
 
 
+def _log_format_env() -> dict[str, str]:
+    """Run from a terminal, the app's log file is text for a person to read; otherwise
+    the app's default (JSON lines). An explicit ORDERFLOW_LOG_FORMAT wins."""
+    if "ORDERFLOW_LOG_FORMAT" in os.environ or not sys.stderr.isatty():
+        return {}
+    return {"ORDERFLOW_LOG_FORMAT": "text"}
+
+
 def run(profile: str, data_dir: Path) -> int:
     try:
         build()
@@ -77,6 +86,7 @@ def run(profile: str, data_dir: Path) -> int:
         profile=profile,
         peers=(payment_peer(),),
         trace_export=trace_export,
+        app_env=_log_format_env(),
     )
     stack = Stack(config)
     signal.signal(signal.SIGTERM, _raise_stop)

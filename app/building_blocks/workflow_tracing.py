@@ -19,6 +19,7 @@ import grpc
 from cachetools import TTLCache
 from dapr.conf import settings as dapr_sdk_settings
 from dapr.ext.workflow import DaprWorkflowClient
+from dapr.ext.workflow.logger import LoggerOptions
 from durabletask.internal import orchestrator_service_pb2_grpc as stubs
 from durabletask.internal import shared
 from opentelemetry import trace
@@ -31,10 +32,12 @@ _REMEMBERED_INSTANCES = 10_000
 _REMEMBERED_FOR_S = 7 * 24 * 3600.0
 
 
-def traced_workflow_client(host: str, port: int) -> DaprWorkflowClient:
+def traced_workflow_client(
+    host: str, port: int, logger_options: LoggerOptions | None = None
+) -> DaprWorkflowClient:
     """The SDK's workflow client, its channel re-made to send the trace context: the
     0.5.0 client fixes its metadata at construction."""
-    client = DaprWorkflowClient(host=host, port=str(port))
+    client = DaprWorkflowClient(host=host, port=str(port), logger_options=logger_options)
     token = dapr_sdk_settings.DAPR_API_TOKEN
     static = [("dapr-api-token", token)] if token else []
     channel = grpc.intercept_channel(

@@ -7,12 +7,15 @@ from typing import Any, TypeVar
 
 import grpc
 from dapr.ext.workflow import WorkflowRuntime, WorkflowState
+from dapr.ext.workflow.logger import LoggerOptions
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
 
 from app.building_blocks import tracing
 from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
 from app.building_blocks.workflow_tracing import ActivityTracing, traced_workflow_client
+from app.observability.logging import SdkLogBridge
+from app.observability.workflow_metrics import observed_activity, observed_workflow
 from workflows.spec import WorkflowSpec
 
 T = TypeVar("T")
@@ -54,8 +57,10 @@ class WorkflowEngine:
     """
 
     def __init__(self, host: str, grpc_port: int, tracer: Tracer | None = None) -> None:
-        self._runtime = WorkflowRuntime(host=host, port=str(grpc_port))
-        self._client = traced_workflow_client(host, grpc_port)
+        # The SDK's lines go through the app's log handler, not a stderr handler of its own.
+        sdk_logs = LoggerOptions(log_handler=SdkLogBridge())
+        self._runtime = WorkflowRuntime(host=host, port=str(grpc_port), logger_options=sdk_logs)
+        self._client = traced_workflow_client(host, grpc_port, sdk_logs)
         self._tracer = tracer or trace.NoOpTracer()
         self._activity_tracing = ActivityTracing(self._tracer)
         self._specs: dict[str, WorkflowSpec] = {}
@@ -73,12 +78,15 @@ class WorkflowEngine:
         self, workflows: Sequence[WorkflowSpec], activities: Sequence[Callable[..., Any]]
     ) -> None:
         for spec in workflows:
-            self._runtime.register_workflow(_named(spec.orchestrator, spec.name), name=spec.name)
+            orchestrator = observed_workflow(spec.name, spec.orchestrator)
+            self._runtime.register_workflow(_named(orchestrator, spec.name), name=spec.name)
             self._specs[spec.name] = spec
         for activity in activities:
             name = activity.__name__
+            # Metrics inside the span: the activity's duration excludes span bookkeeping.
+            observed = observed_activity(name, activity)
             self._runtime.register_activity(
-                _named(self._activity_tracing.traced(activity, name), name), name=name
+                _named(self._activity_tracing.traced(observed, name), name), name=name
             )
 
     def spec(self, name: str) -> WorkflowSpec:
