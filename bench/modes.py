@@ -1,0 +1,49 @@
+"""How much each mode measures. Quick (`make bench`) stays under 3 minutes with stack
+start on 2 cores; full repeats more, with larger trials."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    # Workflows: rounds of (subject, baseline) trials at each concurrency; trial sizes.
+    workflow_rounds: int
+    workflows_per_trial: dict[int, int]
+    # Actors and state: rounds, operations per trial (Reserve+Release cycles: half as
+    # many, each is two calls), and the concurrencies.
+    call_rounds: int
+    calls_per_trial: int
+    call_concurrency: tuple[int, ...]
+    # Pub/sub: trials of `events` events each, published by `publishers` at once.
+    pubsub_trials: int
+    pubsub_events: int
+    pubsub_publishers: int = 10
+    measure_make_run: bool = True
+
+    @property
+    def workflow_concurrency(self) -> tuple[int, ...]:
+        return tuple(sorted(self.workflows_per_trial))
+
+
+QUICK = Mode(
+    name="quick",
+    workflow_rounds=2,
+    workflows_per_trial={1: 5, 10: 20, 50: 50},
+    call_rounds=3,
+    calls_per_trial=60,
+    call_concurrency=(1, 10),
+    pubsub_trials=2,
+    pubsub_events=30,
+)
+FULL = Mode(
+    name="full",
+    workflow_rounds=4,
+    workflows_per_trial={1: 15, 10: 60, 50: 150},
+    call_rounds=7,
+    calls_per_trial=500,
+    call_concurrency=(1, 10, 50),
+    pubsub_trials=5,
+    pubsub_events=100,
+)
+MODES = {mode.name: mode for mode in (QUICK, FULL)}

@@ -1,0 +1,125 @@
+"""Profile one benchmark load with py-spy: `python -m bench.profile LOAD [--seconds 15]`.
+
+Starts the bench stack, runs LOAD at concurrency 1 while `py-spy record` samples the
+process that does the work (the app for loads through the API; this process for the
+in-process state layer), and writes the collapsed stacks and a top-functions summary to
+bench/results/profiles/. Needs py-spy (requirements-bench.lock) and ptrace rights (root).
+"""
+
+import argparse
+import asyncio
+import collections
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import httpx
+from dapr.aio.clients import DaprClient
+
+from app.bootstrap import configure_sdk
+from app.building_blocks.client import DaprClientWrapper, DaprConfig
+from app.building_blocks.state import StateManager
+from app.settings import Settings
+from bench.harness import BenchStack
+from devstack.progress import say
+from devstack.runtime import PROJECT_ROOT
+
+OUT = PROJECT_ROOT / "bench" / "results" / "profiles"
+LOADS = ("api-getstock", "sidecar-getstock", "state-get-layer", "state-get-raw")
+
+
+def summarize(collapsed: str, top: int = 25) -> str:
+    """Inclusive share of samples per function (`file:function`), highest first."""
+    inclusive: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in collapsed.splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        total += count
+        frames = {frame.split(" (")[0] + " " + _file(frame) for frame in stack.split(";")}
+        for frame in frames:
+            inclusive[frame] += count
+    if not total:
+        return "no samples\n"
+    rows = [f"{100 * n / total:5.1f}%  {frame}" for frame, n in inclusive.most_common(top)]
+    return f"{total} samples\n" + "\n".join(rows) + "\n"
+
+
+def _file(frame: str) -> str:
+    inside = frame.partition(" (")[2].rstrip(")")
+    path = inside.rpartition(":")[0]
+    return f"({'/'.join(path.split('/')[-2:])})" if path else ""
+
+
+async def _loop(call: Callable[[], Awaitable[object]], seconds: float) -> int:
+    done, deadline = 0, time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        await call()
+        done += 1
+    return done
+
+
+async def _load(name: str, bench: BenchStack, seconds: float) -> int:
+    stack = bench.stack
+    sku = "PROFILE-1"
+    async with (
+        httpx.AsyncClient(base_url=stack.app_url, timeout=30) as api,
+        httpx.AsyncClient(base_url=stack.dapr_http_url, timeout=30) as sidecar,
+    ):
+        restock = await api.post(f"/api/v1/inventory/{sku}/restock", json={"quantity": 5})
+        restock.raise_for_status()
+        if name == "api-getstock":
+            return await _loop(lambda: api.get(f"/api/v1/inventory/{sku}"), seconds)
+        if name == "sidecar-getstock":
+            path = f"/v1.0/actors/InventoryActor/{sku}/method/GetStock"
+            return await _loop(lambda: sidecar.post(path), seconds)
+    config = DaprConfig(stack.dapr_http_url, stack.dapr_grpc_address)
+    async with DaprClientWrapper(config) as wrapper:
+        layer = StateManager(wrapper, "statestore", 1024 * 1024)
+        await layer.save("profile-key", b'{"x": 1}')
+        if name == "state-get-layer":
+            return await _loop(lambda: layer.get("profile-key"), seconds)
+        raw = DaprClient(address=stack.dapr_grpc_address)
+        try:
+            return await _loop(lambda: raw.get_state("statestore", "profile-key"), seconds)
+        finally:
+            await raw.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
+    parser.add_argument("load", choices=LOADS)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    with BenchStack() as bench:
+        ports = bench.stack.config.ports
+        configure_sdk(Settings(dapr_http_port=ports.dapr_http, dapr_grpc_port=ports.dapr_grpc))
+        pid = os.getpid() if args.load.startswith("state") else bench.stack.app.pid
+        raw_path = OUT / f"{args.load}.collapsed.txt"
+        spy = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "py-spy"),
+                *("record", "--pid", str(pid), "--format", "raw", "--rate", "250"),
+                *("--duration", str(int(args.seconds)), "--output", str(raw_path), "--nonblocking"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(1.0)  # py-spy attaches
+        calls = asyncio.run(_load(args.load, bench, args.seconds - 1.0))
+        spy.wait(timeout=60)
+    summary = f"{args.load}: {calls} calls in {args.seconds - 1.0:.0f}s\n"
+    summary += summarize(raw_path.read_text() if raw_path.exists() else "")
+    (OUT / f"{args.load}.top.txt").write_text(summary)
+    say(summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
