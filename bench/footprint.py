@@ -1,5 +1,6 @@
 """Resident memory of the stack's processes (VmRSS from /proc), sampled while load runs."""
 
+import os
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -48,3 +49,16 @@ class PeakRss:
     ) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time the process has used so far (0.0 if it is gone)."""
+    if pid is None:
+        return 0.0
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    # Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    fields = stat.rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

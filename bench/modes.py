@@ -29,12 +29,12 @@ class Mode:
 QUICK = Mode(
     name="quick",
     workflow_rounds=2,
-    workflows_per_trial={1: 5, 10: 20, 50: 50},
+    workflows_per_trial={1: 3, 10: 10, 50: 50},
     call_rounds=3,
-    calls_per_trial=60,
+    calls_per_trial=40,
     call_concurrency=(1, 10),
     pubsub_trials=2,
-    pubsub_events=30,
+    pubsub_events=20,
 )
 FULL = Mode(
     name="full",

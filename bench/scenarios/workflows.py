@@ -18,7 +18,7 @@ from dapr.ext.workflow.logger.options import LoggerOptions
 from bench.baselines.bare_workflow_app import STEPS as BASELINE_STEPS
 from bench.baselines.bare_workflow_app import bare_five
 from bench.context import BenchContext
-from bench.footprint import PeakRss
+from bench.footprint import PeakRss, cpu_seconds
 from bench.load import Operation
 from bench.results import Comparison
 from bench.scenarios.common import alternate, warm_up
@@ -80,6 +80,20 @@ async def run(ctx: BenchContext) -> None:
     steps = {SUBJECT: ORDER_STEPS, BASELINE: BASELINE_STEPS}
     await warm_up(ctx, variants, 2, 4)
     footprint = ctx.run.footprint
+    stack = ctx.bench.stack
+    payment_app, payment_daprd = stack.peers[0]
+    processes = {
+        "app": [stack.app],
+        "app's daprd": [stack.daprd],
+        "payment-service + its daprd": [payment_app, payment_daprd],
+        "baseline app": [ctx.bench.baseline_app],
+        "baseline daprd": [ctx.bench.baseline_daprd],
+    }
+
+    def cpu() -> dict[str, float]:
+        return {n: sum(cpu_seconds(p.pid) for p in group) for n, group in processes.items()}
+
+    cpu_before = cpu()
     try:
         for concurrency in ctx.mode.workflow_concurrency:
             total = ctx.mode.workflows_per_trial[concurrency]
@@ -119,5 +133,22 @@ async def run(ctx: BenchContext) -> None:
                     metric="p50 per step",
                 )
             )
+        _cpu_per_step(ctx, cpu_before, cpu())
     finally:
         threads.shutdown(wait=False, cancel_futures=True)
+
+
+def _cpu_per_step(ctx: BenchContext, before: dict[str, float], after: dict[str, float]) -> None:
+    """CPU time per completed step over the whole scenario, per process: where the time
+    goes (each side's processes are nearly idle while the other side's trials run)."""
+    steps = {
+        side: sum(
+            t.count for s in ctx.run.series_of(SCENARIO) if s.variant == side for t in s.trials
+        )
+        * per
+        for side, per in ((SUBJECT, ORDER_STEPS), (BASELINE, BASELINE_STEPS))
+    }
+    for name in before:
+        side = BASELINE if name.startswith("baseline") else SUBJECT
+        used_ms = (after[name] - before[name]) * 1000
+        ctx.run.footprint[f"CPU ms per workflow step: {name}"] = used_ms / max(steps[side], 1)
