@@ -28,7 +28,8 @@ from devstack.progress import say
 from devstack.runtime import PROJECT_ROOT
 
 OUT = PROJECT_ROOT / "bench" / "results" / "profiles"
-LOADS = ("api-getstock", "sidecar-getstock", "state-get-layer", "state-get-raw")
+LOADS = ("api-getstock", "sidecar-getstock", "state-get-layer", "state-get-raw", "orders")
+ORDER_CONCURRENCY = 10
 
 
 def summarize(collapsed: str, top: int = 25) -> str:
@@ -75,6 +76,8 @@ async def _load(name: str, bench: BenchStack, seconds: float) -> int:
         restock.raise_for_status()
         if name == "api-getstock":
             return await _loop(lambda: api.get(f"/api/v1/inventory/{sku}"), seconds)
+        if name == "orders":
+            return await _orders(api, sku, seconds)
         if name == "sidecar-getstock":
             path = f"/v1.0/actors/InventoryActor/{sku}/method/GetStock"
             return await _loop(lambda: sidecar.post(path), seconds)
@@ -89,6 +92,34 @@ async def _load(name: str, bench: BenchStack, seconds: float) -> int:
             return await _loop(lambda: raw.get_state("statestore", "profile-key"), seconds)
         finally:
             await raw.close()
+
+
+async def _until_ended(api: httpx.AsyncClient, order_id: str) -> None:
+    for _ in range(2400):  # 10 minutes at most
+        status = (await api.get(f"/api/v1/orders/{order_id}")).json().get("status")
+        if status in ("completed", "failed", "cancelled"):
+            return
+        await asyncio.sleep(0.25)
+    raise RuntimeError(f"order {order_id} did not end")
+
+
+async def _orders(api: httpx.AsyncClient, sku: str, seconds: float) -> int:
+    """Orders without approval, ORDER_CONCURRENCY at a time, each polled to its end."""
+    await api.post(f"/api/v1/inventory/{sku}/restock", json={"quantity": 100_000})
+    deadline, done = time.monotonic() + seconds, 0
+
+    async def worker(slot: int) -> None:
+        nonlocal done
+        while time.monotonic() < deadline:
+            order_id = f"profile-{slot}-{done}-{time.monotonic_ns()}"
+            line = {"sku": sku, "quantity": 1, "unit_price": "1.00"}
+            body = {"order_id": order_id, "customer_id": "profile", "lines": [line]}
+            (await api.post("/api/v1/orders", json=body)).raise_for_status()
+            await _until_ended(api, order_id)
+            done += 1
+
+    await asyncio.gather(*(worker(slot) for slot in range(ORDER_CONCURRENCY)))
+    return done
 
 
 def main() -> int:
