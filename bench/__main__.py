@@ -106,17 +106,22 @@ def _run(mode: Mode, conditions: list[str], only: list[str]) -> BenchRun:
     return run
 
 
-def _write(run: BenchRun, results: Path, markdown: Path) -> None:
+def _write(run: BenchRun, results: Path, markdown: Path, charts: Path) -> None:
     results.mkdir(parents=True, exist_ok=True)
     document = json.dumps(run.to_json(), indent=1)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (results / f"{stamp}-{run.context['mode']}.json").write_text(document)
     (results / "latest.json").write_text(document)
-    write_charts(run, BENCH_DIR / "charts")
+    render(run, markdown, charts)
+
+
+def render(run: BenchRun, markdown: Path, charts: Path) -> None:
+    """BENCHMARKS.md and the charts, with bench/analysis.md appended."""
+    write_charts(run, charts)
     analysis_file = BENCH_DIR / "analysis.md"
     analysis = analysis_file.read_text() if analysis_file.exists() else ""
     markdown.write_text(render_markdown(run, analysis))
-    say(f"wrote {results / 'latest.json'}, {markdown} and {BENCH_DIR / 'charts'}/*.png")
+    say(f"wrote {markdown} and {charts}/*.png")
 
 
 def main() -> int:
@@ -133,9 +138,20 @@ def main() -> int:
     parser.add_argument(
         "--only", action="append", default=[], choices=sorted(SCENARIOS), help="(repeatable)"
     )
+    parser.add_argument("--charts", type=Path, default=BENCH_DIR / "charts")
+    parser.add_argument(
+        "--render",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="no run: regenerate BENCHMARKS.md and the charts from a results file",
+    )
     args = parser.parse_args()
+    if args.render:
+        document = json.loads(args.render.read_text())
+        render(BenchRun.from_json(document), args.markdown, args.charts)
+        return 0
     run = _run(MODES[args.mode], args.conditions, args.only)
-    _write(run, args.results, args.markdown)
+    _write(run, args.results, args.markdown, args.charts)
     for line in render_markdown(run).split("## Targets", 1)[1].split("\n## ", 1)[0].splitlines():
         say(line)
     return 0

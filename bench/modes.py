@@ -19,6 +19,8 @@ class Mode:
     pubsub_trials: int
     pubsub_events: int
     pubsub_publishers: int = 10
+    # State calls are sub-millisecond: larger trials, for steadier percentiles.
+    state_calls_per_trial: int = 200
     measure_make_run: bool = True
 
     @property
@@ -38,12 +40,13 @@ QUICK = Mode(
 )
 FULL = Mode(
     name="full",
-    workflow_rounds=4,
-    workflows_per_trial={1: 15, 10: 60, 50: 150},
-    call_rounds=7,
-    calls_per_trial=500,
+    workflow_rounds=3,
+    workflows_per_trial={1: 10, 10: 40, 50: 100},
+    call_rounds=5,
+    calls_per_trial=120,
     call_concurrency=(1, 10, 50),
     pubsub_trials=5,
-    pubsub_events=100,
+    pubsub_events=60,
+    state_calls_per_trial=1000,
 )
 MODES = {mode.name: mode for mode in (QUICK, FULL)}

@@ -32,6 +32,44 @@ LOADS = ("api-getstock", "sidecar-getstock", "state-get-layer", "state-get-raw",
 ORDER_CONCURRENCY = 10
 
 
+# Where samples fall, by a substring of any frame of the stack (inclusive shares).
+AREAS = {
+    "starlette BaseHTTPMiddleware (our inbound pipeline)": "BaseHTTPMiddleware",
+    "anyio (task groups, streams)": "anyio/",
+    "aiohttp (SDK actor HTTP client)": "aiohttp/",
+    "aiohttp ClientSession per call": "ClientSession",
+    "TCP connects": "_sock_connect",
+    "grpc": "grpc/",
+    "grpc.aio client interceptors": "aio/_interceptor.py",
+    "durabletask (workflow worker)": "durabletask/",
+    "uvicorn HTTP protocol": "uvicorn/protocols",
+    "actor runtime (callbacks into actors)": "ActorRuntime",
+    "outbound middleware pipeline": "building_blocks/middleware.py",
+    "tenacity (retry wrapper)": "tenacity/",
+    "tracing helpers": "building_blocks/tracing.py",
+    "logging": "logging/__init__",
+    "pydantic": "pydantic",
+    "waiting in epoll (idle loop)": "EpollSelector.select",
+}
+
+
+def areas(collapsed: str) -> str:
+    """The share of samples whose stack passes through each of AREAS."""
+    counts: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in collapsed.splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        total += int(count_text)
+        for area, pattern in AREAS.items():
+            if pattern in stack:
+                counts[area] += int(count_text)
+    if not total:
+        return ""
+    return "".join(f"{100 * counts[a] / total:5.1f}%  {a}\n" for a in AREAS if counts[a])
+
+
 def summarize(collapsed: str, top: int = 25) -> str:
     """Inclusive share of samples per function (`file:function`), highest first."""
     inclusive: collections.Counter[str] = collections.Counter()
@@ -146,7 +184,9 @@ def main() -> int:
         calls = asyncio.run(_load(args.load, bench, args.seconds - 1.0))
         spy.wait(timeout=60)
     summary = f"{args.load}: {calls} calls in {args.seconds - 1.0:.0f}s\n"
-    summary += summarize(raw_path.read_text() if raw_path.exists() else "")
+    collapsed = raw_path.read_text() if raw_path.exists() else ""
+    summary += "by area (inclusive):\n" + areas(collapsed) + "by function (inclusive):\n"
+    summary += summarize(collapsed)
     (OUT / f"{args.load}.top.txt").write_text(summary)
     say(summary)
     return 0

@@ -78,6 +78,35 @@ class BenchRun:
     footprint: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
+    @classmethod
+    def from_json(cls, document: dict[str, Any]) -> "BenchRun":
+        """The run `to_json` wrote (summaries are recomputed from the trials)."""
+        series = [
+            Series(
+                scenario=s["scenario"],
+                variant=s["variant"],
+                concurrency=s["concurrency"],
+                trials=[TrialStats(**t) for t in s["trials"]],
+                latencies_s=s["latencies_s"],
+                steps=s["steps"],
+            )
+            for s in document["series"]
+        ]
+        comparisons = [
+            Comparison(
+                scenario=c["scenario"],
+                label=c["label"],
+                concurrency=c["concurrency"],
+                metric=c["metric"],
+                ratio=Spread(**c["ratio"]),
+                target=c["target"],
+            )
+            for c in document["comparisons"]
+        ]
+        return cls(
+            document["context"], series, comparisons, document["footprint"], document["notes"]
+        )
+
     def series_of(self, scenario: str) -> list[Series]:
         return [s for s in self.series if s.scenario == scenario]
 

@@ -65,7 +65,7 @@ async def _measure(ctx: BenchContext, layer: StateManager, raw: DaprClient) -> N
                 f"{SCENARIO}: {name}",
                 variants,
                 concurrency=concurrency,
-                total=ctx.mode.calls_per_trial,
+                total=ctx.mode.state_calls_per_trial,
                 rounds=ctx.mode.call_rounds,
             )
             ctx.run.comparisons.append(

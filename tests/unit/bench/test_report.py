@@ -92,6 +92,13 @@ def test_json_round_trips_summaries_and_verdicts() -> None:
     assert [c["met"] for c in document["comparisons"]] == [False, True]
 
 
+def test_a_run_reads_back_from_its_json() -> None:
+    """from_json rebuilds the run, so the page can be regenerated without re-measuring."""
+    run = _run()
+    again = BenchRun.from_json(json.loads(json.dumps(run.to_json())))
+    assert render_markdown(again) == render_markdown(run)
+
+
 def test_spread_text_scales_and_rounds() -> None:
     """Seconds become milliseconds with the requested digits."""
     assert spread_text(Spread(0.0123, 0.0, 0.0, 0.01, 0.02, 3), 1000, 1) == "12.3 [10.0-20.0]"
