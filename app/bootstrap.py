@@ -13,6 +13,7 @@ from dapr.actor.runtime.runtime import ActorRuntime
 from dapr.conf import settings as dapr_sdk_settings
 from dapr.ext.fastapi import DaprActor
 from fastapi import FastAPI
+from opentelemetry.trace import NoOpTracerProvider, TracerProvider
 
 from activities import ACTIVITY_GROUPS
 from activities.spec import ActivityDeps
@@ -34,6 +35,7 @@ from app.building_blocks.configuration_store import DaprConfigurationSource
 from app.building_blocks.health import HealthChecker
 from app.building_blocks.input_bindings import InputBindingRegistry
 from app.building_blocks.invoke import ServiceInvoker
+from app.building_blocks.middleware import MiddlewarePipeline
 from app.building_blocks.processed_events import ProcessedEvents
 from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.redaction import Redactor, redaction_installed
@@ -43,6 +45,7 @@ from app.building_blocks.subscriptions import SubscriptionRegistry
 from app.building_blocks.workflow_index import WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
+from app.observability.sidecar_metrics import sidecar_call_metrics
 from app.services import Services
 from app.settings import Settings
 from app.workflow_control import WorkflowControl
@@ -115,8 +118,11 @@ class SidecarRoutes:
 
 
 @asynccontextmanager
-async def running_services(settings: Settings, routes: SidecarRoutes) -> AsyncIterator[Services]:
-    """Start everything in dependency order, yield, then stop in reverse.
+async def running_services(
+    settings: Settings, routes: SidecarRoutes, tracing: TracerProvider | None = None
+) -> AsyncIterator[Services]:
+    """Start everything in dependency order, yield, then stop in reverse. `tracing` makes
+    the spans of sidecar calls, actor calls and activities (none without it).
 
     The app is not listening while this runs (uvicorn binds after start-up), so we wait
     for the sidecar's *outbound* readiness only; daprd then finds the app port, reads
@@ -125,11 +131,15 @@ async def running_services(settings: Settings, routes: SidecarRoutes) -> AsyncIt
     Registering actors before the app listens avoids dapr/dapr#8341.
     """
     configure_sdk(settings)
+    tracer = (tracing or NoOpTracerProvider()).get_tracer("orderflow")
     async with AsyncExitStack() as stack:
         # First, so that no record logged from here on can carry a secret value.
         redactor = Redactor()
         stack.enter_context(redaction_installed(redactor))
-        dapr = await stack.enter_async_context(DaprClientWrapper(dapr_config(settings)))
+        outbound = MiddlewarePipeline("outbound", [sidecar_call_metrics()])
+        dapr = await stack.enter_async_context(
+            DaprClientWrapper(dapr_config(settings), outbound, tracer=tracer)
+        )
         sidecar = HealthChecker(dapr.http)
         logger.info("waiting for the Dapr sidecar at %s", settings.dapr_http_endpoint)
         await sidecar.wait_for_sidecar(
@@ -169,7 +179,7 @@ async def running_services(settings: Settings, routes: SidecarRoutes) -> AsyncIt
             else:
                 await routes.actors.register_actor(actor_type, actor_factory=factory)
 
-        actors = await ActorGateway.create(call_timeout_s=60.0)
+        actors = await ActorGateway.create(call_timeout_s=60.0, tracer=tracer)
         progress = WorkflowProgress(state)
         deps = ActivityDeps(
             actors=actors,
@@ -181,7 +191,7 @@ async def running_services(settings: Settings, routes: SidecarRoutes) -> AsyncIt
             settings=settings,
         )
         activities = [fn for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
-        workflows = WorkflowEngine(settings.dapr_host, settings.dapr_grpc_port)
+        workflows = WorkflowEngine(settings.dapr_host, settings.dapr_grpc_port, tracer)
         workflows.register(WORKFLOWS, activities)
         await workflows.start()
         logger.info("workflow runtime started: %s", ", ".join(workflows.workflow_names))

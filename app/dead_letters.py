@@ -5,23 +5,19 @@ Each message is saved under its own key (with a TTL); the index key lists the ne
 retried on a conflict, so concurrent writers do not lose each other's entries.
 """
 
-import asyncio
 import hashlib
-import json
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from app.building_blocks.errors import ConcurrencyError
-from app.building_blocks.state import Concurrency, StateManager, StateOptions
+from app.building_blocks.guarded_list import GuardedList
+from app.building_blocks.state import StateManager
 
 INDEX_KEY = "dead-letter-index"
 KEY_PREFIX = "dead-letter"
 MAX_INDEXED = 1000
 TTL_SECONDS = 7 * 24 * 3600
-_ATTEMPTS = 20
-_FIRST_WRITE = StateOptions(concurrency=Concurrency.FIRST_WRITE)
 
 
 class DeadLetter(BaseModel):
@@ -47,6 +43,7 @@ class _IndexEntry(BaseModel):
 class DeadLetters:
     def __init__(self, state: StateManager) -> None:
         self._state = state
+        self._index = GuardedList(state, INDEX_KEY, _IndexEntry)
 
     @staticmethod
     def key(dead_letter_topic: str, event_id: str) -> str:
@@ -59,22 +56,17 @@ class DeadLetters:
         body = letter.model_dump_json().encode()
         await self._state.save(key, body, ttl_seconds=TTL_SECONDS, content_type="application/json")
         entry = _IndexEntry(key=key, topic=letter.topic, received_at=letter.received_at)
-        for attempt in range(_ATTEMPTS):
-            entries, etag = await self._index()
-            if any(existing.key == key for existing in entries):
-                return
-            entries = [*entries, entry][-MAX_INDEXED:]
-            value = json.dumps([e.model_dump(mode="json") for e in entries]).encode()
-            try:
-                await self._state.save(INDEX_KEY, value, etag=etag, options=_FIRST_WRITE)
-                return
-            except ConcurrencyError:
-                await asyncio.sleep(0.05 * (attempt + 1))
-        raise ConcurrencyError(f"could not add {key} to the dead-letter index")
+        await self._index.update(
+            lambda entries: (
+                entries
+                if any(existing.key == key for existing in entries)
+                else [*entries, entry][-MAX_INDEXED:]
+            )
+        )
 
     async def newest(self, topic: str | None, limit: int) -> list[DeadLetter]:
         """Kept messages, newest first; `topic` matches the original or dead-letter topic."""
-        entries, _ = await self._index()
+        entries = await self._index.read()
         keys = [
             e.key
             for e in sorted(entries, key=lambda e: e.received_at, reverse=True)
@@ -82,12 +74,6 @@ class DeadLetters:
         ][:limit]
         items = await self._state.get_bulk(keys)
         return [DeadLetter.model_validate_json(item.value) for item in items]
-
-    async def _index(self) -> tuple[list[_IndexEntry], str | None]:
-        item = await self._state.get(INDEX_KEY)
-        if item is None:
-            return [], None
-        return [_IndexEntry.model_validate(e) for e in json.loads(item.value)], item.etag
 
 
 def now() -> datetime:

@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from actors import ACTORS
 from app.api.middleware import InboundPipelineMiddleware, inbound_middlewares
 from app.api.problems import install_problem_handlers
 from app.api.routes import (
@@ -19,20 +20,28 @@ from app.api.routes import (
 )
 from app.bootstrap import mount_sidecar_routes, running_services
 from app.building_blocks.middleware import MiddlewarePipeline
+from app.observability.actor_metrics import actor_call_metrics
 from app.observability.logging import configure_logging
 from app.settings import Settings, get_settings
+from app.telemetry import instrument, tracer_provider
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; everything that talks to the sidecar starts in the lifespan."""
     settings = settings or get_settings()
-    configure_logging()
+    configure_logging(settings.log_format, settings.log_level)
+    tracing = tracer_provider(
+        settings.app_id, settings.otlp_endpoint, settings.trace_sampling_ratio
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with running_services(settings, sidecar_routes) as services:
-            app.state.services = services
-            yield
+        try:
+            async with running_services(settings, sidecar_routes, tracing) as services:
+                app.state.services = services
+                yield
+        finally:
+            tracing.shutdown()  # exports what is still queued
 
     app = FastAPI(
         title="Orderflow",
@@ -41,9 +50,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     token = settings.app_api_token.get_secret_value() if settings.app_api_token else None
-    pipeline = MiddlewarePipeline("inbound", inbound_middlewares(token))
+    pipeline = MiddlewarePipeline(
+        "inbound", [*inbound_middlewares(token), actor_call_metrics(ACTORS)]
+    )
     app.add_middleware(InboundPipelineMiddleware, pipeline=pipeline)
     install_problem_handlers(app)
+    instrument(app, tracing)
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(workflows.router)

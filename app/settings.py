@@ -9,6 +9,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Profile = Literal["local", "full", "kubernetes"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
 class Settings(BaseSettings):
@@ -25,6 +26,9 @@ class Settings(BaseSettings):
     app_id: str = Field(default="python-api", min_length=1)
     app_host: str = "127.0.0.1"
     app_port: int = Field(default=8000, ge=1, le=65535)
+    # auto: text when stderr is a terminal, else one JSON object per line.
+    log_format: Literal["auto", "json", "text"] = "auto"
+    log_level: LogLevel = "INFO"
 
     # Dapr's own variable names, so the SDK, daprd and this class agree on one value.
     dapr_host: str = Field(
@@ -102,6 +106,12 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path(".data")
 
+    # Tracing: spans go over OTLP/HTTP (protobuf) to `<otlp_endpoint>/v1/traces` (None:
+    # recorded for logs and propagation, not exported). A new trace is sampled at this
+    # ratio; a caller's sampled trace is always continued (daprd gets the same ratio).
+    otlp_endpoint: str | None = None
+    trace_sampling_ratio: float = Field(default=1.0, ge=0, le=1)
+
     @model_validator(mode="before")
     @classmethod
     def _profile_defaults(cls, data: Any) -> Any:
@@ -114,11 +124,32 @@ class Settings(BaseSettings):
             )
         return data
 
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _format_any_case(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_any_case(cls, value: Any) -> Any:
+        """ORDERFLOW_LOG_LEVEL=debug is meant as DEBUG."""
+        return value.strip().upper() if isinstance(value, str) else value
+
     @field_validator("configstore_name")
     @classmethod
     def _empty_store_is_none(cls, value: str | None) -> str | None:
         """ORDERFLOW_CONFIGSTORE_NAME= (empty) turns the Dapr layer off in any profile."""
         return value or None
+
+    @field_validator("otlp_endpoint")
+    @classmethod
+    def _endpoint_is_url(cls, value: str | None) -> str | None:
+        """ORDERFLOW_OTLP_ENDPOINT= (empty) turns export off."""
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("give the collector's base URL, e.g. http://127.0.0.1:4318")
+        return value
 
     @field_validator("dapr_host", "app_host")
     @classmethod

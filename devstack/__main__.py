@@ -1,6 +1,7 @@
 """`python -m devstack run`: build what is missing, start the stack, serve until Ctrl-C."""
 
 import argparse
+import os
 import signal
 import sys
 import time
@@ -14,6 +15,7 @@ from devstack.progress import say
 from devstack.runtime import PROJECT_ROOT, RuntimeMissingError
 from devstack.servers import ServerError
 from devstack.stack import Stack, StackConfig, StackPorts, StackStartError, available_profiles
+from devstack.trace_export import ENDPOINT_VARIABLE, TraceExport
 
 
 class _Stop(Exception):
@@ -44,14 +46,37 @@ Orderflow is running (profile {stack.config.profile}).
   placement       127.0.0.1:{ports.placement}{servers}{peers}
   logs            {log_dir}/{{{names}}}.log
   data            {stack.config.data_dir}
+  traces          {_traces_line(stack)}
 Press Ctrl-C to stop everything."""
     )
+
+
+def _traces_line(stack: Stack) -> str:
+    export = stack.config.trace_export
+    if export is None:
+        return f"not exported (set {ENDPOINT_VARIABLE}=http://host:4318 to send them)"
+    processes = ", ".join(
+        [stack.config.app_id, *(p.app_id for p in stack.config.peers), "their daprds"]
+    )
+    return (
+        f"OTLP/HTTP to {export.endpoint}/v1/traces from {processes} "
+        f"(sampling {export.sampling_ratio:g})"
+    )
+
+
+def _log_format_env() -> dict[str, str]:
+    """Run from a terminal, the app's log file is text for a person to read; otherwise
+    the app's default (JSON lines). An explicit ORDERFLOW_LOG_FORMAT wins."""
+    if "ORDERFLOW_LOG_FORMAT" in os.environ or not sys.stderr.isatty():
+        return {}
+    return {"ORDERFLOW_LOG_FORMAT": "text"}
 
 
 def run(profile: str, data_dir: Path) -> int:
     try:
         build()
-    except BuildError as error:
+        trace_export = TraceExport.from_env()
+    except (BuildError, ValueError) as error:
         say(f"error: {error}")
         return 1
     config = StackConfig(
@@ -60,6 +85,8 @@ def run(profile: str, data_dir: Path) -> int:
         log_dir=data_dir / "logs",
         profile=profile,
         peers=(payment_peer(),),
+        trace_export=trace_export,
+        app_env=_log_format_env(),
     )
     stack = Stack(config)
     signal.signal(signal.SIGTERM, _raise_stop)

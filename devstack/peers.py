@@ -26,9 +26,16 @@ class PeerApp:
 
 
 def peer_processes(
-    peer: PeerApp, profile: str, data_dir: Path, log_dir: Path
+    peer: PeerApp,
+    profile: str,
+    data_dir: Path,
+    log_dir: Path,
+    daprd_config: Path | None = None,
+    daprd_extra_env: Mapping[str, str] | None = None,
+    app_extra_env: Mapping[str, str] | None = None,
 ) -> tuple[ManagedProcess, ManagedProcess]:
-    """The peer's app and its daprd (no placement: peers host no actors)."""
+    """The peer's app and its daprd (no placement: peers host no actors). The daprd reads
+    `daprd_config` (the stack's, e.g. with trace export), by default the profile's."""
     app = ManagedProcess(
         name=f"{peer.app_id}",
         argv=uvicorn_argv(peer.factory, peer.ports.app),
@@ -39,6 +46,7 @@ def peer_processes(
             "PYTHONUNBUFFERED": "1",
             "DAPR_HTTP_PORT": str(peer.ports.dapr_http),
             "DAPR_GRPC_PORT": str(peer.ports.dapr_grpc),
+            **(app_extra_env or {}),
             **peer.env,
         },
     )
@@ -47,14 +55,14 @@ def peer_processes(
         argv=daprd_argv(
             peer.app_id,
             peer.ports,
-            resources=peer.resources or (DAPR_DIR / "config" / "common",),
-            config=DAPR_DIR / "config" / profile / "config.yaml",
+            resources=peer.resources or (DAPR_DIR / "config" / profile,),
+            config=daprd_config or DAPR_DIR / "config" / profile / "config.yaml",
             placement_port=None,
             app_health_path=peer.health_path,
         ),
         log_path=log_dir / f"{peer.app_id}-daprd.log",
         cwd=data_dir,
-        env=daprd_env(DEV_SECRETS_FILE),
+        env={**daprd_env(DEV_SECRETS_FILE), **(daprd_extra_env or {})},
     )
     return app, sidecar
 

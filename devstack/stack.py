@@ -32,18 +32,20 @@ from devstack.runtime import (
     missing_binaries,
 )
 from devstack.servers import BackingServer, ensure_installed
+from devstack.trace_export import TraceExport
 
 PLACEMENT_ID = "dapr-placement-0"
-# Files every profile loads (secret store, bindings, resiliency) live in `common` folders.
+# Components every profile loads (secret store, bindings) live in `components/common`.
 COMMON = "common"
 
 
 def profile_resources(profile: str) -> tuple[Path, ...]:
-    """daprd --resources-path folders: shared components and policies, then the profile's."""
+    """daprd --resources-path folders: shared components, the profile's components, and
+    the profile's resiliency (dapr/config/<profile>, aimed at that profile's targets)."""
     return (
         DAPR_DIR / "components" / COMMON,
         DAPR_DIR / "components" / profile,
-        DAPR_DIR / "config" / COMMON,
+        DAPR_DIR / "config" / profile,
     )
 
 
@@ -111,6 +113,7 @@ class StackConfig:
     daprd_env: Mapping[str, str] = field(default_factory=dict)
     peers: tuple[PeerApp, ...] = ()
     ready_timeout_s: float = 120.0
+    trace_export: TraceExport | None = None  # None: spans are not exported
 
     def __post_init__(self) -> None:
         known = available_profiles()
@@ -148,8 +151,18 @@ class Stack:
             log_path=config.log_dir / "placement.log",
             cwd=PROJECT_ROOT,
         )
+        export = config.trace_export
+        exporter_env = export.exporter_env() if export else {}
         self.peers = [
-            peer_processes(peer, config.profile, config.data_dir, config.log_dir)
+            peer_processes(
+                peer,
+                config.profile,
+                config.data_dir,
+                config.log_dir,
+                daprd_config=self.daprd_config,
+                daprd_extra_env=exporter_env,
+                app_extra_env=export.app_env() if export else {},
+            )
             for peer in config.peers
         ]
         self.app = ManagedProcess(
@@ -166,6 +179,15 @@ class Stack:
             cwd=config.data_dir,
             env={},  # set at start: server credentials exist only once the servers are prepared
         )
+
+    @property
+    def daprd_config(self) -> Path:
+        """The Configuration every daprd of the stack reads: the profile's, or the copy
+        with the OTLP export rendered into the data directory at start."""
+        profile_config = DAPR_DIR / "config" / self.config.profile / "config.yaml"
+        if self.config.trace_export is None:
+            return profile_config
+        return self.config.data_dir.resolve() / "dapr-config.yaml"
 
     # --- addresses -------------------------------------------------------------------
     @property
@@ -235,7 +257,7 @@ class Stack:
             self.config.app_id,
             sidecar_ports,
             resources=profile_resources(profile),
-            config=DAPR_DIR / "config" / profile / "config.yaml",
+            config=self.daprd_config,
             placement_port=ports.placement,
             app_health_path="/health/live",
         )
@@ -256,6 +278,8 @@ class Stack:
         }
         for server in self.servers:
             env.update(server.daprd_env())
+        if self.config.trace_export is not None:
+            env.update(self.config.trace_export.exporter_env())
         return {**env, **self.config.daprd_env}
 
     def _app_env(self) -> dict[str, str]:
@@ -269,6 +293,7 @@ class Stack:
             "DAPR_HTTP_PORT": str(ports.dapr_http),
             "DAPR_GRPC_PORT": str(ports.dapr_grpc),
             "PYTHONUNBUFFERED": "1",
+            **(self.config.trace_export.app_env() if self.config.trace_export else {}),
             **self.config.app_env,
         }
 
@@ -283,6 +308,9 @@ class Stack:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         (self.config.data_dir / "localstorage").mkdir(exist_ok=True)
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
+        if self.config.trace_export is not None:
+            profile_config = DAPR_DIR / "config" / self.config.profile / "config.yaml"
+            self.config.trace_export.render_config(profile_config, self.daprd_config)
         try:
             self._start_all()
         except BaseException:

@@ -3,7 +3,8 @@
 import asyncio
 import uuid
 
-from payments.models import Behaviour, Charge, ChargeRequest
+from payments.attempts import AttemptLog
+from payments.models import AttemptOutcome, Behaviour, Charge, ChargeRequest
 
 
 class InjectedFailure(Exception):
@@ -17,13 +18,27 @@ class Ledger:
     provider may do, not what a real one would.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, attempts: AttemptLog | None = None) -> None:
         self.behaviour = Behaviour()
+        self.attempt_log = attempts if attempts is not None else AttemptLog()
         self._charges: dict[str, Charge] = {}
         self._attempts: dict[str, int] = {}
         self._lock = asyncio.Lock()
 
     async def charge(self, request: ChargeRequest) -> Charge:
+        """Charge, recording the request in the attempt log on arrival and its outcome."""
+        seq = self.attempt_log.arrive(request.order_id)
+        outcome: AttemptOutcome = "cancelled"
+        try:
+            charge, outcome = await self._charge(request)
+        except InjectedFailure:
+            outcome = "failed"
+            raise
+        finally:
+            self.attempt_log.finish(seq, outcome)
+        return charge
+
+    async def _charge(self, request: ChargeRequest) -> tuple[Charge, AttemptOutcome]:
         behaviour = self.behaviour
         if behaviour.latency_ms:
             await asyncio.sleep(behaviour.latency_ms / 1000)
@@ -35,7 +50,7 @@ class Ledger:
             if existing is not None:
                 existing = existing.model_copy(update={"attempts": attempts})
                 self._charges[request.order_id] = existing
-                return existing
+                return existing, "replayed"
             if self.behaviour.fail_next > 0:
                 self.behaviour = self.behaviour.model_copy(
                     update={"fail_next": self.behaviour.fail_next - 1}
@@ -52,7 +67,7 @@ class Ledger:
                 attempts=attempts,
             )
             self._charges[request.order_id] = charge
-            return charge
+            return charge, "charged" if approved else "declined"
 
     def get(self, order_id: str) -> Charge | None:
         return self._charges.get(order_id)

@@ -14,11 +14,19 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 import httpx
-from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from app.telemetry import instrument, tracer_provider
 from payments.ledger import InjectedFailure, Ledger
-from payments.models import API_KEY_HEADER, Behaviour, Charge, ChargeRequest
+from payments.models import (
+    API_KEY_HEADER,
+    PAYMENT_APP_ID,
+    Attempt,
+    Behaviour,
+    Charge,
+    ChargeRequest,
+)
 
 logger = logging.getLogger("payments")
 
@@ -49,14 +57,24 @@ async def read_api_key(dapr_http: str, timeout_s: float = 60.0) -> str:
 def create_app() -> FastAPI:
     dapr_http = f"http://127.0.0.1:{os.environ.get('DAPR_HTTP_PORT', '3500')}"
     ledger = Ledger()
+    # The stack passes the service's trace settings on (devstack/trace_export.py).
+    tracing = tracer_provider(
+        PAYMENT_APP_ID,
+        os.environ.get("ORDERFLOW_OTLP_ENDPOINT") or None,
+        float(os.environ.get("ORDERFLOW_TRACE_SAMPLING_RATIO") or "1"),
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.api_key = await read_api_key(dapr_http)
-        logger.info("payment-service ready; API key read from %s", SECRET_STORE)
-        yield
+        try:
+            app.state.api_key = await read_api_key(dapr_http)
+            logger.info("payment-service ready; API key read from %s", SECRET_STORE)
+            yield
+        finally:
+            tracing.shutdown()
 
     app = FastAPI(title="payment-service", lifespan=lifespan)
+    instrument(app, tracing, untraced=("/health",))
 
     def caller_is_known(
         request: Request, key: Annotated[str | None, Header(alias=API_KEY_HEADER)] = None
@@ -101,5 +119,18 @@ def create_app() -> FastAPI:
         """Switch approve/decline, fail the next N charges, add latency."""
         ledger.behaviour = behaviour
         return behaviour
+
+    @app.get("/admin/attempts", dependencies=[Authorized])
+    async def get_attempts(
+        order_id: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    ) -> list[Attempt]:
+        """Every charge request received (all, or one order's), in arrival order."""
+        return ledger.attempt_log.list(order_id)
+
+    @app.delete("/admin/attempts", dependencies=[Authorized], status_code=204)
+    async def clear_attempts() -> Response:
+        """Forget the recorded requests (charges stay)."""
+        ledger.attempt_log.clear()
+        return Response(status_code=204)
 
     return app

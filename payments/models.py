@@ -1,5 +1,6 @@
 """Wire models of the payment provider."""
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -9,6 +10,9 @@ PAYMENT_APP_ID = "payment-service"
 API_KEY_HEADER = "x-api-key"
 
 Mode = Literal["approve", "decline"]
+# charged/declined: a new outcome; replayed: the order's earlier charge returned;
+# failed: an injected 503; cancelled: the request was abandoned while in progress.
+AttemptOutcome = Literal["pending", "charged", "declined", "replayed", "failed", "cancelled"]
 
 
 class ChargeRequest(BaseModel):
@@ -39,3 +43,16 @@ class Behaviour(BaseModel):
     mode: Mode = "approve"
     fail_next: int = Field(default=0, ge=0, le=1000)  # answer 503 to this many charges
     latency_ms: int = Field(default=0, ge=0, le=60_000)
+
+
+class Attempt(BaseModel):
+    """One charge request as the provider saw it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seq: int  # arrival order at this provider, from 1
+    order_id: str
+    arrived_monotonic: float  # CLOCK_MONOTONIC seconds, shared by every process on the host
+    arrived_at: datetime  # wall clock, UTC
+    outcome: AttemptOutcome = "pending"
+    finished_monotonic: float | None = None

@@ -16,8 +16,11 @@ from app.settings import Settings
 from devstack.build import build
 from devstack.peers import PeerApp, payment_peer
 from devstack.stack import Stack, StackConfig, StackPorts
+from devstack.trace_export import TraceExport
 from tests.stack_secrets import write_secrets_file
 from tests.support.echo_app import ECHO_APP_ID
+from tests.support.fault_stack import FaultStack
+from tests.support.otlp_collector import OtlpCollector, running_collector
 from tests.support.probe import Probe
 from tests.support.sidecar_clients import Publisher
 
@@ -32,10 +35,10 @@ TEST_APP_ENV = {
     "ORDERFLOW_RESERVATION_HOLD": "PT120S",
 }
 
-_stacks: list[Stack | Probe] = []
+_stacks: list[Stack | Probe | FaultStack] = []
 
 
-def _stack_config(root: Path) -> StackConfig:
+def _stack_config(root: Path, collector: OtlpCollector) -> StackConfig:
     echo = PeerApp(
         app_id=ECHO_APP_ID, factory="tests.support.echo_app:create_app", ports=PeerApp.free_ports()
     )
@@ -48,14 +51,26 @@ def _stack_config(root: Path) -> StackConfig:
         # The dev secrets plus generated ones (tests/stack_secrets.py), read by daprd at start.
         daprd_env={"ORDERFLOW_SECRETS_FILE": str(secrets_file)},
         peers=(echo, payment_peer(PeerApp.free_ports())),
+        # Every span of the stack goes to the session's collector, batched briefly.
+        trace_export=TraceExport(collector.endpoint, batch_delay_ms=200),
     )
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def otlp_collector() -> Iterator[OtlpCollector]:
+    """An OTLP/HTTP receiver the session's stack exports its spans to."""
+    with running_collector() as collector:
+        yield collector
+
+
+@pytest.fixture(scope="session")
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, otlp_collector: OtlpCollector
+) -> Iterator[Stack]:
     """The local-profile stack, started once per session with a fresh data directory."""
     build()  # no-op when the binaries are cached; a cold CI machine builds them here
-    running = Stack(_stack_config(tmp_path_factory.mktemp("stack")), progress=lambda _: None)
+    config = _stack_config(tmp_path_factory.mktemp("stack"), otlp_collector)
+    running = Stack(config, progress=lambda _: None)
     running.start()
     _stacks.append(running)
     try:
@@ -107,6 +122,21 @@ def probe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Probe]:
     """The test-only subscriber app behind its own daprd (tests/support/probe.py)."""
     build()
     running = Probe(tmp_path_factory.mktemp("probe"))
+    running.start()
+    _stacks.append(running)
+    try:
+        yield running
+    finally:
+        running.stop()
+        _stacks.remove(running)
+
+
+@pytest.fixture(scope="session")
+def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultStack]:
+    """A second payment provider behind a caller daprd with short test resiliency policies
+    (tests/support/fault_stack.py)."""
+    build()
+    running = FaultStack(tmp_path_factory.mktemp("faults"))
     running.start()
     _stacks.append(running)
     try:

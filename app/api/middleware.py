@@ -29,9 +29,18 @@ class AppTokenMissingError(DaprError):
 
 
 async def trace_context(request: Request, call_next: Next[Request, Response]) -> Response:
-    """Continue or start the W3C trace; echo the correlation id to the caller."""
-    context = tracing.context_from_headers(request.headers)
-    tracing.bind(context)
+    """Bind the correlation id beside the request's server span (opened, from the
+    caller's traceparent, by the OpenTelemetry instrumentation around this pipeline);
+    echo both to the caller. Without that span (an uninstrumented app), continue or
+    start the W3C trace here."""
+    context = tracing.current()
+    if context is None:
+        context = tracing.context_from_headers(request.headers)
+        tracing.bind(context)
+    else:
+        correlation_id = tracing.correlation_from_headers(request.headers)
+        tracing.bind_correlation(correlation_id)
+        context = tracing.current() or context
     response = await call_next(request)
     response.headers[tracing.CORRELATION_HEADER] = context.correlation_id
     response.headers["traceparent"] = context.traceparent

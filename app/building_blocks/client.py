@@ -20,6 +20,8 @@ import httpx
 from dapr.aio.clients import DaprClient
 from dapr.clients.exceptions import DaprInternalError
 from dapr.clients.health import DaprHealth
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Tracer
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -72,7 +74,8 @@ def _sdk_start_probe_skipped() -> Iterator[None]:
 
 
 class _TraceMetadata(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc]
-    """Adds the current trace context and correlation id to every gRPC call's metadata."""
+    """Adds the current trace context (the call's client span) and correlation id to
+    every gRPC call's metadata."""
 
     async def intercept_unary_unary(
         self, continuation: Any, client_call_details: Any, request: Any
@@ -84,14 +87,32 @@ class _TraceMetadata(grpc.aio.UnaryUnaryClientInterceptor):  # type: ignore[misc
 
 
 OutboundPipeline = MiddlewarePipeline[OutboundCall, Any]
+_SCALARS = (str, int, float, bool)
+
+
+def span_attributes(operation: str, context: Mapping[str, Any]) -> dict[str, str | int | float]:
+    """A sidecar call's span attributes: the operation and its scalar context values
+    (component, key, topic, app id ...), each under `dapr.`."""
+    attributes: dict[str, str | int | float] = {"rpc.system": "dapr", "dapr.operation": operation}
+    for name, value in context.items():
+        if isinstance(value, _SCALARS):
+            attributes[f"dapr.{name}"] = value
+    return attributes
 
 
 class DaprClientWrapper:
     """Opened once in the lifespan, closed on shutdown; shared by every building block."""
 
-    def __init__(self, config: DaprConfig, outbound: OutboundPipeline | None = None) -> None:
+    def __init__(
+        self,
+        config: DaprConfig,
+        outbound: OutboundPipeline | None = None,
+        tracer: Tracer | None = None,
+    ) -> None:
         self.config = config
         self.outbound = outbound or MiddlewarePipeline("outbound")
+        # Without a tracer, calls carry the caller's context unchanged (no spans of ours).
+        self.tracer = tracer or trace.NoOpTracer()
         self._grpc: DaprClient | None = None
         self._grpc_lock = asyncio.Lock()
         self._http: httpx.AsyncClient | None = None
@@ -202,10 +223,18 @@ class DaprClientWrapper:
                         raise from_grpc(cause, operation, **context) from error
             raise AssertionError("unreachable: tenacity re-raises the last error")
 
-        result: T = await self.outbound.run(
-            OutboundCall(operation, attributes=dict(context)), endpoint, operation
-        )
+        with self._client_span(operation, context):
+            result: T = await self.outbound.run(
+                OutboundCall(operation, attributes=dict(context)), endpoint, operation
+            )
         return result
+
+    def _client_span(self, operation: str, context: Mapping[str, Any]) -> Any:
+        """One client span per operation (retries included); the call carries its
+        traceparent, so daprd's span of the call is its child."""
+        return self.tracer.start_as_current_span(
+            operation, kind=SpanKind.CLIENT, attributes=span_attributes(operation, context)
+        )
 
     async def http_call(
         self,
@@ -243,9 +272,11 @@ class DaprClientWrapper:
                         raise from_http(error, operation, **context) from error
             raise AssertionError("unreachable: tenacity re-raises the last error")
 
-        response: httpx.Response = await self.outbound.run(
-            OutboundCall(operation, attributes=dict(context)), endpoint, operation
-        )
+        with self._client_span(operation, context) as span:
+            response: httpx.Response = await self.outbound.run(
+                OutboundCall(operation, attributes=dict(context)), endpoint, operation
+            )
+            span.set_attribute("http.response.status_code", response.status_code)
         return response
 
 

@@ -6,34 +6,23 @@ it). Updates are ETag-guarded (first-write when the key is new) and retried, so
 concurrent restocks never lose a SKU.
 """
 
-import asyncio
 import json
-import random
 from typing import Any
 
-from pydantic import BaseModel
-
-from app.building_blocks.errors import ConcurrencyError, DaprError
-from app.building_blocks.state import Concurrency, StateManager, StateOptions
+from app.building_blocks.guarded_list import GuardedList
+from app.building_blocks.state import StateManager
 
 SKU_INDEX_KEY = "inventory-skus"
 LAST_AUDIT_KEY = "inventory-audit:last"
-_MAX_ATTEMPTS = 50
-_FIRST_WRITE = StateOptions(concurrency=Concurrency.FIRST_WRITE)
 _JSON = "application/json"
-
-
-class _Skus(BaseModel):
-    skus: list[str]
 
 
 class SkuIndex:
     def __init__(self, state: StateManager) -> None:
-        self._state = state
+        self._skus = GuardedList(state, SKU_INDEX_KEY, str, field="skus")
 
     async def all(self) -> list[str]:
-        item = await self._state.get(SKU_INDEX_KEY)
-        return [] if item is None else _Skus.model_validate_json(item.value).skus
+        return await self._skus.read()
 
     async def page(self, offset: int, limit: int) -> tuple[list[str], int]:
         """The SKUs in [offset, offset + limit) and how many the index holds."""
@@ -41,24 +30,8 @@ class SkuIndex:
         return skus[offset : offset + limit], len(skus)
 
     async def add(self, sku: str) -> None:
-        """Append the SKU unless it is there; read, change, write with the read's ETag."""
-        for attempt in range(_MAX_ATTEMPTS):
-            item = await self._state.get(SKU_INDEX_KEY)
-            skus = [] if item is None else _Skus.model_validate_json(item.value).skus
-            if sku in skus:
-                return
-            try:
-                await self._state.save(
-                    SKU_INDEX_KEY,
-                    _Skus(skus=[*skus, sku]).model_dump_json().encode(),
-                    etag=None if item is None else item.etag,
-                    options=_FIRST_WRITE,
-                    content_type=_JSON,
-                )
-                return
-            except ConcurrencyError:
-                await asyncio.sleep(random.uniform(0, 0.01 * (attempt + 1)))
-        raise DaprError("the SKU index stayed contended; try again", {"sku": sku})
+        """Append the SKU unless it is there."""
+        await self._skus.update(lambda skus: skus if sku in skus else [*skus, sku])
 
 
 class AuditRecords:

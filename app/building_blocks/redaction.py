@@ -2,7 +2,7 @@
 
 SecretsManager registers each value it receives in a `Redactor`; `RedactingFilter`
 rewrites log records so that no registered value survives in the message, its arguments,
-the exception text, the stack text or string `extra` fields.
+the exception text, the stack text or `extra` fields (structured ones as text).
 
 `redaction_installed` runs that filter in two places, because neither sees everything:
 
@@ -111,8 +111,24 @@ class RedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         for name, value in list(vars(record).items()):
-            if name not in _RECORD_ATTRIBUTES and isinstance(value, str):
+            if name in _RECORD_ATTRIBUTES or value is None or isinstance(value, int | float):
+                continue
+            if isinstance(value, str):
                 setattr(record, name, redact(value))
+                continue
+            # A structured `extra=` value (dict, list, object) is serialised by a JSON
+            # formatter or shown by its repr; if either text holds a secret, only the
+            # redacted text is kept.
+            texts = (_serialised(value), repr(value))
+            if any(redact(text) != text for text in texts):
+                setattr(record, name, redact(texts[0]))
+
+
+def _serialised(value: Any) -> str:
+    try:
+        return json.dumps(value, default=repr, ensure_ascii=False)
+    except (TypeError, ValueError):  # circular, or keys JSON cannot have
+        return repr(value)
 
 
 def _message(record: logging.LogRecord) -> str:

@@ -29,6 +29,7 @@ from app.building_blocks.cloudevents import CloudEvent, MalformedEventError, fro
 from app.building_blocks.errors import InvalidRequestError
 from app.building_blocks.processed_events import ProcessedEvents
 from app.building_blocks.pubsub import check_name
+from app.observability.metrics import PUBSUB_MESSAGES
 
 logger = logging.getLogger(__name__)
 
@@ -150,28 +151,35 @@ class SubscriptionRegistry(Generic[D]):
         return deliver
 
     async def _deliver(self, mounted: _Mounted[D], body: bytes) -> TopicStatus:
-        """Decide what daprd should do with one delivery of `body` to `mounted`."""
+        """Decide what daprd should do with one delivery of `body` to `mounted`; count it."""
+        status, duplicate = await self._decide(mounted, body)
+        outcome = "duplicate" if duplicate else status.lower()
+        PUBSUB_MESSAGES.labels(mounted.pubsub, mounted.spec.topic, outcome).inc()
+        return status
+
+    async def _decide(self, mounted: _Mounted[D], body: bytes) -> tuple[TopicStatus, bool]:
+        """daprd's answer to one delivery, and whether it was a skipped redelivery."""
         activation = self._activation
         if activation is None:
             logger.warning("%s: delivery before start-up finished; retry", mounted.key)
-            return TopicStatus.RETRY
+            return TopicStatus.RETRY, False
         try:
             event = from_json(body)
         except MalformedEventError as error:
             logger.warning(
                 "%s: dropping a malformed event: %s %s", mounted.key, error, error.details
             )
-            return TopicStatus.DROP
+            return TopicStatus.DROP, False
         processed = activation.processed if mounted.spec.deduplicate else None
         try:
             if processed is not None and await processed.seen(mounted.key, event.id):
                 logger.info("%s: event %s was already handled; skipping", mounted.key, event.id)
-                return TopicStatus.SUCCESS
+                return TopicStatus.SUCCESS, True
         except Exception:
             logger.exception(
                 "%s: cannot check whether %s was handled; retry", mounted.key, event.id
             )
-            return TopicStatus.RETRY
+            return TopicStatus.RETRY, False
         status = await _run_handler(mounted, event, activation.deps)
         if status is TopicStatus.SUCCESS and processed is not None:
             try:
@@ -180,7 +188,7 @@ class SubscriptionRegistry(Generic[D]):
                 # The work is done; asking for a retry would repeat it. Only the skip of a
                 # later redelivery is lost.
                 logger.exception("%s: handled %s but could not record it", mounted.key, event.id)
-        return status
+        return status, False
 
 
 async def _run_handler(mounted: _Mounted[D], event: CloudEvent, deps: D) -> TopicStatus:

@@ -1,8 +1,11 @@
-"""W3C trace context and the correlation id of the current request, for outbound calls.
+"""The current trace context and correlation id, read from the active OpenTelemetry span.
 
-Inbound middleware binds them per request (contextvars follow the request through
-awaits and `asyncio.to_thread`); every call to the sidecar carries them, so daprd joins
-its spans to ours and the callee sees the same trace.
+The FastAPI instrumentation opens a server span per request (continuing the caller's
+`traceparent`); client spans around sidecar calls and activity spans nest under it.
+`current()` reads the active span, so log lines and problems carry real span ids;
+`outbound_headers()` is what every call leaving the process carries, so daprd joins its
+spans to ours. The correlation id rides beside the span in a contextvar (contextvars
+follow the request through awaits and `asyncio.to_thread`).
 """
 
 import re
@@ -12,8 +15,14 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags, TraceState
+
 CORRELATION_HEADER = "x-correlation-id"
 _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
+_INVALID_TRACE_ID = "0" * 32
+_INVALID_SPAN_ID = "0" * 16
 
 
 @dataclass(frozen=True)
@@ -31,34 +40,85 @@ class TraceContext:
         return self.traceparent.split("-")[2]
 
 
-_current: ContextVar[TraceContext | None] = ContextVar("orderflow_trace", default=None)
+_correlation: ContextVar[str | None] = ContextVar("orderflow_correlation", default=None)
 
 
 def _new_traceparent(trace_id: str | None = None) -> str:
     return f"00-{trace_id or secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
 
 
+def parse_traceparent(value: str) -> tuple[str, str, str] | None:
+    """(trace id, span id, flags) of a valid version-00 traceparent, else None."""
+    match = _TRACEPARENT.match(value.strip().lower())
+    if match is None or match.group(1) == _INVALID_TRACE_ID or match.group(2) == _INVALID_SPAN_ID:
+        return None
+    return match.group(1), match.group(2), match.group(3)
+
+
 def context_from_headers(headers: Mapping[str, str]) -> TraceContext:
-    """Continue the caller's trace if its traceparent is valid, else start one."""
-    inbound = headers.get("traceparent", "").strip().lower()
-    match = _TRACEPARENT.match(inbound)
-    traceparent = _new_traceparent(match.group(1)) if match else _new_traceparent()
+    """A context continuing the caller's trace (a new span id) if its traceparent is
+    valid, else a new trace; for code that stands in for a request (tests, tools)."""
+    parsed = parse_traceparent(headers.get("traceparent", ""))
+    traceparent = _new_traceparent(parsed[0] if parsed else None)
     tracestate = headers.get("tracestate", "").strip() or f"orderflow={traceparent.split('-')[2]}"
     correlation_id = headers.get(CORRELATION_HEADER, "").strip()[:128] or str(uuid.uuid4())
     return TraceContext(traceparent, tracestate, correlation_id)
 
 
+def span_context(traceparent: str, tracestate: str = "") -> SpanContext | None:
+    """The remote span a traceparent names, as a parent for spans of ours."""
+    parsed = parse_traceparent(traceparent)
+    if parsed is None:
+        return None
+    trace_id, span_id, flags = parsed
+    return SpanContext(
+        trace_id=int(trace_id, 16),
+        span_id=int(span_id, 16),
+        is_remote=True,
+        trace_flags=TraceFlags(int(flags, 16) & TraceFlags.SAMPLED),
+        trace_state=TraceState.from_header([tracestate]) if tracestate else TraceState(),
+    )
+
+
 def bind(context: TraceContext) -> None:
-    _current.set(context)
+    """Make `context` the current one, in this task or thread's context, as a request
+    would: spans started from here are its children, calls from here carry it."""
+    parent = span_context(context.traceparent, context.tracestate)
+    if parent is not None:
+        otel_context.attach(trace.set_span_in_context(NonRecordingSpan(parent)))
+    _correlation.set(context.correlation_id)
+
+
+def bind_correlation(correlation_id: str) -> None:
+    _correlation.set(correlation_id)
+
+
+def correlation_from_headers(headers: Mapping[str, str]) -> str:
+    """The caller's correlation id (bounded), or a new one."""
+    return headers.get(CORRELATION_HEADER, "").strip()[:128] or str(uuid.uuid4())
 
 
 def current() -> TraceContext | None:
-    return _current.get()
+    """The active span's context and the correlation id; None outside any span."""
+    span = trace.get_current_span().get_span_context()
+    if not span.is_valid:
+        return None
+    trace_id = trace.format_trace_id(span.trace_id)
+    span_id = trace.format_span_id(span.span_id)
+    # Only the sampled bit: level-1 parsers (daprd's among them) know no other flag.
+    flags = f"{int(span.trace_flags) & TraceFlags.SAMPLED:02x}"
+    return TraceContext(
+        traceparent=f"00-{trace_id}-{span_id}-{flags}",
+        tracestate=span.trace_state.to_header() or f"orderflow={span_id}",
+        # Work that no request started (a workflow step replayed after a restart) is
+        # still findable by its trace id.
+        correlation_id=_correlation.get() or trace_id,
+    )
 
 
 def outbound_headers() -> dict[str, str]:
-    """Headers for a call leaving this process; a call outside any request starts a trace."""
-    context = _current.get() or context_from_headers({})
+    """Headers for a call leaving this process; a call outside any span starts a trace."""
+    context = current() or context_from_headers({})
     return {
         "traceparent": context.traceparent,
         "tracestate": context.tracestate,

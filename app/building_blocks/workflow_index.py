@@ -6,23 +6,19 @@ workflow name (one key per name, a JSON list of ids). Index updates are ETag-gua
 retried, so concurrent starts never lose an entry.
 """
 
-import asyncio
 import json
-import random
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 
-from app.building_blocks.errors import ConcurrencyError, DaprError, WorkflowConflictError
+from app.building_blocks.errors import ConcurrencyError, WorkflowConflictError
+from app.building_blocks.guarded_list import GuardedList
 from app.building_blocks.state import Concurrency, StateManager, StateOptions
 
 _RECORD_PREFIX = "workflow-instance:"
 _INDEX_PREFIX = "workflow-index:"
 _PROGRESS_PREFIX = "workflow-progress:"
-# Each retry means another writer got in between our read and write; give up eventually.
-_MAX_INDEX_ATTEMPTS = 50
 _FIRST_WRITE = StateOptions(concurrency=Concurrency.FIRST_WRITE)
 _JSON = "application/json"
 
@@ -77,42 +73,18 @@ class WorkflowIndex:
         await self._state.delete(_RECORD_PREFIX + instance_id)
 
     async def ids(self, name: str) -> list[str]:
-        item = await self._state.get(_INDEX_PREFIX + name)
-        return [] if item is None else _ids(item.value)
+        return await self._ids_of(name).read()
 
     async def add(self, name: str, instance_id: str) -> None:
-        await self._update_index(
-            name, lambda ids: ids if instance_id in ids else [*ids, instance_id]
+        await self._ids_of(name).update(
+            lambda ids: ids if instance_id in ids else [*ids, instance_id]
         )
 
     async def remove(self, name: str, instance_id: str) -> None:
-        await self._update_index(name, lambda ids: [i for i in ids if i != instance_id])
+        await self._ids_of(name).update(lambda ids: [i for i in ids if i != instance_id])
 
-    async def _update_index(self, name: str, change: Callable[[list[str]], list[str]]) -> None:
-        """Read, change, write with the read's ETag (first-write when the key is new)."""
-        key = _INDEX_PREFIX + name
-        for attempt in range(_MAX_INDEX_ATTEMPTS):
-            item = await self._state.get(key)
-            ids = [] if item is None else _ids(item.value)
-            changed = change(ids)
-            if changed == ids and item is not None:
-                return
-            try:
-                await self._state.save(
-                    key,
-                    _encode(changed),
-                    etag=None if item is None else item.etag,
-                    options=_FIRST_WRITE,
-                    content_type=_JSON,
-                )
-                return
-            except ConcurrencyError:
-                # Someone else wrote the index since our read: back off a little, re-read.
-                await asyncio.sleep(random.uniform(0, 0.01 * (attempt + 1)))
-        raise DaprError(
-            f"the index of workflow {name!r} stayed contended; try again",
-            {"workflow": name},
-        )
+    def _ids_of(self, name: str) -> GuardedList[str]:
+        return GuardedList(self._state, _INDEX_PREFIX + name, str, field="ids")
 
 
 class WorkflowProgress:
@@ -137,15 +109,3 @@ class WorkflowProgress:
 
     async def delete(self, instance_id: str) -> None:
         await self._state.delete(_PROGRESS_PREFIX + instance_id)
-
-
-def _ids(value: bytes) -> list[str]:
-    return [str(i) for i in InstanceIds.model_validate_json(value).ids]
-
-
-def _encode(ids: list[str]) -> bytes:
-    return InstanceIds(ids=ids).model_dump_json().encode()
-
-
-class InstanceIds(BaseModel):
-    ids: list[str]

@@ -1,13 +1,21 @@
 """The workflow engine: registers workflows and activities, starts runs, reads their state."""
 
 import asyncio
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import grpc
-from dapr.ext.workflow import DaprWorkflowClient, WorkflowRuntime, WorkflowState
+from dapr.ext.workflow import WorkflowRuntime, WorkflowState
+from dapr.ext.workflow.logger import LoggerOptions
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Tracer
 
+from app.building_blocks import tracing
 from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
+from app.building_blocks.workflow_tracing import ActivityTracing, traced_workflow_client
+from app.observability.logging import SdkLogBridge
+from app.observability.workflow_metrics import observed_activity, observed_workflow
 from workflows.spec import WorkflowSpec
 
 T = TypeVar("T")
@@ -48,9 +56,13 @@ class WorkflowEngine:
     a worker thread so the event loop never blocks on the sidecar.
     """
 
-    def __init__(self, host: str, grpc_port: int) -> None:
-        self._runtime = WorkflowRuntime(host=host, port=str(grpc_port))
-        self._client = DaprWorkflowClient(host=host, port=str(grpc_port))
+    def __init__(self, host: str, grpc_port: int, tracer: Tracer | None = None) -> None:
+        # The SDK's lines go through the app's log handler, not a stderr handler of its own.
+        sdk_logs = LoggerOptions(log_handler=SdkLogBridge())
+        self._runtime = WorkflowRuntime(host=host, port=str(grpc_port), logger_options=sdk_logs)
+        self._client = traced_workflow_client(host, grpc_port, sdk_logs)
+        self._tracer = tracer or trace.NoOpTracer()
+        self._activity_tracing = ActivityTracing(self._tracer)
         self._specs: dict[str, WorkflowSpec] = {}
         self._started = False
 
@@ -66,11 +78,15 @@ class WorkflowEngine:
         self, workflows: Sequence[WorkflowSpec], activities: Sequence[Callable[..., Any]]
     ) -> None:
         for spec in workflows:
-            self._runtime.register_workflow(_named(spec.orchestrator, spec.name), name=spec.name)
+            orchestrator = observed_workflow(spec.name, spec.orchestrator)
+            self._runtime.register_workflow(_named(orchestrator, spec.name), name=spec.name)
             self._specs[spec.name] = spec
         for activity in activities:
+            name = activity.__name__
+            # Metrics inside the span: the activity's duration excludes span bookkeeping.
+            observed = observed_activity(name, activity)
             self._runtime.register_activity(
-                _named(activity, activity.__name__), name=activity.__name__
+                _named(self._activity_tracing.traced(observed, name), name), name=name
             )
 
     def spec(self, name: str) -> WorkflowSpec:
@@ -94,24 +110,31 @@ class WorkflowEngine:
         """Start workflow `name` with validated input; returns the instance id."""
         spec = self.spec(name)
         workflow_input = spec.input_model.model_validate(payload).model_dump(mode="json")
-        return await self._call(
-            "workflow start",
-            instance_id or "",
-            lambda: self._client.schedule_new_workflow(
-                workflow=_named(spec.orchestrator, spec.name),
-                input=workflow_input,
-                instance_id=instance_id,
-            ),
-        )
+        # Named here, not by the SDK, so the instance's trace is known before its first
+        # activity can run (the sidecar may dispatch it before the start call returns).
+        instance_id = instance_id or uuid.uuid4().hex
+        with self._span(f"workflow start {name}", "workflow start", instance_id):
+            self._activity_tracing.started(instance_id, tracing.current())
+            started: str = await self._blocking(
+                "workflow start",
+                instance_id,
+                lambda: self._client.schedule_new_workflow(
+                    workflow=_named(spec.orchestrator, spec.name),
+                    input=workflow_input,
+                    instance_id=instance_id,
+                ),
+            )
+        return started
 
     async def get_state(
         self, instance_id: str, fetch_payloads: bool = True
     ) -> WorkflowState | None:
         """The instance's state, or None if no such instance exists."""
         try:
-            return await asyncio.to_thread(
-                self._client.get_workflow_state, instance_id, fetch_payloads=fetch_payloads
-            )
+            with self._span("workflow get", "workflow get", instance_id):
+                return await asyncio.to_thread(
+                    self._client.get_workflow_state, instance_id, fetch_payloads=fetch_payloads
+                )
         except grpc.RpcError as error:
             # The 1.14 sidecar answers UNKNOWN, not NOT_FOUND, for an unknown instance id.
             if _NO_SUCH_INSTANCE in str(error.details()):
@@ -121,12 +144,13 @@ class WorkflowEngine:
     async def wait_for_completion(self, instance_id: str, timeout_s: float) -> WorkflowState | None:
         """The final state, or None if the instance is still running after `timeout_s`."""
         try:
-            return await asyncio.to_thread(
-                self._client.wait_for_workflow_completion,
-                instance_id,
-                fetch_payloads=True,
-                timeout_in_seconds=max(1, round(timeout_s)),
-            )
+            with self._span("workflow wait", "workflow wait", instance_id):
+                return await asyncio.to_thread(
+                    self._client.wait_for_workflow_completion,
+                    instance_id,
+                    fetch_payloads=True,
+                    timeout_in_seconds=max(1, round(timeout_s)),
+                )
         except TimeoutError:
             return None
         except grpc.RpcError as error:
@@ -157,7 +181,25 @@ class WorkflowEngine:
             "workflow resume", instance_id, lambda: self._client.resume_workflow(instance_id)
         )
 
+    def _span(self, name: str, operation: str, instance_id: str) -> Any:
+        """A client span around one call to the sidecar's workflow API; the call carries
+        its traceparent (workflow_tracing.traced_workflow_client)."""
+        return self._tracer.start_as_current_span(
+            name,
+            kind=SpanKind.CLIENT,
+            attributes={
+                "rpc.system": "dapr",
+                "dapr.operation": operation,
+                "dapr.workflow.instance_id": instance_id,
+            },
+        )
+
     async def _call(self, operation: str, instance_id: str, call: Callable[[], T]) -> T:
+        """`_blocking` in a client span named by the operation."""
+        with self._span(operation, operation, instance_id):
+            return await self._blocking(operation, instance_id, call)
+
+    async def _blocking(self, operation: str, instance_id: str, call: Callable[[], T]) -> T:
         """Run a blocking SDK call in a worker thread; its gRPC errors join the taxonomy."""
         try:
             return await asyncio.to_thread(call)

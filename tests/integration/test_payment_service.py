@@ -61,3 +61,19 @@ def test_decline_and_injected_failures_through_the_services_sidecar(
     assert response.status_code == 200
     assert charge is not None
     assert charge["attempts"] == 3
+
+
+def test_the_provider_records_every_charge_request_for_tests(payments: PaymentsAdmin) -> None:
+    """/admin/attempts needs the key; it lists one order's requests in arrival order with
+    their outcomes, and DELETE forgets them."""
+    order_id = f"o-{uuid.uuid4().hex[:8]}"
+    payments.behave(fail_next=1)
+    assert payments.post("/charges", _body(order_id), dev_api_key()).status_code == 503
+    assert payments.post("/charges", _body(order_id), dev_api_key()).status_code == 200
+    attempts = payments.attempts(order_id)
+    assert [a["outcome"] for a in attempts] == ["failed", "charged"]
+    assert attempts[0]["arrived_monotonic"] < attempts[1]["arrived_monotonic"]
+    assert payments.get("/admin/attempts", key=None).status_code == 401
+    assert payments.get("/admin/attempts", key="wrong").status_code == 401
+    payments.clear_attempts()
+    assert payments.attempts(order_id) == []

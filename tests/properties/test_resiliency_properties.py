@@ -1,4 +1,6 @@
-"""The client wrapper's own resiliency (seed 19, 20): deadlines and retry backoff."""
+"""The app's client wrapper's own resiliency (seed 19, 20, client-side): a deadline per
+call, and backoff while the sidecar is unreachable. daprd's policies toward other apps
+are tested in test_sidecar_resiliency_properties.py."""
 
 import asyncio
 import time
@@ -17,14 +19,14 @@ from tests.support.echo_app import ECHO_APP_ID
 
 @settings(max_examples=40)  # each example waits out its deadline (up to 0.25 s)
 @given(timeout_ms=st.integers(min_value=50, max_value=250), excess_ms=st.integers(300, 600))
-def test_timeout_policy_enforcement(
+def test_client_side_timeout_policy_enforcement(
     runner: asyncio.Runner, invoker: ServiceInvoker, timeout_ms: int, excess_ms: int
 ) -> None:
     """
-    **Feature: dapr-sidecar-integration, Property 19: Timeout Policy Enforcement**
+    **Feature: dapr-sidecar-integration, Property 19: Timeout Policy Enforcement (client-side)**
     **Validates: Requirements 9.1**
 
-    A call to a peer that answers later than the call's deadline fails with
+    The wrapper's own deadline: a call to a peer that answers later than it fails with
     DaprTimeoutError once the deadline passes, without waiting for the answer.
     """
     delay_ms = timeout_ms + excess_ms
@@ -50,16 +52,17 @@ def test_timeout_policy_enforcement(
     initial_ms=st.integers(min_value=5, max_value=40),
     cap_ms=st.integers(min_value=20, max_value=120),
 )
-def test_retry_policy_backoff(
+def test_client_side_retry_policy_backoff(
     runner: asyncio.Runner, max_retries: int, initial_ms: int, cap_ms: int
 ) -> None:
     """
-    **Feature: dapr-sidecar-integration, Property 20: Retry Policy Backoff**
+    **Feature: dapr-sidecar-integration, Property 20: Retry Policy Backoff (client-side)**
     **Validates: Requirements 9.2**
 
-    With the sidecar unreachable (nothing listens on its port), the wrapper makes exactly
-    max_retries + 1 attempts, and the k-th wait is initial * 2^(k-1) plus up to `initial`
-    of jitter, capped at the maximum; the attempts are really that far apart.
+    The wrapper's own retries: with the sidecar unreachable (nothing listens on its
+    port), the wrapper makes exactly max_retries + 1 attempts, and the k-th wait is
+    initial * 2^(k-1) plus up to `initial` of jitter, capped at the maximum; the attempts
+    are really that far apart.
     """
     (closed_port,) = reserve_free_ports(1)
     initial, cap = initial_ms / 1000, cap_ms / 1000

@@ -4,7 +4,8 @@ log record, error message or repr, however carelessly the code around it logs.
 Values come from the test stack's store (tests/stack_secrets.py: 16 to 64 characters,
 with quotes, backslashes, "%", braces, tabs, newlines and non-ASCII), are read through
 SecretsManager, then logged the ways real code leaks secrets. Log output is captured from
-real handlers on the root logger and on a logger that does not propagate (as uvicorn's).
+real handlers on the root logger and on a logger that does not propagate (as uvicorn's),
+as text and as the app's JSON lines (read back and decoded).
 """
 
 import asyncio
@@ -21,6 +22,7 @@ from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.errors import DaprError
 from app.building_blocks.redaction import Redactor, redaction_installed
 from app.building_blocks.secrets import SecretsManager
+from app.observability.logging import TraceContextFilter, json_formatter
 from tests.stack_secrets import MULTI_VALUED, SINGLE_VALUED, served
 
 STORE = "secretstore"
@@ -34,9 +36,10 @@ assert MISSING_KEY not in served()
 
 
 @contextmanager
-def captured_logs() -> Iterator[tuple[list[logging.LogRecord], io.StringIO]]:
-    """Every record, and the formatted output, of the root logger and of `uvicorn.error`
-    made non-propagating with its own handler, both at DEBUG for the duration."""
+def captured_logs() -> Iterator[tuple[list[logging.LogRecord], io.StringIO, io.StringIO]]:
+    """Every record, and the output as text and as the app's JSON lines, of the root
+    logger and of `uvicorn.error` made non-propagating with its own handlers, both at
+    DEBUG for the duration."""
 
     class Keep(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
@@ -44,11 +47,15 @@ def captured_logs() -> Iterator[tuple[list[logging.LogRecord], io.StringIO]]:
             records.append(record)
 
     records: list[logging.LogRecord] = []
-    output = io.StringIO()
+    output, json_output = io.StringIO(), io.StringIO()
     formatter = logging.Formatter("%(levelname)s %(name)s %(message)s")
     handlers: list[logging.Handler] = [logging.StreamHandler(output), Keep()]
     for handler in handlers:
         handler.setFormatter(formatter)
+    as_json = logging.StreamHandler(json_output)  # as the app's log file is written
+    as_json.addFilter(TraceContextFilter())
+    as_json.setFormatter(json_formatter())
+    handlers.append(as_json)
     root, isolated = logging.getLogger(), logging.getLogger("uvicorn.error")
     saved = root.level, isolated.level, isolated.propagate
     root.setLevel(logging.DEBUG)
@@ -58,7 +65,7 @@ def captured_logs() -> Iterator[tuple[list[logging.LogRecord], io.StringIO]]:
         for handler in handlers:
             logger.addHandler(handler)
     try:
-        yield records, output
+        yield records, output, json_output
     finally:
         for logger in (root, isolated):
             for handler in handlers:
@@ -74,6 +81,7 @@ def log_carelessly(value: str, words: str) -> None:
     app_log.info("request %r", {"api_key": value, "note": words})
     app_log.warning("body %s", json.dumps({"api_key": value, "note": words}))
     app_log.info("%s", words, extra={"api_key": value})
+    app_log.info("charge %s", words, extra={"request": {"headers": {"api-key": value}}})
     try:
         raise ValueError(f"gateway refused key {value}")
     except ValueError:
@@ -110,7 +118,7 @@ def test_secret_values_never_reach_logs_errors_or_reprs(
     secrets = SecretsManager(dapr_client, redactor)  # as the app builds it, cache on
     errors: list[DaprError] = []
     # In this order as in the app: logging is configured before the lifespan installs redaction.
-    with captured_logs() as (records, output), redaction_installed(redactor):
+    with captured_logs() as (records, output, json_output), redaction_installed(redactor):
         fetched = runner.run(secrets.get_secret(STORE, key, field=field))
         log_carelessly(fetched.get_secret_value(), words)
         for failing in (
@@ -127,9 +135,15 @@ def test_secret_values_never_reach_logs_errors_or_reprs(
 
     assert len(errors) == 3
     assert len(records) >= 10
+    json_lines = [json.loads(line) for line in json_output.getvalue().splitlines()]
+    assert len(json_lines) == len(records)  # one JSON object per record, tracebacks inside
     value = fetched.get_secret_value()
     texts = [
         output.getvalue(),
+        json_output.getvalue(),
+        # Decoded too: a value JSON had to escape is only spelled raw once parsed.
+        *(str(line) for line in json_lines),
+        *(str(v) for line in json_lines for v in line.values()),
         *(str(vars(record)) for record in records),
         *(text for error in errors for text in (str(error), repr(error))),
         repr(fetched),

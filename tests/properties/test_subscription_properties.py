@@ -32,9 +32,9 @@ from tests.support.sidecar_clients import Publisher
 
 def _inbound_attempts() -> int:
     """Deliveries daprd makes before giving up: 1 + `pubsubRetry.maxRetries` in the profile."""
-    resiliency = (PROJECT_ROOT / "dapr" / "config" / "common" / "resiliency.yaml").read_text()
+    resiliency = (PROJECT_ROOT / "dapr" / "config" / "local" / "resiliency.yaml").read_text()
     policy = re.search(r"pubsubRetry:\n(?:\s+\w+: .*\n)*?\s+maxRetries: (\d+)", resiliency)
-    assert policy, "pubsubRetry.maxRetries not found in dapr/config/common/resiliency.yaml"
+    assert policy, "pubsubRetry.maxRetries not found in dapr/config/local/resiliency.yaml"
     return 1 + int(policy.group(1))
 
 

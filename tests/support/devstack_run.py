@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from devstack.runtime import PROJECT_ROOT
@@ -11,14 +12,18 @@ from devstack.stack import StackPorts
 
 
 def launch_until_ready(
-    args: list[str], ports: StackPorts, log: Path, timeout_s: float
+    args: list[str],
+    ports: StackPorts,
+    log: Path,
+    timeout_s: float,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start it on `ports` and return once it prints "Press Ctrl-C"; fail on early exit."""
     with log.open("w") as output:
         run = subprocess.Popen(
             [sys.executable, "-m", "devstack", "run", *args],
             cwd=PROJECT_ROOT,
-            env={**os.environ, **ports.env()},
+            env={**os.environ, **ports.env(), **(env or {})},
             stdout=output,
             stderr=subprocess.STDOUT,
         )

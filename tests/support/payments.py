@@ -5,6 +5,7 @@ from typing import Any
 
 import httpx
 
+from devstack.peers import PeerApp
 from devstack.runtime import DEV_SECRETS_FILE
 from devstack.stack import Stack
 from payments.models import API_KEY_HEADER, PAYMENT_APP_ID
@@ -20,19 +21,41 @@ class PaymentsAdmin:
     daprd, which loads no resiliency policy: the service's daprd retries every non-2xx
     answer from payment-service and counts it toward a circuit breaker."""
 
-    def __init__(self, stack: Stack) -> None:
-        peer = next(peer for peer in stack.config.peers if peer.app_id == PAYMENT_APP_ID)
+    def __init__(self, where: Stack | PeerApp) -> None:
+        """`where`: a stack's payment-service peer, or any peer running payments.main."""
+        peer = (
+            next(peer for peer in where.config.peers if peer.app_id == PAYMENT_APP_ID)
+            if isinstance(where, Stack)
+            else where
+        )
         self._http = httpx.Client(base_url=f"http://127.0.0.1:{peer.ports.dapr_http}", timeout=10)
-        self._base = f"/v1.0/invoke/{PAYMENT_APP_ID}/method"
+        self._base = f"/v1.0/invoke/{peer.app_id}/method"
         self._headers = {API_KEY_HEADER: dev_api_key()}
 
     def post(self, path: str, body: Any, key: str | None) -> httpx.Response:
         headers = {API_KEY_HEADER: key} if key is not None else {}
         return self._http.post(f"{self._base}{path}", json=body, headers=headers)
 
+    def get(self, path: str, key: str | None) -> httpx.Response:
+        headers = {API_KEY_HEADER: key} if key is not None else {}
+        return self._http.get(f"{self._base}{path}", headers=headers)
+
     def behave(self, mode: str = "approve", fail_next: int = 0, latency_ms: int = 0) -> None:
         body = {"mode": mode, "fail_next": fail_next, "latency_ms": latency_ms}
         response = self._http.put(f"{self._base}/admin/behaviour", json=body, headers=self._headers)
+        response.raise_for_status()
+
+    def attempts(self, order_id: str | None = None) -> list[dict[str, Any]]:
+        """The charge requests the provider received (for `order_id`), in arrival order."""
+        params = {"order_id": order_id} if order_id is not None else {}
+        response = self._http.get(
+            f"{self._base}/admin/attempts", params=params, headers=self._headers
+        )
+        response.raise_for_status()
+        return list(response.json())
+
+    def clear_attempts(self) -> None:
+        response = self._http.delete(f"{self._base}/admin/attempts", headers=self._headers)
         response.raise_for_status()
 
     def charge(self, order_id: str) -> dict[str, Any] | None:

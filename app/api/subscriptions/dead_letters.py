@@ -6,6 +6,7 @@ from app.api.subscriptions.spec import SubscriberDeps
 from app.building_blocks.cloudevents import CloudEvent
 from app.building_blocks.subscriptions import TopicHandler, TopicStatus
 from app.dead_letters import DeadLetter, DeadLetters, now
+from app.observability.metrics import DEAD_LETTERS
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ def keep_dead_letters(topic: str, dead_letter_topic: str) -> TopicHandler[Subscr
             received_at=now(),
         )
         await DeadLetters(deps.state).keep(letter)
+        DEAD_LETTERS.labels(topic, dead_letter_topic).inc()
         logger.warning("%s: kept dead letter %s (%s)", dead_letter_topic, event.id, event.type)
         return TopicStatus.SUCCESS
 

@@ -69,3 +69,23 @@ def test_an_empty_store_name_turns_the_store_layer_off(monkeypatch: pytest.Monke
     monkeypatch.setenv("ORDERFLOW_PROFILE", "full")
     monkeypatch.setenv("ORDERFLOW_CONFIGSTORE_NAME", "")
     assert Settings().configstore_name is None
+
+
+def test_log_format_and_level_come_from_the_environment_in_any_case(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ORDERFLOW_LOG_FORMAT=JSON and ORDERFLOW_LOG_LEVEL=debug mean json and DEBUG."""
+    assert (Settings().log_format, Settings().log_level) == ("auto", "INFO")
+    monkeypatch.setenv("ORDERFLOW_LOG_FORMAT", "JSON")
+    monkeypatch.setenv("ORDERFLOW_LOG_LEVEL", "debug")
+    assert (Settings().log_format, Settings().log_level) == ("json", "DEBUG")
+
+
+@pytest.mark.parametrize(("variable", "value"), [("LOG_FORMAT", "xml"), ("LOG_LEVEL", "loud")])
+def test_unknown_log_format_or_level_is_refused(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    """A format or level outside the known ones stops start-up, naming the field."""
+    monkeypatch.setenv(f"ORDERFLOW_{variable}", value)
+    with pytest.raises(ValidationError, match=variable.lower()):
+        Settings()

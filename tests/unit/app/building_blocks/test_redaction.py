@@ -75,6 +75,20 @@ def test_extra_fields_are_replaced(redactor: Redactor) -> None:
     assert vars(record)["attempts"] == 2
 
 
+def test_structured_extra_fields_holding_the_value_become_redacted_text(
+    redactor: Redactor,
+) -> None:
+    """A dict or list `extra=` value that holds the value (as a JSON formatter would write
+    it) is replaced by its redacted JSON text; one that does not is left as it was."""
+    payment = {"card": {"token": VALUE}, "amount": 3}
+    record = _record("charge", payment=payment, lines=[1, 2], secret_list=[VALUE])
+    RedactingFilter(redactor).filter(record)
+    assert json.loads(vars(record)["payment"]) == {"card": {"token": REDACTED}, "amount": 3}
+    assert json.loads(vars(record)["secret_list"]) == [REDACTED]
+    assert vars(record)["lines"] == [1, 2]
+    assert payment["card"] == {"token": VALUE}  # the caller's object is not modified
+
+
 def test_short_values_are_not_registered() -> None:
     """Values under the minimum length would shred ordinary text, so they are left alone."""
     redactor = Redactor()
