@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -88,11 +89,10 @@ def _run(mode: Mode, conditions: list[str], only: list[str]) -> BenchRun:
         asyncio.run(_scenarios(bench, mode, run, only))
         run.footprint["app after the run MB"] = rss_mb(bench.stack.app.pid)
         run.footprint["daprd after the run MB"] = rss_mb(bench.stack.daprd.pid)
-        log_dir = bench.root
     if mode.measure_make_run and not only:
         say("==> timing warm `make run` to ready")
-        log_dir.mkdir(parents=True, exist_ok=True)
-        measured = make_run_to_ready(log_dir)
+        with tempfile.TemporaryDirectory(prefix="orderflow-bench-make-run-") as log_dir:
+            measured = make_run_to_ready(Path(log_dir))
         if isinstance(measured, float):
             run.footprint["make run to ready, warm (s)"] = measured
         else:
