@@ -7,8 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PROFILE ?= local
 PYTEST_ARGS ?=
+MODE ?= quick
 
-.PHONY: help venv runtime run lint format test test-unit test-integration clean
+.PHONY: help venv bench-venv runtime run lint format test test-unit test-integration bench bench-full clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -21,6 +22,14 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	@touch $@
 
 venv: $(VENV)/.installed ## create the virtual environment with the pinned packages
+
+# Bench-only packages (charts, progress bars, profiler): `make test` and CI never need them.
+$(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.lock
+	@echo "==> installing the benchmark packages (requirements-bench.lock)"
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.lock
+	@touch $@
+
+bench-venv: $(VENV)/.bench-installed
 
 runtime: venv ## build daprd, placement, scheduler, sentry (cached; ~10 min cold)
 	@$(PY) -m devstack.build
@@ -45,6 +54,12 @@ test: lint runtime ## lint, then every test against the real Dapr stack
 
 test-unit: venv ## unit tests only (no sidecar)
 	@$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+bench: bench-venv runtime ## benchmarks against bare-SDK baselines (MODE=quick, < 3 min; MODE=full)
+	@$(PY) -m bench --mode $(MODE) $(BENCH_ARGS)
+
+bench-full: ## the full benchmark run (about 10 min)
+	@$(MAKE) --no-print-directory bench MODE=full
 
 clean: ## remove the stack's data and logs (not the Dapr binary cache)
 	rm -rf .data .pytest_cache .mypy_cache .ruff_cache .hypothesis

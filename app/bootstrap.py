@@ -222,6 +222,7 @@ async def running_services(
             routes.topics.deactivate()
             await workflows.shutdown()
             logger.info("workflow runtime stopped")
+            await actors.close()
 
 
 def mount_sidecar_routes(app: FastAPI, settings: Settings) -> SidecarRoutes:

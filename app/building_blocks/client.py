@@ -205,8 +205,9 @@ class DaprClientWrapper:
                 with attempt:
                     try:
                         client = await self._grpc_client()
-                        deadline = timeout_s or self.config.timeout_seconds
-                        return await asyncio.wait_for(call(client), deadline)
+                        # asyncio.timeout, not wait_for: no extra Task per call (bench/).
+                        async with asyncio.timeout(timeout_s or self.config.timeout_seconds):
+                            return await call(client)
                     except TimeoutError:
                         raise DaprTimeoutError(
                             f"{operation} timed out", {"operation": operation, **context}

@@ -1,0 +1,1 @@
+"""Baselines: the bare SDK doing the same kind of work, on the same Dapr build."""
