@@ -7,8 +7,7 @@ import time
 from collections.abc import Sequence
 
 from fastapi import Request, Response
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problems import dapr_error_response
 from app.building_blocks import tracing
@@ -102,17 +101,73 @@ def inbound_middlewares(app_api_token: str | None) -> Sequence[Middleware[Reques
     ]
 
 
-class InboundPipelineMiddleware(BaseHTTPMiddleware):
-    """Runs the inbound pipeline around every request; its errors become problems."""
+class BufferedResponse(Response):
+    """The inner app's response, held whole so that middlewares can still change its
+    headers (a `send`d response start cannot be changed)."""
+
+    def __init__(self, status_code: int, raw_headers: list[tuple[bytes, bytes]], body: bytes):
+        self.status_code = status_code
+        self.raw_headers = raw_headers
+        self.body = body
+        self.background = None
+
+
+class InboundPipelineMiddleware:
+    """Runs the inbound pipeline around every HTTP request; its errors become problems.
+
+    A pure ASGI middleware: the inner app runs in this task (no task group or memory
+    streams as with Starlette's BaseHTTPMiddleware, and the contextvars the pipeline
+    binds are the endpoint's). `call_next` buffers the response whole; no route streams.
+    One that did (SSE, large downloads) would need `call_next` to return once the
+    response start arrives, with the body passed straight through after the pipeline.
+    """
 
     def __init__(self, app: ASGIApp, pipeline: InboundPipeline) -> None:
-        super().__init__(app)
+        self.app = app
         self.pipeline = pipeline
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
         try:
-            return await self.pipeline.run(
-                request, call_next, f"{request.method} {request.url.path}"
+            response = await self.pipeline.run(
+                request, self._call_app, f"{request.method} {request.url.path}"
             )
         except DaprError as error:
-            return dapr_error_response(request, error)
+            response = dapr_error_response(request, error)
+        await response(scope, receive, send)
+
+    async def _call_app(self, request: Request) -> Response:
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def buffer(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(request.scope, _replaying(request), buffer)
+        if start is None:
+            raise RuntimeError("No response returned.")
+        return BufferedResponse(start["status"], list(start.get("headers", [])), b"".join(chunks))
+
+
+def _replaying(request: Request) -> Receive:
+    """The request's receive; if a middleware read the body, one that hands it on again."""
+    body: bytes | None = getattr(request, "_body", None)
+    if body is None:
+        return request.receive
+    replayed = False
+
+    async def receive() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await request.receive()
+
+    return receive
