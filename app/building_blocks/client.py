@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -113,6 +113,7 @@ class DaprClientWrapper:
         self.outbound = outbound or MiddlewarePipeline("outbound")
         # Without a tracer, calls carry the caller's context unchanged (no spans of ours).
         self.tracer = tracer or trace.NoOpTracer()
+        self._traced = not isinstance(self.tracer, trace.NoOpTracer)
         self._grpc: DaprClient | None = None
         self._grpc_lock = asyncio.Lock()
         self._http: httpx.AsyncClient | None = None
@@ -191,6 +192,24 @@ class DaprClientWrapper:
             reraise=True,
         )
 
+    async def _retried(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """`attempt`, retried while the sidecar is unreachable. The first attempt runs
+        outside tenacity (building its AsyncRetrying per call cost ~7% of a state get,
+        bench/analysis.md); only after a connection error does tenacity take over, its
+        first attempt re-raising that error, so the attempts, waits and `on_retry` calls
+        are tenacity's own."""
+        try:
+            return await attempt()
+        except DaprConnectionError as unreachable:
+            first: DaprConnectionError | None = unreachable
+        async for retry in self._retrying():
+            with retry:
+                if first is not None:
+                    failed, first = first, None
+                    raise failed
+                return await attempt()
+        raise AssertionError("unreachable: tenacity re-raises the last error")
+
     async def grpc_call(
         self,
         operation: str,
@@ -200,28 +219,28 @@ class DaprClientWrapper:
     ) -> T:
         """Run `call` with the SDK client under the deadline and retry policy."""
 
+        async def attempt() -> T:
+            try:
+                client = await self._grpc_client()
+                # asyncio.timeout, not wait_for: no extra Task per call (bench/).
+                async with asyncio.timeout(timeout_s or self.config.timeout_seconds):
+                    return await call(client)
+            except TimeoutError:
+                raise DaprTimeoutError(
+                    f"{operation} timed out", {"operation": operation, **context}
+                ) from None
+            except grpc.RpcError as error:
+                raise from_grpc(error, operation, **context) from error
+            except DaprInternalError as error:
+                # The async SDK wraps some RPC errors (save_state's, e.g. an ETag
+                # mismatch) in its own type; the gRPC error is its cause.
+                cause = error.__cause__
+                if not isinstance(cause, grpc.RpcError):
+                    raise DaprError(f"{operation} failed: {error}", context) from error
+                raise from_grpc(cause, operation, **context) from error
+
         async def endpoint(outbound: OutboundCall) -> T:
-            async for attempt in self._retrying():
-                with attempt:
-                    try:
-                        client = await self._grpc_client()
-                        # asyncio.timeout, not wait_for: no extra Task per call (bench/).
-                        async with asyncio.timeout(timeout_s or self.config.timeout_seconds):
-                            return await call(client)
-                    except TimeoutError:
-                        raise DaprTimeoutError(
-                            f"{operation} timed out", {"operation": operation, **context}
-                        ) from None
-                    except grpc.RpcError as error:
-                        raise from_grpc(error, operation, **context) from error
-                    except DaprInternalError as error:
-                        # The async SDK wraps some RPC errors (save_state's, e.g. an ETag
-                        # mismatch) in its own type; the gRPC error is its cause.
-                        cause = error.__cause__
-                        if not isinstance(cause, grpc.RpcError):
-                            raise DaprError(f"{operation} failed: {error}", context) from error
-                        raise from_grpc(cause, operation, **context) from error
-            raise AssertionError("unreachable: tenacity re-raises the last error")
+            return await self._retried(attempt)
 
         with self._client_span(operation, context):
             result: T = await self.outbound.run(
@@ -232,6 +251,8 @@ class DaprClientWrapper:
     def _client_span(self, operation: str, context: Mapping[str, Any]) -> Any:
         """One client span per operation (retries included); the call carries its
         traceparent, so daprd's span of the call is its child."""
+        if not self._traced:
+            return nullcontext(trace.get_current_span())  # what NoOpTracer yields
         return self.tracer.start_as_current_span(
             operation, kind=SpanKind.CLIENT, attributes=span_attributes(operation, context)
         )
@@ -256,21 +277,22 @@ class DaprClientWrapper:
 
         async def endpoint(outbound: OutboundCall) -> httpx.Response:
             outgoing = {**outbound_headers(), **outbound.headers, **(headers or {})}
-            async for attempt in self._retrying():
-                with attempt:
-                    try:
-                        return await self.http.request(
-                            method,
-                            path,
-                            content=content,
-                            json=json,
-                            params=params,
-                            headers=outgoing,
-                            timeout=timeout_s or self.config.timeout_seconds,
-                        )
-                    except httpx.HTTPError as error:
-                        raise from_http(error, operation, **context) from error
-            raise AssertionError("unreachable: tenacity re-raises the last error")
+
+            async def attempt() -> httpx.Response:
+                try:
+                    return await self.http.request(
+                        method,
+                        path,
+                        content=content,
+                        json=json,
+                        params=params,
+                        headers=outgoing,
+                        timeout=timeout_s or self.config.timeout_seconds,
+                    )
+                except httpx.HTTPError as error:
+                    raise from_http(error, operation, **context) from error
+
+            return await self._retried(attempt)
 
         with self._client_span(operation, context) as span:
             response: httpx.Response = await self.outbound.run(

@@ -51,6 +51,8 @@ class MiddlewarePipeline(Generic[C, R]):
         return [middleware.name for middleware in self.middlewares]
 
     async def run(self, context: C, endpoint: Next[C, R], operation: str = "") -> R:
+        if not self.middlewares:
+            return await endpoint(context)  # no closures to build on a hot path
         handler = endpoint
         for middleware in reversed(self.middlewares):
             handler = self._guarded(middleware, handler, operation)
