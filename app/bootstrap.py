@@ -180,6 +180,7 @@ async def running_services(
                 await routes.actors.register_actor(actor_type, actor_factory=factory)
 
         actors = await ActorGateway.create(call_timeout_s=60.0, tracer=tracer)
+        actors.pool_runtime_clients()  # after registration: the actors' own calls too
         progress = WorkflowProgress(state)
         deps = ActivityDeps(
             actors=actors,

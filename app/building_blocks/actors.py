@@ -6,6 +6,7 @@ from typing import Any, TypeVar, cast
 
 import aiohttp
 from dapr.actor import ActorId, ActorInterface, ActorProxy, ActorProxyFactory, actormethod
+from dapr.actor.runtime.runtime import ActorRuntime
 from dapr.clients.http.dapr_actor_http_client import DaprActorHttpClient
 from dapr.clients.retry import RetryPolicy
 from dapr.conf import settings as dapr_sdk_settings
@@ -53,6 +54,14 @@ class _TracedProxyFactory(ActorProxyFactory):
             headers_callback=outbound_headers,
             retry_policy=_PooledSession(session),
         )
+
+
+def _runtime_http_clients() -> list[Any]:
+    """The SDK `DaprHttpClient` of every registered actor type's runtime context (private
+    attributes of the pinned 1.14 SDK: managers -> context -> actor client -> client)."""
+    managers = ActorRuntime._actor_managers.values()
+    actor_clients = [manager._runtime_ctx.dapr_client for manager in managers]
+    return [client._client for client in actor_clients if hasattr(client, "_client")]
 
 
 class _TracedProxy:
@@ -120,8 +129,26 @@ class ActorGateway:
         factory = await asyncio.to_thread(_TracedProxyFactory, session)
         return cls(asyncio.get_running_loop(), factory, call_timeout_s, tracer, session)
 
+    def pool_runtime_clients(self) -> int:
+        """Send the actor runtime's own sidecar calls (actor state, reminders, timers)
+        through the gateway's pooled session too; returns how many clients now do.
+
+        `ActorRuntime.register_actor` builds one `DaprActorHttpClient` per actor type,
+        with no way to pass a policy in 1.14, so each `get_state` inside an actor paid a
+        TCP connect and close (py-spy: ~10% of the app's samples under GetStock load,
+        bench/analysis.md). Call it after registering the actors; `close` undoes it.
+        """
+        if self._session is None:
+            return 0
+        clients = _runtime_http_clients()
+        for client in clients:
+            client.retry_policy = _PooledSession(self._session)
+        return len(clients)
+
     async def close(self) -> None:
         if self._session is not None:
+            for client in _runtime_http_clients():
+                client.retry_policy = RetryPolicy()  # a closed session must not be used
             await self._session.close()
             self._session = None
 
