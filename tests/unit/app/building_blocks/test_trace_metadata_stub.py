@@ -1,0 +1,45 @@
+"""The SDK stub wrapper that puts the trace context on every unary gRPC call (pure
+logic: a recording multicallable stands in for the channel's)."""
+
+import contextvars
+from typing import Any
+
+import grpc
+
+from app.building_blocks import tracing
+from app.building_blocks.client import _TraceMetadataStub
+
+
+class _Recording(grpc.aio.UnaryUnaryMultiCallable):  # type: ignore[misc]
+    def __init__(self) -> None:
+        self.metadata: list[tuple[str, str]] = []
+
+    def __call__(self, request: Any, *args: Any, metadata: Any = None, **kwargs: Any) -> Any:
+        self.metadata = list(metadata)
+        return request
+
+
+class _Stub:
+    def __init__(self) -> None:
+        self.GetState = _Recording()
+        self.SubscribeConfiguration = object()  # a stream: left alone
+
+
+def test_unary_calls_carry_the_current_trace_and_keep_the_callers_metadata() -> None:
+    """The caller's metadata stays first; the bound traceparent and correlation id are
+    added; the call's result is the multicallable's; non-unary attributes pass as-is."""
+    contextvars.copy_context().run(_check)  # the bound trace stays out of other tests
+
+
+def _check() -> None:
+    stub = _Stub()
+    wrapped = _TraceMetadataStub(stub)
+    context = tracing.context_from_headers({"x-correlation-id": "corr-1"})
+    tracing.bind(context)
+    assert wrapped.GetState("request", metadata=[("dapr-api-token", "t")]) == "request"
+    sent = dict(stub.GetState.metadata)
+    assert stub.GetState.metadata[0] == ("dapr-api-token", "t")
+    assert sent["traceparent"].split("-")[1] == context.trace_id
+    assert sent[tracing.CORRELATION_HEADER] == "corr-1"
+    assert wrapped.SubscribeConfiguration is stub.SubscribeConfiguration
+    assert wrapped.GetState is wrapped.GetState  # built once per method
