@@ -169,7 +169,12 @@ async def running_services(settings: Settings, routes: SidecarRoutes) -> AsyncIt
             else:
                 await routes.actors.register_actor(actor_type, actor_factory=factory)
 
-        actors = await ActorGateway.create(call_timeout_s=60.0)
+        actors = await ActorGateway.create(
+            call_timeout_s=60.0,
+            sidecar=settings.dapr_http_endpoint,
+            retries=settings.dapr_max_retries,
+            initial_backoff_s=settings.dapr_retry_initial_backoff_s,
+        )
         progress = WorkflowProgress(state)
         deps = ActivityDeps(
             actors=actors,
@@ -181,7 +186,13 @@ async def running_services(settings: Settings, routes: SidecarRoutes) -> AsyncIt
             settings=settings,
         )
         activities = [fn for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
-        workflows = WorkflowEngine(settings.dapr_host, settings.dapr_grpc_port)
+        workflows = WorkflowEngine(
+            settings.dapr_host,
+            settings.dapr_grpc_port,
+            max_retries=settings.dapr_max_retries,
+            retry_initial_backoff_s=settings.dapr_retry_initial_backoff_s,
+            retry_max_backoff_s=settings.dapr_retry_max_backoff_s,
+        )
         workflows.register(WORKFLOWS, activities)
         await workflows.start()
         logger.info("workflow runtime started: %s", ", ".join(workflows.workflow_names))

@@ -237,6 +237,11 @@ class Stack:
             resources=profile_resources(profile),
             config=DAPR_DIR / "config" / profile / "config.yaml",
             placement_port=ports.placement,
+            # Liveness, not readiness: daprd 1.14 initialises actors and the workflow engine
+            # only after the app's first healthy probe (runtime.go appHealthChanged), and
+            # readiness waits for the workflow worker's stream to that engine, so readiness
+            # would never pass. An unready app (a store down) also must not make daprd drop
+            # its subscriptions: the local in-memory broker loses what is published meanwhile.
             app_health_path="/health/live",
         )
 

@@ -1,4 +1,10 @@
-"""The workflow engine: registers workflows and activities, starts runs, reads their state."""
+"""The workflow engine: registers workflows and activities, starts runs, reads their state.
+
+When daprd goes away, the durabletask 0.1.1a1 worker under the SDK notices at once (its
+work-item stream ends with UNAVAILABLE) and reconnects by itself: every 5 s it sends
+Hello and reopens the stream on the same channel. So no supervised restart is needed;
+`worker_connected` reports whether that stream is open right now, for readiness.
+"""
 
 import asyncio
 from collections.abc import Callable, Sequence
@@ -6,8 +12,13 @@ from typing import Any, TypeVar
 
 import grpc
 from dapr.ext.workflow import DaprWorkflowClient, WorkflowRuntime, WorkflowState
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
-from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
+from app.building_blocks.errors import (
+    WorkflowConflictError,
+    WorkflowNotFoundError,
+    from_grpc,
+)
 from workflows.spec import WorkflowSpec
 
 T = TypeVar("T")
@@ -48,15 +59,40 @@ class WorkflowEngine:
     a worker thread so the event loop never blocks on the sidecar.
     """
 
-    def __init__(self, host: str, grpc_port: int) -> None:
+    def __init__(
+        self,
+        host: str,
+        grpc_port: int,
+        max_retries: int = 3,
+        retry_initial_backoff_s: float = 0.1,
+        retry_max_backoff_s: float = 2.0,
+    ) -> None:
+        self._address = f"{host}:{grpc_port}"
         self._runtime = WorkflowRuntime(host=host, port=str(grpc_port))
         self._client = DaprWorkflowClient(host=host, port=str(grpc_port))
         self._specs: dict[str, WorkflowSpec] = {}
         self._started = False
+        self._max_retries = max_retries
+        self._initial_backoff_s = retry_initial_backoff_s
+        self._max_backoff_s = retry_max_backoff_s
 
     @property
     def started(self) -> bool:
         return self._started
+
+    @property
+    def sidecar_address(self) -> str:
+        return self._address
+
+    def worker_connected(self) -> bool:
+        """The worker's work-item stream to daprd is open now (not merely started).
+
+        Reads the SDK worker's private stream handle (pinned durabletask 0.1.1a1 and
+        dapr-ext-workflow 0.5.0): the SDK exposes no connection state of its own.
+        """
+        worker = getattr(self._runtime, "_WorkflowRuntime__worker", None)
+        stream = getattr(worker, "_response_stream", None)
+        return self._started and stream is not None and not stream.done()
 
     @property
     def workflow_names(self) -> list[str]:
@@ -109,14 +145,14 @@ class WorkflowEngine:
     ) -> WorkflowState | None:
         """The instance's state, or None if no such instance exists."""
         try:
-            return await asyncio.to_thread(
-                self._client.get_workflow_state, instance_id, fetch_payloads=fetch_payloads
+            return await self._retried(
+                lambda: self._client.get_workflow_state(instance_id, fetch_payloads=fetch_payloads)
             )
         except grpc.RpcError as error:
             # The 1.14 sidecar answers UNKNOWN, not NOT_FOUND, for an unknown instance id.
             if _NO_SUCH_INSTANCE in str(error.details()):
                 return None
-            raise
+            raise _translated(error, "workflow get state", instance_id, self._address) from error
 
     async def wait_for_completion(self, instance_id: str, timeout_s: float) -> WorkflowState | None:
         """The final state, or None if the instance is still running after `timeout_s`."""
@@ -132,7 +168,7 @@ class WorkflowEngine:
         except grpc.RpcError as error:
             if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
                 return None
-            raise _translated(error, "workflow wait", instance_id) from error
+            raise _translated(error, "workflow wait", instance_id, self._address) from error
 
     async def raise_event(self, instance_id: str, event_name: str, data: Any = None) -> None:
         """Deliver an external event to an instance (kept until it waits for it)."""
@@ -160,12 +196,37 @@ class WorkflowEngine:
     async def _call(self, operation: str, instance_id: str, call: Callable[[], T]) -> T:
         """Run a blocking SDK call in a worker thread; its gRPC errors join the taxonomy."""
         try:
-            return await asyncio.to_thread(call)
+            return await self._retried(call)
         except grpc.RpcError as error:
-            raise _translated(error, operation, instance_id) from error
+            raise _translated(error, operation, instance_id, self._address) from error
+
+    async def _retried(self, call: Callable[[], T]) -> T:
+        """Run `call` in a worker thread, retrying (bounded) while the sidecar is unreachable.
+
+        UNAVAILABLE from a gRPC call means no connection to daprd: the request was not
+        processed (a start that did get through is caught by its instance id).
+        """
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._max_retries + 1),
+            wait=wait_exponential_jitter(
+                initial=self._initial_backoff_s,
+                max=self._max_backoff_s,
+                jitter=self._initial_backoff_s,
+            ),
+            retry=retry_if_exception(_unavailable),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await asyncio.to_thread(call)
+        raise AssertionError("unreachable: tenacity re-raises the last error")
 
 
-def _translated(error: grpc.RpcError, operation: str, instance_id: str) -> Exception:
+def _unavailable(error: BaseException) -> bool:
+    return isinstance(error, grpc.RpcError) and error.code() == grpc.StatusCode.UNAVAILABLE
+
+
+def _translated(error: grpc.RpcError, operation: str, instance_id: str, sidecar: str) -> Exception:
     message = str(error.details())
     details = {"operation": operation, "instance_id": instance_id}
     if _NO_SUCH_INSTANCE in message:
@@ -174,4 +235,4 @@ def _translated(error: grpc.RpcError, operation: str, instance_id: str) -> Excep
         return WorkflowConflictError(
             f"an active workflow instance {instance_id!r} already exists", details
         )
-    return from_grpc(error, operation, instance_id=instance_id)
+    return from_grpc(error, operation, sidecar=sidecar, instance_id=instance_id)
