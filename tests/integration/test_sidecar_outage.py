@@ -4,6 +4,7 @@ stops answering: what callers and readiness see, and that recovery needs no app 
 A stack of its own (the session `stack` is shared): these tests kill its processes.
 """
 
+import logging
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -16,6 +17,8 @@ from devstack.peers import PeerApp, payment_peer
 from devstack.stack import Stack, StackConfig, StackPorts
 from tests.conftest import TEST_APP_ENV
 from tests.support.orders import new_id, place, stocked_sku, wait_for
+
+logger = logging.getLogger(__name__)
 
 # A call that needs the sidecar fails after at most 3 retries with 0.1-2 s backoff (about
 # 1 s when nothing listens); the bound leaves room for a loaded 2-core machine.
@@ -137,7 +140,8 @@ def test_sidecar_down_fails_fast_then_recovers_without_app_restart(
     assert placed.status_code == 202, placed.text
     final = wait_for(outage_api, order_id, {"completed", "failed", "cancelled"}, 90)
     assert final["status"] == "completed", final
-    print(  # measured numbers, for the report (-s shows them)
-        f"readiness back {recovery_s:.1f}s after daprd restart; "
-        f"order completed {time.monotonic() - started:.1f}s after it was placed"
+    logger.info(  # the measured recovery (pytest -o log_cli=true shows it)
+        "readiness back %.1fs after daprd restart; order completed %.1fs after it was placed",
+        recovery_s,
+        time.monotonic() - started,
     )
