@@ -206,6 +206,16 @@ class Stack:
                 return server
         raise KeyError(f"profile {self.config.profile!r} runs no {name} server")
 
+    def stop_server(self, name: str) -> None:
+        """Stop one backing server under the running stack (an outage, for tests)."""
+        self.server(name).process.stop()
+
+    def start_server(self, name: str, timeout_s: float = 60.0) -> None:
+        """Start a stopped backing server again and wait until it accepts commands."""
+        server = self.server(name)
+        server.process.start()
+        self._wait_for(name, server.is_ready, [server.process], timeout_s)
+
     # --- command lines ---------------------------------------------------------------
     def _placement_argv(self) -> list[str]:
         ports = self.config.ports
