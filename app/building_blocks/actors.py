@@ -1,7 +1,7 @@
 """Calling actors from outside an actor: typed proxies, and a bridge for sync callers."""
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar, cast
 
 import aiohttp
@@ -32,15 +32,13 @@ class SidecarGuardedProxy:
     lost mid-call is translated but not retried (the actor may have run it).
     """
 
-    def __init__(
-        self, proxy: ActorProxy, sidecar: str, retries: int, initial_backoff_s: float
-    ) -> None:
+    def __init__(self, proxy: Any, sidecar: str, retries: int, initial_backoff_s: float) -> None:
         self._proxy = proxy
         self._sidecar = sidecar
         self._retries = retries
         self._initial_backoff_s = initial_backoff_s
 
-    def __getattr__(self, method: str) -> Callable[..., Awaitable[Any]]:
+    def __getattr__(self, method: str) -> Callable[..., Coroutine[Any, Any, Any]]:
         target = getattr(self._proxy, method)
 
         async def call(*args: Any, **kwargs: Any) -> Any:
@@ -48,7 +46,9 @@ class SidecarGuardedProxy:
             try:
                 async for attempt in AsyncRetrying(
                     stop=stop_after_attempt(self._retries + 1),
-                    wait=backoff(initial=self._initial_backoff_s, jitter=self._initial_backoff_s),
+                    wait=backoff(
+                        multiplier=self._initial_backoff_s, jitter=self._initial_backoff_s
+                    ),
                     retry=retry_if_exception_type(_SidecarRefusedError),
                     reraise=True,
                 ):

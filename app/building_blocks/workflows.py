@@ -209,7 +209,7 @@ class WorkflowEngine:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self._max_retries + 1),
             wait=wait_exponential_jitter(
-                initial=self._initial_backoff_s,
+                multiplier=self._initial_backoff_s,
                 max=self._max_backoff_s,
                 jitter=self._initial_backoff_s,
             ),
