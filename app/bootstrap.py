@@ -2,7 +2,6 @@
 topic subscriptions and input bindings exist, which configuration layers and secret
 stores the app reads, and wires them to the sidecar, in the order Dapr needs."""
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -42,7 +41,6 @@ from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
 from app.building_blocks.subscriptions import SubscriptionRegistry
 from app.building_blocks.workflow_index import WorkflowIndex, WorkflowProgress
-from app.building_blocks.workflow_supervisor import WorkerSupervisor
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
 from app.services import Services
@@ -198,10 +196,6 @@ async def running_services(settings: Settings, routes: SidecarRoutes) -> AsyncIt
         workflows.register(WORKFLOWS, activities)
         await workflows.start()
         logger.info("workflow runtime started: %s", ", ".join(workflows.workflow_names))
-        supervisor = WorkerSupervisor(
-            workflows, sidecar.is_healthy, settings.workflow_reconnect_grace_s
-        )
-        supervising = asyncio.create_task(supervisor.run(), name="workflow-worker-supervisor")
 
         handler_deps = SubscriberDeps(workflows=workflows, state=state)
         routes.topics.activate(
@@ -227,8 +221,6 @@ async def running_services(settings: Settings, routes: SidecarRoutes) -> AsyncIt
         finally:
             routes.input_bindings.deactivate()
             routes.topics.deactivate()
-            supervising.cancel()
-            await asyncio.gather(supervising, return_exceptions=True)
             await workflows.shutdown()
             logger.info("workflow runtime stopped")
 

@@ -66,9 +66,6 @@ class Settings(BaseSettings):
 
     sidecar_wait_timeout_s: float = Field(default=60.0, gt=0)
     sidecar_poll_interval_s: float = Field(default=0.25, gt=0)
-    # The workflow worker is restarted on a fresh connection when it has been disconnected
-    # this long while the sidecar is healthy (its own retry runs every 5 s).
-    workflow_reconnect_grace_s: float = Field(default=12.0, gt=0)
 
     statestore_name: str = "statestore"
     pubsub_name: str = "pubsub"

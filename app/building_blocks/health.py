@@ -72,9 +72,6 @@ class HealthChecker:
     async def is_outbound_ready(self) -> bool:
         return await self._status_of("/v1.0/healthz/outbound") == httpx.codes.NO_CONTENT
 
-    async def is_healthy(self) -> bool:
-        return await self._status_of("/v1.0/healthz") == httpx.codes.NO_CONTENT
-
     async def _timed(
         self, name: str, kind: str, checked: str, probe: _Probe, failed: HealthStatus
     ) -> Check:

@@ -1,10 +1,9 @@
 """The workflow engine: registers workflows and activities, starts runs, reads their state.
 
 When daprd goes away, the durabletask 0.1.1a1 worker under the SDK notices at once (its
-work-item stream ends with UNAVAILABLE) and retries by itself every 5 s, on the same
-channel; after a long outage that channel's gRPC reconnect backoff delays it (40 s
-measured after 90 s down), so WorkerSupervisor (workflow_supervisor.py) restarts it.
-`worker_connected` reports whether the stream is open right now, for readiness.
+work-item stream ends with UNAVAILABLE) and reconnects by itself: every 5 s it sends
+Hello and reopens the stream on the same channel. So no supervised restart is needed;
+`worker_connected` reports whether that stream is open right now, for readiness.
 """
 
 import asyncio
@@ -68,12 +67,10 @@ class WorkflowEngine:
         retry_initial_backoff_s: float = 0.1,
         retry_max_backoff_s: float = 2.0,
     ) -> None:
-        self._host, self._port = host, str(grpc_port)
         self._address = f"{host}:{grpc_port}"
-        self._runtime = WorkflowRuntime(host=host, port=self._port)
-        self._client = DaprWorkflowClient(host=host, port=self._port)
+        self._runtime = WorkflowRuntime(host=host, port=str(grpc_port))
+        self._client = DaprWorkflowClient(host=host, port=str(grpc_port))
         self._specs: dict[str, WorkflowSpec] = {}
-        self._activities: list[Callable[..., Any]] = []
         self._started = False
         self._max_retries = max_retries
         self._initial_backoff_s = retry_initial_backoff_s
@@ -105,9 +102,12 @@ class WorkflowEngine:
         self, workflows: Sequence[WorkflowSpec], activities: Sequence[Callable[..., Any]]
     ) -> None:
         for spec in workflows:
+            self._runtime.register_workflow(_named(spec.orchestrator, spec.name), name=spec.name)
             self._specs[spec.name] = spec
-        self._activities.extend(activities)
-        _register(self._runtime, workflows, activities)
+        for activity in activities:
+            self._runtime.register_activity(
+                _named(activity, activity.__name__), name=activity.__name__
+            )
 
     def spec(self, name: str) -> WorkflowSpec:
         try:
@@ -118,20 +118,6 @@ class WorkflowEngine:
     async def start(self) -> None:
         await asyncio.to_thread(self._runtime.start)
         self._started = True
-
-    async def restart_worker(self) -> None:
-        """Replace the worker and client with new ones on fresh gRPC channels.
-
-        After a long sidecar outage the SDK's channels sit in gRPC's reconnect backoff
-        (up to 120 s) although daprd is back; new channels connect at once. The old
-        worker stops first, so two workers never pull work items side by side.
-        """
-        old = self._runtime
-        self._runtime = WorkflowRuntime(host=self._host, port=self._port)
-        _register(self._runtime, list(self._specs.values()), self._activities)
-        self._client = DaprWorkflowClient(host=self._host, port=self._port)
-        await asyncio.to_thread(old.shutdown)
-        await asyncio.to_thread(self._runtime.start)
 
     async def shutdown(self) -> None:
         if self._started:
@@ -234,17 +220,6 @@ class WorkflowEngine:
             with attempt:
                 return await asyncio.to_thread(call)
         raise AssertionError("unreachable: tenacity re-raises the last error")
-
-
-def _register(
-    runtime: WorkflowRuntime,
-    workflows: Sequence[WorkflowSpec],
-    activities: Sequence[Callable[..., Any]],
-) -> None:
-    for spec in workflows:
-        runtime.register_workflow(_named(spec.orchestrator, spec.name), name=spec.name)
-    for activity in activities:
-        runtime.register_activity(_named(activity, activity.__name__), name=activity.__name__)
 
 
 def _unavailable(error: BaseException) -> bool:
