@@ -40,6 +40,7 @@ from app.building_blocks.redaction import Redactor, redaction_installed
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
 from app.building_blocks.subscriptions import SubscriptionRegistry
+from app.building_blocks.workflow_channels import bound_reconnect_backoff
 from app.building_blocks.workflow_index import WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
@@ -125,6 +126,7 @@ async def running_services(settings: Settings, routes: SidecarRoutes) -> AsyncIt
     Registering actors before the app listens avoids dapr/dapr#8341.
     """
     configure_sdk(settings)
+    bound_reconnect_backoff(settings.workflow_max_reconnect_backoff_ms)
     async with AsyncExitStack() as stack:
         # First, so that no record logged from here on can carry a secret value.
         redactor = Redactor()

@@ -2,8 +2,9 @@
 
 When daprd goes away, the durabletask 0.1.1a1 worker under the SDK notices at once (its
 work-item stream ends with UNAVAILABLE) and reconnects by itself: every 5 s it sends
-Hello and reopens the stream on the same channel. So no supervised restart is needed;
-`worker_connected` reports whether that stream is open right now, for readiness.
+Hello and reopens the stream on the same channel, whose reconnect backoff the bootstrap
+bounds (workflow_channels.py). A restart would not help: gRPC shares the backoff of
+channels to one address. `worker_connected` reports whether the stream is open now.
 """
 
 import asyncio
