@@ -35,7 +35,7 @@ def workflow_runtime_check(workflows: WorkflowEngine) -> Check:
     message = (
         "the worker is not started"
         if not workflows.started
-        else "the work-item stream is closed; the worker reconnects every 5s"
+        else "no work-item stream accepted by daprd yet; the worker retries every 5s"
     )
     return Check(
         "workflow-runtime", "durabletask", HealthStatus.UNHEALTHY, checked, latency_ms, message

@@ -8,6 +8,7 @@ channels to one address. `worker_connected` reports whether the stream is open n
 """
 
 import asyncio
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -23,6 +24,9 @@ from app.building_blocks.errors import (
 from workflows.spec import WorkflowSpec
 
 T = TypeVar("T")
+
+# A work-item stream daprd has not refused within this long counts as connected.
+STREAM_SETTLE_S = 1.0
 
 # How the 1.14 sidecar words these (gRPC status UNKNOWN for both).
 _NO_SUCH_INSTANCE = "no such instance exists"
@@ -73,6 +77,7 @@ class WorkflowEngine:
         self._client = DaprWorkflowClient(host=host, port=str(grpc_port))
         self._specs: dict[str, WorkflowSpec] = {}
         self._started = False
+        self._stream_seen: tuple[object, float] | None = None
         self._max_retries = max_retries
         self._initial_backoff_s = retry_initial_backoff_s
         self._max_backoff_s = retry_max_backoff_s
@@ -86,14 +91,23 @@ class WorkflowEngine:
         return self._address
 
     def worker_connected(self) -> bool:
-        """The worker's work-item stream to daprd is open now (not merely started).
+        """The worker's work-item stream to daprd is open, and has stayed open for
+        STREAM_SETTLE_S since this method first saw it (not merely started).
 
+        A stream exists before daprd accepts it: daprd 1.14 refuses one with UNAVAILABLE
+        while its workflow engine cannot start yet (wfengine.go), right after the call.
         Reads the SDK worker's private stream handle (pinned durabletask 0.1.1a1 and
         dapr-ext-workflow 0.5.0): the SDK exposes no connection state of its own.
         """
         worker = getattr(self._runtime, "_WorkflowRuntime__worker", None)
         stream = getattr(worker, "_response_stream", None)
-        return self._started and stream is not None and not stream.done()
+        if not self._started or stream is None or stream.done():
+            self._stream_seen = None
+            return False
+        now = time.monotonic()
+        if self._stream_seen is None or self._stream_seen[0] is not stream:
+            self._stream_seen = (stream, now)
+        return now - self._stream_seen[1] >= STREAM_SETTLE_S
 
     @property
     def workflow_names(self) -> list[str]:

@@ -95,7 +95,7 @@ def test_a_started_but_disconnected_worker_is_not_ready() -> None:
     )
     assert (report.ready, report.workflow_runtime.status) == (False, UNHEALTHY)
     assert report.workflow_runtime.message is not None
-    assert "reconnects" in report.workflow_runtime.message
+    assert "retries" in report.workflow_runtime.message
 
 
 def test_probes_run_concurrently() -> None:
