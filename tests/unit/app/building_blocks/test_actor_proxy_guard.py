@@ -10,7 +10,7 @@ import re
 import aiohttp
 import pytest
 
-from app.building_blocks.actors import SidecarGuardedProxy
+from app.building_blocks.actor_proxies import SidecarGuardedProxy
 from app.building_blocks.errors import DaprConnectionError
 
 SIDECAR = "http://127.0.0.1:1"
