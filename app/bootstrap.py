@@ -42,6 +42,7 @@ from app.building_blocks.redaction import Redactor, redaction_installed
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
 from app.building_blocks.subscriptions import SubscriptionRegistry
+from app.building_blocks.workflow_channels import bound_reconnect_backoff
 from app.building_blocks.workflow_index import WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
@@ -132,6 +133,7 @@ async def running_services(
     """
     configure_sdk(settings)
     tracer = (tracing or NoOpTracerProvider()).get_tracer("orderflow")
+    bound_reconnect_backoff(settings.workflow_max_reconnect_backoff_ms)
     async with AsyncExitStack() as stack:
         # First, so that no record logged from here on can carry a secret value.
         redactor = Redactor()
@@ -179,7 +181,13 @@ async def running_services(
             else:
                 await routes.actors.register_actor(actor_type, actor_factory=factory)
 
-        actors = await ActorGateway.create(call_timeout_s=60.0, tracer=tracer)
+        actors = await ActorGateway.create(
+            call_timeout_s=60.0,
+            sidecar=settings.dapr_http_endpoint,
+            tracer=tracer,
+            retries=settings.dapr_max_retries,
+            initial_backoff_s=settings.dapr_retry_initial_backoff_s,
+        )
         actors.pool_runtime_clients()  # after registration: the actors' own calls too
         progress = WorkflowProgress(state)
         deps = ActivityDeps(
@@ -192,7 +200,14 @@ async def running_services(
             settings=settings,
         )
         activities = [fn for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
-        workflows = WorkflowEngine(settings.dapr_host, settings.dapr_grpc_port, tracer)
+        workflows = WorkflowEngine(
+            settings.dapr_host,
+            settings.dapr_grpc_port,
+            tracer,
+            max_retries=settings.dapr_max_retries,
+            retry_initial_backoff_s=settings.dapr_retry_initial_backoff_s,
+            retry_max_backoff_s=settings.dapr_retry_max_backoff_s,
+        )
         workflows.register(WORKFLOWS, activities)
         await workflows.start()
         logger.info("workflow runtime started: %s", ", ".join(workflows.workflow_names))

@@ -65,8 +65,14 @@ def daprd_argv(
         f"--metrics-listen-address={HOST}",
         *(f"--resources-path={path}" for path in resources),
         f"--config={config}",
+        # daprd 1.14 probes the app every 5s, allows 2s per probe (its 500ms default
+        # flaps on a loaded machine) and calls it unhealthy after 3 misses in a row: it then
+        # stops topic deliveries and input bindings until a probe passes again.
         "--enable-app-health-check",
         f"--app-health-check-path={app_health_path}",
+        "--app-health-probe-interval=5",
+        "--app-health-probe-timeout=2000",
+        "--app-health-threshold=3",
         "--log-level=info",
     ]
     if placement_port is not None:

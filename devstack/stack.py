@@ -228,6 +228,16 @@ class Stack:
                 return server
         raise KeyError(f"profile {self.config.profile!r} runs no {name} server")
 
+    def stop_server(self, name: str) -> None:
+        """Stop one backing server under the running stack (an outage, for tests)."""
+        self.server(name).process.stop()
+
+    def start_server(self, name: str, timeout_s: float = 60.0) -> None:
+        """Start a stopped backing server again and wait until it accepts commands."""
+        server = self.server(name)
+        server.process.start()
+        self._wait_for(name, server.is_ready, [server.process], timeout_s)
+
     # --- command lines ---------------------------------------------------------------
     def _placement_argv(self) -> list[str]:
         ports = self.config.ports
@@ -259,6 +269,11 @@ class Stack:
             resources=profile_resources(profile),
             config=self.daprd_config,
             placement_port=ports.placement,
+            # Liveness, not readiness: daprd 1.14 initialises actors and the workflow engine
+            # only after the app's first healthy probe (runtime.go appHealthChanged), and
+            # readiness waits for the workflow worker's stream to that engine, so readiness
+            # would never pass. An unready app (a store down) also must not make daprd drop
+            # its subscriptions: the local in-memory broker loses what is published meanwhile.
             app_health_path="/health/live",
         )
 

@@ -38,6 +38,7 @@ from app.building_blocks.errors import (
     InvalidRequestError,
     from_grpc,
     from_http,
+    sidecar_unreachable,
 )
 from app.building_blocks.middleware import MiddlewarePipeline, OutboundCall
 from app.building_blocks.tracing import outbound_headers
@@ -168,8 +169,10 @@ class DaprClientWrapper:
             except httpx.HTTPError:
                 pass
             if time.monotonic() >= deadline:
-                raise DaprConnectionError(
-                    f"the Dapr sidecar at {self.config.dapr_http_endpoint} is not reachable",
+                raise sidecar_unreachable(
+                    "connect",
+                    self.config.dapr_http_endpoint,
+                    f"no answer on /v1.0/healthz/outbound for {self.config.timeout_seconds:g}s",
                     {"operation": "connect"},
                 )
             await asyncio.sleep(0.1)
@@ -248,14 +251,18 @@ class DaprClientWrapper:
                     f"{operation} timed out", {"operation": operation, **context}
                 ) from None
             except grpc.RpcError as error:
-                raise from_grpc(error, operation, **context) from error
+                raise from_grpc(
+                    error, operation, sidecar=self.config.dapr_grpc_endpoint, **context
+                ) from error
             except DaprInternalError as error:
                 # The async SDK wraps some RPC errors (save_state's, e.g. an ETag
                 # mismatch) in its own type; the gRPC error is its cause.
                 cause = error.__cause__
                 if not isinstance(cause, grpc.RpcError):
                     raise DaprError(f"{operation} failed: {error}", context) from error
-                raise from_grpc(cause, operation, **context) from error
+                raise from_grpc(
+                    cause, operation, sidecar=self.config.dapr_grpc_endpoint, **context
+                ) from error
 
         async def endpoint(outbound: OutboundCall) -> T:
             return await self._retried(attempt)
@@ -308,7 +315,9 @@ class DaprClientWrapper:
                         timeout=timeout_s or self.config.timeout_seconds,
                     )
                 except httpx.HTTPError as error:
-                    raise from_http(error, operation, **context) from error
+                    raise from_http(
+                        error, operation, sidecar=self.config.dapr_http_endpoint, **context
+                    ) from error
 
             return await self._retried(attempt)
 

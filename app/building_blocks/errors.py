@@ -206,8 +206,26 @@ def _secret_error(message: str, text: str, details: dict[str, Any]) -> DaprError
     return DaprError(text, details)
 
 
-def from_grpc(error: grpc.RpcError, operation: str, **context: Any) -> DaprError:
-    """Translate a gRPC error from the sidecar into the taxonomy."""
+def sidecar_unreachable(
+    operation: str, sidecar: str | None, cause: object, details: dict[str, Any]
+) -> DaprConnectionError:
+    """The error for a call that found no sidecar: where we looked, and what to check."""
+    if sidecar is None:
+        return DaprConnectionError(
+            f"{operation}: the Dapr sidecar is unreachable ({cause})", details
+        )
+    return DaprConnectionError(
+        f"{operation}: the Dapr sidecar at {sidecar} is unreachable ({cause}). Check that "
+        "daprd is running and listening on that address (its log says why it stopped); "
+        "GET /health/ready shows what is down.",
+        {**details, "sidecar": sidecar},
+    )
+
+
+def from_grpc(
+    error: grpc.RpcError, operation: str, *, sidecar: str | None = None, **context: Any
+) -> DaprError:
+    """Translate a gRPC error from the sidecar (at `sidecar`, if known) into the taxonomy."""
     code = error.code() if hasattr(error, "code") else None
     message = str(error.details()) if hasattr(error, "details") else str(error)
     reason = error.error_code() if hasattr(error, "error_code") else None
@@ -217,9 +235,7 @@ def from_grpc(error: grpc.RpcError, operation: str, **context: Any) -> DaprError
     text = f"{operation} failed: {message}"
     lowered = message.lower()
     if code == grpc.StatusCode.UNAVAILABLE:
-        return DaprConnectionError(
-            f"{operation}: the Dapr sidecar is unreachable ({message})", details
-        )
+        return sidecar_unreachable(operation, sidecar, message, details)
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return DaprTimeoutError(f"{operation} timed out", details)
     secret_error = _secret_error(message, text, details)
@@ -244,9 +260,11 @@ def from_grpc(error: grpc.RpcError, operation: str, **context: Any) -> DaprError
     return DaprError(text, details)
 
 
-def from_http(error: httpx.HTTPError, operation: str, **context: Any) -> DaprError:
+def from_http(
+    error: httpx.HTTPError, operation: str, *, sidecar: str | None = None, **context: Any
+) -> DaprError:
     """Translate a transport failure talking to the sidecar's HTTP API."""
     details = {"operation": operation, **context}
     if isinstance(error, httpx.TimeoutException):
         return DaprTimeoutError(f"{operation} timed out", details)
-    return DaprConnectionError(f"{operation}: the Dapr sidecar is unreachable ({error})", details)
+    return sidecar_unreachable(operation, sidecar, error or type(error).__name__, details)

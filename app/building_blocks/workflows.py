@@ -1,6 +1,14 @@
-"""The workflow engine: registers workflows and activities, starts runs, reads their state."""
+"""The workflow engine: registers workflows and activities, starts runs, reads their state.
+
+When daprd goes away, the durabletask 0.1.1a1 worker under the SDK notices at once (its
+work-item stream ends with UNAVAILABLE) and reconnects by itself: every 5 s it sends
+Hello and reopens the stream on the same channel, whose reconnect backoff the bootstrap
+bounds (workflow_channels.py). A restart would not help: gRPC shares the backoff of
+channels to one address. `worker_connected` reports whether the stream is open now.
+"""
 
 import asyncio
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -10,6 +18,7 @@ from dapr.ext.workflow import WorkflowRuntime, WorkflowState
 from dapr.ext.workflow.logger import LoggerOptions
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from app.building_blocks import tracing
 from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
@@ -19,6 +28,9 @@ from app.observability.workflow_metrics import observed_activity, observed_workf
 from workflows.spec import WorkflowSpec
 
 T = TypeVar("T")
+
+# A work-item stream daprd has not refused within this long counts as connected.
+STREAM_SETTLE_S = 1.0
 
 # How the 1.14 sidecar words these (gRPC status UNKNOWN for both).
 _NO_SUCH_INSTANCE = "no such instance exists"
@@ -56,7 +68,16 @@ class WorkflowEngine:
     a worker thread so the event loop never blocks on the sidecar.
     """
 
-    def __init__(self, host: str, grpc_port: int, tracer: Tracer | None = None) -> None:
+    def __init__(
+        self,
+        host: str,
+        grpc_port: int,
+        tracer: Tracer | None = None,
+        max_retries: int = 3,
+        retry_initial_backoff_s: float = 0.1,
+        retry_max_backoff_s: float = 2.0,
+    ) -> None:
+        self._address = f"{host}:{grpc_port}"
         # The SDK's lines go through the app's log handler, not a stderr handler of its own.
         sdk_logs = LoggerOptions(log_handler=SdkLogBridge())
         self._runtime = WorkflowRuntime(host=host, port=str(grpc_port), logger_options=sdk_logs)
@@ -65,10 +86,37 @@ class WorkflowEngine:
         self._activity_tracing = ActivityTracing(self._tracer)
         self._specs: dict[str, WorkflowSpec] = {}
         self._started = False
+        self._stream_seen: tuple[object, float] | None = None
+        self._max_retries = max_retries
+        self._initial_backoff_s = retry_initial_backoff_s
+        self._max_backoff_s = retry_max_backoff_s
 
     @property
     def started(self) -> bool:
         return self._started
+
+    @property
+    def sidecar_address(self) -> str:
+        return self._address
+
+    def worker_connected(self) -> bool:
+        """The worker's work-item stream to daprd is open, and has stayed open for
+        STREAM_SETTLE_S since this method first saw it (not merely started).
+
+        A stream exists before daprd accepts it: daprd 1.14 refuses one with UNAVAILABLE
+        while its workflow engine cannot start yet (wfengine.go), right after the call.
+        Reads the SDK worker's private stream handle (pinned durabletask 0.1.1a1 and
+        dapr-ext-workflow 0.5.0): the SDK exposes no connection state of its own.
+        """
+        worker = getattr(self._runtime, "_WorkflowRuntime__worker", None)
+        stream = getattr(worker, "_response_stream", None)
+        if not self._started or stream is None or stream.done():
+            self._stream_seen = None
+            return False
+        now = time.monotonic()
+        if self._stream_seen is None or self._stream_seen[0] is not stream:
+            self._stream_seen = (stream, now)
+        return now - self._stream_seen[1] >= STREAM_SETTLE_S
 
     @property
     def workflow_names(self) -> list[str]:
@@ -132,14 +180,16 @@ class WorkflowEngine:
         """The instance's state, or None if no such instance exists."""
         try:
             with self._span("workflow get", "workflow get", instance_id):
-                return await asyncio.to_thread(
-                    self._client.get_workflow_state, instance_id, fetch_payloads=fetch_payloads
+                return await self._retried(
+                    lambda: self._client.get_workflow_state(
+                        instance_id, fetch_payloads=fetch_payloads
+                    )
                 )
         except grpc.RpcError as error:
             # The 1.14 sidecar answers UNKNOWN, not NOT_FOUND, for an unknown instance id.
             if _NO_SUCH_INSTANCE in str(error.details()):
                 return None
-            raise
+            raise _translated(error, "workflow get state", instance_id, self._address) from error
 
     async def wait_for_completion(self, instance_id: str, timeout_s: float) -> WorkflowState | None:
         """The final state, or None if the instance is still running after `timeout_s`."""
@@ -156,7 +206,7 @@ class WorkflowEngine:
         except grpc.RpcError as error:
             if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
                 return None
-            raise _translated(error, "workflow wait", instance_id) from error
+            raise _translated(error, "workflow wait", instance_id, self._address) from error
 
     async def raise_event(self, instance_id: str, event_name: str, data: Any = None) -> None:
         """Deliver an external event to an instance (kept until it waits for it)."""
@@ -202,12 +252,37 @@ class WorkflowEngine:
     async def _blocking(self, operation: str, instance_id: str, call: Callable[[], T]) -> T:
         """Run a blocking SDK call in a worker thread; its gRPC errors join the taxonomy."""
         try:
-            return await asyncio.to_thread(call)
+            return await self._retried(call)
         except grpc.RpcError as error:
-            raise _translated(error, operation, instance_id) from error
+            raise _translated(error, operation, instance_id, self._address) from error
+
+    async def _retried(self, call: Callable[[], T]) -> T:
+        """Run `call` in a worker thread, retrying (bounded) while the sidecar is unreachable.
+
+        UNAVAILABLE from a gRPC call means no connection to daprd: the request was not
+        processed (a start that did get through is caught by its instance id).
+        """
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self._max_retries + 1),
+            wait=wait_exponential_jitter(
+                multiplier=self._initial_backoff_s,
+                max=self._max_backoff_s,
+                jitter=self._initial_backoff_s,
+            ),
+            retry=retry_if_exception(_unavailable),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                return await asyncio.to_thread(call)
+        raise AssertionError("unreachable: tenacity re-raises the last error")
 
 
-def _translated(error: grpc.RpcError, operation: str, instance_id: str) -> Exception:
+def _unavailable(error: BaseException) -> bool:
+    return isinstance(error, grpc.RpcError) and error.code() == grpc.StatusCode.UNAVAILABLE
+
+
+def _translated(error: grpc.RpcError, operation: str, instance_id: str, sidecar: str) -> Exception:
     message = str(error.details())
     details = {"operation": operation, "instance_id": instance_id}
     if _NO_SUCH_INSTANCE in message:
@@ -216,4 +291,4 @@ def _translated(error: grpc.RpcError, operation: str, instance_id: str) -> Excep
         return WorkflowConflictError(
             f"an active workflow instance {instance_id!r} already exists", details
         )
-    return from_grpc(error, operation, instance_id=instance_id)
+    return from_grpc(error, operation, sidecar=sidecar, instance_id=instance_id)

@@ -1,15 +1,23 @@
-"""Health accuracy (seed 24): readiness follows the real sidecar going down and up."""
+"""Health accuracy (seed 24): readiness follows the real sidecar, and on the full profile
+the real PostgreSQL and Redis, going down and up."""
 
+import shutil
+import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from devstack.build import build
 from devstack.stack import Stack, StackConfig, StackPorts
 from tests.conftest import TEST_APP_ENV
+
+# Which components each full-profile server backs (dapr/components/full/*.yaml).
+BACKED_BY = {"postgres": {"statestore", "configstore"}, "redis": {"pubsub"}}
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +73,79 @@ def test_health_check_status_accuracy(own_stack: Stack, states: list[bool]) -> N
     if not own_stack.daprd.is_running():
         own_stack.daprd.start()
         _settles(own_stack, expect_up=True)
+
+
+@pytest.fixture(scope="module")
+def own_full_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A full-profile stack of its own: this property stops and starts its servers.
+    (PostgreSQL runs as `postgres`, who must reach the data dir: see tests/conftest.py.)"""
+    build()
+    data_root = Path(tempfile.mkdtemp(prefix="orderflow-health-"))
+    data_root.chmod(0o711)
+    config = StackConfig(
+        ports=StackPorts.free(),
+        data_dir=data_root / "data",
+        log_dir=tmp_path_factory.mktemp("health-full") / "logs",
+        profile="full",
+        app_env=TEST_APP_ENV,
+    )
+    try:
+        with Stack(config, progress=lambda _: None) as stack:
+            yield stack
+    finally:
+        shutil.rmtree(data_root, ignore_errors=True)
+
+
+def _unhealthy_components(report: dict[str, object]) -> set[str]:
+    components = report["components"]
+    assert isinstance(components, list)
+    return {item["name"] for item in components if item["status"] == "unhealthy"}
+
+
+def _reports(
+    stack: Stack, unhealthy: set[str], timeout_s: float = 30
+) -> tuple[int, dict[str, object]]:
+    """Poll readiness until exactly `unhealthy` components fail (or time runs out)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        status, report = _readiness(stack)
+        if _unhealthy_components(report) == unhealthy or time.monotonic() > deadline:
+            return status, report
+        time.sleep(0.3)
+
+
+@settings(max_examples=4, deadline=None)  # each outage stops and restarts a real server
+@given(outages=st.lists(st.sampled_from(sorted(BACKED_BY)), min_size=1, max_size=2))
+def test_readiness_reports_exactly_the_components_a_server_outage_breaks(
+    own_full_stack: Stack, outages: list[str]
+) -> None:
+    """
+    **Feature: dapr-sidecar-integration, Property 24: Health Check Status Accuracy**
+    **Validates: Requirements 15.1, 15.2, 15.4**
+
+    For any sequence of full-profile server outages, stopping PostgreSQL makes readiness
+    report exactly statestore and configstore unhealthy, stopping Redis exactly pubsub,
+    each with a real probe's message and ready false (503) while the sidecar stays
+    healthy; once the server runs again, every component is healthy and ready is true.
+    """
+    for server in outages:
+        own_full_stack.stop_server(server)
+        try:
+            status, report = _reports(own_full_stack, BACKED_BY[server])
+            assert _unhealthy_components(report) == BACKED_BY[server], report
+            assert status == 503, report
+            assert report["ready"] is False
+            assert report["sidecar"] == "healthy"
+            components = report["components"]
+            assert isinstance(components, list)
+            assert all(
+                item["message"] and item["checked"]
+                for item in components
+                if item["status"] == "unhealthy"
+            ), components
+        finally:
+            own_full_stack.start_server(server)
+        status, report = _reports(own_full_stack, set(), timeout_s=90)
+        assert _unhealthy_components(report) == set(), report
+        assert status == 200, report
+        assert report["ready"] is True

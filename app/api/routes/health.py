@@ -1,10 +1,11 @@
-"""Liveness and readiness for daprd's app health check and for orchestrators."""
+"""Liveness for daprd's app health check, readiness with per-dependency detail."""
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.api.deps import ServicesDep
-from app.building_blocks.health import HealthStatus
+from app.building_blocks.health import Check, HealthStatus
+from app.readiness import readiness
 
 router = APIRouter(prefix="/health", tags=["health"])
 
@@ -13,44 +14,62 @@ class Liveness(BaseModel):
     status: str
 
 
-class ComponentReport(BaseModel):
+class DependencyReport(BaseModel):
+    """One probe: its verdict, what it checked and how long it took."""
+
     name: str
     type: str
     status: HealthStatus
-    message: str | None = None
+    checked: str = Field(description="the call made, e.g. `GET /v1.0/state/statestore/<key>`")
+    latency_ms: float
+    message: str | None = Field(default=None, description="why it is not healthy")
+
+    @classmethod
+    def of(cls, check: Check) -> "DependencyReport":
+        return cls(**vars(check))
 
 
 class Readiness(BaseModel):
+    """`ready` decides the status code (200 or 503); `status` adds `degraded` for an
+    optional peer that does not answer while the service still works."""
+
     ready: bool
+    status: HealthStatus
     sidecar: HealthStatus
     workflow_runtime: HealthStatus
     dapr_version: str | None = None
-    components: list[ComponentReport] = []
+    dependencies: list[DependencyReport] = Field(
+        default=[], description="the sidecar, the workflow worker and peer apps"
+    )
+    components: list[DependencyReport] = Field(
+        default=[], description="every component daprd loaded; empty when daprd is down"
+    )
 
 
 @router.get("/live")
 async def live() -> Liveness:
-    """The process is up and serving HTTP."""
+    """The process is up and serving HTTP (needs nothing else)."""
     return Liveness(status="ok")
 
 
-@router.get("/ready", responses={503: {"model": Readiness}})
+@router.get("/ready", responses={503: {"model": Readiness, "description": "not ready"}})
 async def ready(services: ServicesDep, response: Response) -> Readiness:
-    """Ready when the sidecar is fully up, the workflow runtime runs and no component fails."""
-    health = await services.sidecar.get_full_health()
-    workflow_runtime = (
-        HealthStatus.HEALTHY if services.workflows.started else HealthStatus.UNHEALTHY
-    )
-    components = [ComponentReport(**vars(component)) for component in health.components]
-    report = Readiness(
-        ready=health.sidecar_status is HealthStatus.HEALTHY
-        and workflow_runtime is HealthStatus.HEALTHY
-        and all(component.status is not HealthStatus.UNHEALTHY for component in components),
-        sidecar=health.sidecar_status,
-        workflow_runtime=workflow_runtime,
-        dapr_version=health.version,
-        components=components,
+    """Ready when the sidecar is fully up, the workflow worker is connected and no
+    component fails; payment-service unreachable only degrades it."""
+    report = await readiness(
+        services.sidecar, services.workflows, (services.settings.payment_app_id,)
     )
     if not report.ready:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    return report
+    return Readiness(
+        ready=report.ready,
+        status=report.status,
+        sidecar=report.sidecar.status,
+        workflow_runtime=report.workflow_runtime.status,
+        dapr_version=report.dapr_version,
+        dependencies=[
+            DependencyReport.of(check)
+            for check in (report.sidecar, report.workflow_runtime, *report.peers)
+        ],
+        components=[DependencyReport.of(check) for check in report.components],
+    )

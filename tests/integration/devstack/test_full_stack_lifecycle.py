@@ -99,7 +99,7 @@ def test_full_run_stops_postgres_and_redis_on_ctrl_c(reachable_dir: Path) -> Non
     run = launch_until_ready(args, ports, log, timeout_s=180)
     try:
         ready = httpx.get(f"http://{HOST}:{ports.app}/health/ready", timeout=5)
-        assert ready.status_code == 200
+        assert ready.status_code == 200, ready.text
         started = _process_tree(run.pid)
         names = set(started.values())
         assert {"postgres", "redis-server", "daprd", "placement"} <= names, names

@@ -80,7 +80,7 @@ def test_run_serves_until_ctrl_c_and_leaves_no_process(tmp_path: Path) -> None:
     run = launch_until_ready(["--data-dir", str(tmp_path / "data")], ports, log, timeout_s=120)
     try:
         ready = httpx.get(f"http://{HOST}:{ports.app}/health/ready", timeout=5)
-        assert ready.status_code == 200
+        assert ready.status_code == 200, ready.text
         assert f"http://{HOST}:{ports.app}/docs" in log.read_text()
 
         run.send_signal(signal.SIGINT)

@@ -1,0 +1,159 @@
+"""Actor proxies as the app uses them: traced, pooled, and guarded against a missing sidecar.
+
+The 1.14 SDK's `ActorProxyFactory` takes no headers callback and opens a new aiohttp
+session per call; these wrappers add trace headers, one pooled session, a client span per
+call, and bounded retries while the sidecar refuses connections.
+"""
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+import aiohttp
+from dapr.actor import ActorProxyFactory
+from dapr.actor.runtime.runtime import ActorRuntime
+from dapr.clients.http.dapr_actor_http_client import DaprActorHttpClient
+from dapr.clients.retry import RetryPolicy
+from dapr.conf import settings as dapr_sdk_settings
+from dapr.serializers import DefaultJSONSerializer
+from opentelemetry.trace import SpanKind, Tracer
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
+from tenacity import wait_exponential_jitter as backoff
+
+from app.building_blocks.errors import DaprConnectionError, sidecar_unreachable
+from app.building_blocks.tracing import outbound_headers
+
+
+class _PooledSession(RetryPolicy):
+    """Sends the SDK's actor HTTP calls through one long-lived aiohttp session.
+
+    The 1.14 SDK opens a new `aiohttp.ClientSession` per call, so every actor call paid a
+    TCP connect and close to daprd (py-spy: ~19% of the app's samples under GetStock load,
+    bench/analysis.md). It hands each request to its retry policy with that session; this
+    policy keeps the SDK's retry behaviour and swaps in ours, whose connections are kept.
+    """
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        super().__init__()
+        self._session = session
+
+    async def make_http_call(self, session: aiohttp.ClientSession, req: dict[str, Any]) -> Any:
+        return await super().make_http_call(self._session, req)  # type: ignore[no-untyped-call]
+
+
+def _runtime_http_clients() -> list[Any]:
+    """The SDK `DaprHttpClient` of every registered actor type's runtime context (private
+    attributes of the pinned 1.14 SDK: managers -> context -> actor client -> client)."""
+    managers = ActorRuntime._actor_managers.values()
+    actor_clients = [manager._runtime_ctx.dapr_client for manager in managers]
+    return [client._client for client in actor_clients if hasattr(client, "_client")]
+
+
+def pool_runtime_clients(session: aiohttp.ClientSession | None) -> int:
+    """Send the actor runtime's own sidecar calls (actor state, reminders, timers)
+    through `session` (None: back to the SDK's session per call); returns how many
+    clients were changed.
+
+    `ActorRuntime.register_actor` builds one `DaprActorHttpClient` per actor type, with
+    no way to pass a policy in 1.14, so each `get_state` inside an actor paid a TCP
+    connect and close (py-spy: ~10% of the app's samples under GetStock load,
+    bench/analysis.md). Call it after registering the actors.
+    """
+    clients = _runtime_http_clients()
+    for client in clients:
+        client.retry_policy = _PooledSession(session) if session is not None else RetryPolicy()
+    return len(clients)
+
+
+class TracedProxyFactory(ActorProxyFactory):
+    """The SDK's proxy factory, whose HTTP client sends the current trace headers with
+    every actor call (the 1.14 factory takes no headers callback; its client does), and
+    sends them through `session` (one pooled session instead of one per call)."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        super().__init__()
+        self._dapr_client = DaprActorHttpClient(
+            DefaultJSONSerializer(),
+            timeout=dapr_sdk_settings.DAPR_HTTP_TIMEOUT_SECONDS,
+            headers_callback=outbound_headers,
+            retry_policy=_PooledSession(session),
+        )
+
+
+class TracedProxy:
+    """An actor proxy whose method calls each run in a client span `actor Type.Method`."""
+
+    def __init__(self, proxy: Any, tracer: Tracer, actor_type: str, actor_id: str) -> None:
+        self._proxy = proxy
+        self._tracer = tracer
+        self._actor_type = actor_type
+        self._actor_id = actor_id
+
+    def __getattr__(self, method: str) -> Any:
+        call = getattr(self._proxy, method)
+        if not callable(call):
+            return call  # actor_id, actor_type
+
+        async def traced(*args: Any) -> Any:
+            with self._tracer.start_as_current_span(
+                f"actor {self._actor_type}.{method}",
+                kind=SpanKind.CLIENT,
+                attributes={
+                    "rpc.system": "dapr",
+                    "dapr.operation": "actor invoke",
+                    "dapr.actor_type": self._actor_type,
+                    "dapr.actor_id": self._actor_id,
+                    "dapr.actor_method": method,
+                },
+            ):
+                return await call(*args)
+
+        return traced
+
+
+class _SidecarRefusedError(Exception):
+    """The actor call found nothing listening at the sidecar's address (never sent)."""
+
+
+class SidecarGuardedProxy:
+    """An actor proxy whose calls retry (bounded) while the sidecar refuses connections
+    and then fail with DaprConnectionError, not the SDK's raw aiohttp error.
+
+    Only a refused connection is retried: the call never reached daprd. A connection
+    lost mid-call is translated but not retried (the actor may have run it).
+    """
+
+    def __init__(self, proxy: Any, sidecar: str, retries: int, initial_backoff_s: float) -> None:
+        self._proxy = proxy
+        self._sidecar = sidecar
+        self._retries = retries
+        self._initial_backoff_s = initial_backoff_s
+
+    def __getattr__(self, method: str) -> Callable[..., Coroutine[Any, Any, Any]]:
+        target = getattr(self._proxy, method)
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            operation = f"actor call {method}"
+            try:
+                async for attempt in AsyncRetrying(
+                    stop=stop_after_attempt(self._retries + 1),
+                    wait=backoff(
+                        multiplier=self._initial_backoff_s, jitter=self._initial_backoff_s
+                    ),
+                    retry=retry_if_exception_type(_SidecarRefusedError),
+                    reraise=True,
+                ):
+                    with attempt:
+                        try:
+                            return await target(*args, **kwargs)
+                        except aiohttp.ClientConnectorError as error:
+                            raise _SidecarRefusedError(str(error)) from error
+            except _SidecarRefusedError as error:
+                raise self._unreachable(operation, error) from error
+            except aiohttp.ClientConnectionError as error:
+                raise self._unreachable(operation, error) from error
+            raise AssertionError("unreachable: tenacity re-raises the last error")
+
+        return call
+
+    def _unreachable(self, operation: str, cause: Exception) -> DaprConnectionError:
+        return sidecar_unreachable(operation, self._sidecar, cause, {"operation": operation})
