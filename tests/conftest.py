@@ -6,8 +6,10 @@ A stack that cannot start fails every test that needs it: there is no skip path.
 
 import shutil
 import tempfile
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import pytest
 
@@ -15,6 +17,7 @@ from app.bootstrap import configure_sdk
 from app.settings import Settings
 from devstack.build import build
 from devstack.peers import PeerApp, payment_peer
+from devstack.processes import ManagedProcess
 from devstack.stack import Stack, StackConfig, StackPorts
 from devstack.trace_export import TraceExport
 from tests.stack_secrets import write_secrets_file
@@ -35,7 +38,37 @@ TEST_APP_ENV = {
     "ORDERFLOW_RESERVATION_HOLD": "PT120S",
 }
 
-_stacks: list[Stack | Probe | FaultStack] = []
+
+class RunningStack(Protocol):
+    """What the session fixtures start: a stack, the probe or the fault stack."""
+
+    @property
+    def processes(self) -> list[ManagedProcess]: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+S = TypeVar("S", bound=RunningStack)
+_stacks: list[RunningStack] = []
+
+
+@contextmanager
+def _started(make: Callable[[], S]) -> Iterator[S]:
+    """Build the runtime if it is missing (a no-op when cached; a cold CI machine builds it
+    here), start what `make` returns, and stop it at the end. While it runs, a failing
+    test's report gets the tail of each of its processes' logs; a start that fails raises,
+    so every test that needs it fails (never skips)."""
+    build()
+    running = make()
+    _stacks.append(running)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+        _stacks.remove(running)
 
 
 def _stack_config(root: Path, collector: OtlpCollector) -> StackConfig:
@@ -56,6 +89,10 @@ def _stack_config(root: Path, collector: OtlpCollector) -> StackConfig:
     )
 
 
+def _quiet(_: str) -> None:
+    """Stack progress lines are for a person at `make run`, not for pytest's output."""
+
+
 @pytest.fixture(scope="session")
 def otlp_collector() -> Iterator[OtlpCollector]:
     """An OTLP/HTTP receiver the session's stack exports its spans to."""
@@ -68,16 +105,9 @@ def stack(
     tmp_path_factory: pytest.TempPathFactory, otlp_collector: OtlpCollector
 ) -> Iterator[Stack]:
     """The local-profile stack, started once per session with a fresh data directory."""
-    build()  # no-op when the binaries are cached; a cold CI machine builds them here
     config = _stack_config(tmp_path_factory.mktemp("stack"), otlp_collector)
-    running = Stack(config, progress=lambda _: None)
-    running.start()
-    _stacks.append(running)
-    try:
+    with _started(lambda: Stack(config, progress=_quiet)) as running:
         yield running
-    finally:
-        running.stop()
-        _stacks.remove(running)
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +126,6 @@ def full_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     PostgreSQL runs as the `postgres` user, who must reach its cluster, and pytest keeps
     its base temp dir closed to other users (0700). Logs stay with pytest's temp dirs.
     """
-    build()
     data_root = Path(tempfile.mkdtemp(prefix="orderflow-full-"))
     data_root.chmod(0o711)  # others may pass through, not list
     config = StackConfig(
@@ -106,44 +135,26 @@ def full_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         profile="full",
         app_env=TEST_APP_ENV,
     )
-    running = Stack(config, progress=lambda _: None)
-    _stacks.append(running)
     try:
-        running.start()
-        yield running
+        with _started(lambda: Stack(config, progress=_quiet)) as running:
+            yield running
     finally:
-        running.stop()
-        _stacks.remove(running)
         shutil.rmtree(data_root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def probe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Probe]:
     """The test-only subscriber app behind its own daprd (tests/support/probe.py)."""
-    build()
-    running = Probe(tmp_path_factory.mktemp("probe"))
-    running.start()
-    _stacks.append(running)
-    try:
+    with _started(lambda: Probe(tmp_path_factory.mktemp("probe"))) as running:
         yield running
-    finally:
-        running.stop()
-        _stacks.remove(running)
 
 
 @pytest.fixture(scope="session")
 def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultStack]:
     """A second payment provider behind a caller daprd with short test resiliency policies
     (tests/support/fault_stack.py)."""
-    build()
-    running = FaultStack(tmp_path_factory.mktemp("faults"))
-    running.start()
-    _stacks.append(running)
-    try:
+    with _started(lambda: FaultStack(tmp_path_factory.mktemp("faults"))) as running:
         yield running
-    finally:
-        running.stop()
-        _stacks.remove(running)
 
 
 @pytest.fixture(scope="session")
