@@ -41,6 +41,7 @@ from app.building_blocks.errors import (
     sidecar_unreachable,
 )
 from app.building_blocks.middleware import MiddlewarePipeline, OutboundCall
+from app.building_blocks.trace_metadata import TraceMetadataStub
 from app.building_blocks.tracing import outbound_headers
 
 logger = logging.getLogger(__name__)
@@ -72,37 +73,6 @@ def _sdk_start_probe_skipped() -> Iterator[None]:
         yield
     finally:
         DaprHealth.wait_until_ready = original  # type: ignore[method-assign]
-
-
-class _TraceMetadataStub:
-    """The SDK client's stub, whose unary calls carry the current trace context (the
-    call's client span) and correlation id in their metadata.
-
-    Not a grpc.aio interceptor: each interceptor is one more coroutine level of
-    `InterceptedUnaryUnaryCall` per call (about a quarter of the layer's overhead over
-    the raw SDK client, bench/analysis.md). The SDK reaches every RPC through `_stub`.
-    """
-
-    def __init__(self, stub: Any) -> None:
-        self._stub = stub
-        self._methods: dict[str, Any] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        method = self._methods.get(name)
-        if method is None:
-            method = self._methods[name] = self._traced(getattr(self._stub, name))
-        return method
-
-    @staticmethod
-    def _traced(method: Any) -> Any:
-        if not isinstance(method, grpc.aio.UnaryUnaryMultiCallable):
-            return method  # streams: as before, no trace metadata of ours
-
-        def call(request: Any, *args: Any, metadata: Any = None, **kwargs: Any) -> Any:
-            headers = [*(metadata or ()), *outbound_headers().items()]
-            return method(request, *args, metadata=headers, **kwargs)
-
-        return call
 
 
 OutboundPipeline = MiddlewarePipeline[OutboundCall, Any]
@@ -154,7 +124,7 @@ class DaprClientWrapper:
                 await self._wait_until_reachable()
                 with _sdk_start_probe_skipped():
                     client = DaprClient(address=self.config.dapr_grpc_endpoint)
-                    client._stub = _TraceMetadataStub(client._stub)  # type: ignore[assignment]
+                    client._stub = TraceMetadataStub(client._stub)  # type: ignore[assignment]
                     self._grpc = client
             return self._grpc
 

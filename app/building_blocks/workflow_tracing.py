@@ -15,17 +15,14 @@ import contextvars
 from collections.abc import Callable
 from typing import Any
 
-import grpc
 from cachetools import TTLCache
-from dapr.conf import settings as dapr_sdk_settings
 from dapr.ext.workflow import DaprWorkflowClient
 from dapr.ext.workflow.logger import LoggerOptions
-from durabletask.internal import orchestrator_service_pb2_grpc as stubs
-from durabletask.internal import shared
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
 
 from app.building_blocks import tracing
+from app.building_blocks.trace_metadata import TraceMetadataStub
 
 # Instances are started far less often than this many live at once.
 _REMEMBERED_INSTANCES = 10_000
@@ -35,57 +32,13 @@ _REMEMBERED_FOR_S = 7 * 24 * 3600.0
 def traced_workflow_client(
     host: str, port: int, logger_options: LoggerOptions | None = None
 ) -> DaprWorkflowClient:
-    """The SDK's workflow client, its channel re-made to send the trace context: the
-    0.5.0 client fixes its metadata at construction."""
+    """The SDK's workflow client, its calls carrying the trace context: the 0.5.0 client
+    fixes its metadata at construction and offers no hook, so its durabletask client's
+    stub is wrapped."""
     client = DaprWorkflowClient(host=host, port=str(port), logger_options=logger_options)
-    token = dapr_sdk_settings.DAPR_API_TOKEN
-    static = [("dapr-api-token", token)] if token else []
-    channel = grpc.intercept_channel(
-        shared.get_grpc_channel(f"{host}:{port}", None), _Metadata(static)
-    )
     inner = client._DaprWorkflowClient__obj  # the durabletask client it wraps
-    inner._stub = stubs.TaskHubSidecarServiceStub(channel)
+    inner._stub = TraceMetadataStub(inner._stub)
     return client
-
-
-class _Metadata(grpc.UnaryUnaryClientInterceptor):  # type: ignore[misc]
-    """Static metadata plus the calling thread's trace context, per call."""
-
-    def __init__(self, static: list[tuple[str, str]]) -> None:
-        self._static = static
-
-    def intercept_unary_unary(self, continuation: Any, details: Any, request: Any) -> Any:
-        metadata = [*(details.metadata or []), *self._static, *tracing.outbound_headers().items()]
-        return continuation(_with_metadata(details, metadata), request)
-
-
-def _with_metadata(details: Any, metadata: list[tuple[str, str]]) -> Any:
-    return _CallDetails(
-        details.method,
-        details.timeout,
-        metadata,
-        details.credentials,
-        getattr(details, "wait_for_ready", None),
-        getattr(details, "compression", None),
-    )
-
-
-class _CallDetails(grpc.ClientCallDetails):  # type: ignore[misc]
-    def __init__(
-        self,
-        method: str,
-        timeout: float | None,
-        metadata: list[tuple[str, str]],
-        credentials: Any,
-        wait_for_ready: bool | None,
-        compression: Any,
-    ) -> None:
-        self.method = method
-        self.timeout = timeout
-        self.metadata = metadata
-        self.credentials = credentials
-        self.wait_for_ready = wait_for_ready
-        self.compression = compression
 
 
 class ActivityTracing:

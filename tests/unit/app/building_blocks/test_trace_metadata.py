@@ -7,7 +7,7 @@ from typing import Any
 import grpc
 
 from app.building_blocks import tracing
-from app.building_blocks.client import _TraceMetadataStub
+from app.building_blocks.trace_metadata import TraceMetadataStub
 
 
 class _Recording(grpc.aio.UnaryUnaryMultiCallable):  # type: ignore[misc]
@@ -33,7 +33,7 @@ def test_unary_calls_carry_the_current_trace_and_keep_the_callers_metadata() -> 
 
 def _check() -> None:
     stub = _Stub()
-    wrapped = _TraceMetadataStub(stub)
+    wrapped = TraceMetadataStub(stub)
     context = tracing.context_from_headers({"x-correlation-id": "corr-1"})
     tracing.bind(context)
     assert wrapped.GetState("request", metadata=[("dapr-api-token", "t")]) == "request"
@@ -43,3 +43,36 @@ def _check() -> None:
     assert sent[tracing.CORRELATION_HEADER] == "corr-1"
     assert wrapped.SubscribeConfiguration is stub.SubscribeConfiguration
     assert wrapped.GetState is wrapped.GetState  # built once per method
+
+
+class _SyncRecording(grpc.UnaryUnaryMultiCallable):  # type: ignore[misc]
+    """A sync multicallable, as the workflow client's durabletask stub has."""
+
+    def __init__(self) -> None:
+        self.metadata: list[tuple[str, str]] = []
+
+    def __call__(self, request: Any, *args: Any, metadata: Any = None, **kwargs: Any) -> Any:
+        self.metadata = list(metadata)
+        return request
+
+    def with_call(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def future(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+
+def test_sync_unary_calls_carry_the_trace_too() -> None:
+    """The workflow client's sync stub gets the same trace metadata as the async client's."""
+
+    def check() -> None:
+        recording = _SyncRecording()
+        stub = type("WorkflowStub", (), {"StartInstance": recording})()
+        context = tracing.context_from_headers({"x-correlation-id": "corr-2"})
+        tracing.bind(context)
+        assert TraceMetadataStub(stub).StartInstance("request") == "request"
+        sent = dict(recording.metadata)
+        assert sent["traceparent"].split("-")[1] == context.trace_id
+        assert sent[tracing.CORRELATION_HEADER] == "corr-2"
+
+    contextvars.copy_context().run(check)
