@@ -164,18 +164,27 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
     parser.add_argument("load", choices=LOADS)
     parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument(
+        "--gil",
+        action="store_true",
+        help="sample only the thread holding the GIL: where the process's Python CPU goes "
+        "(without it, threads parked in a pool also count)",
+    )
+    parser.add_argument("--label", default="", help="suffix of the output files' names")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     with BenchStack() as bench:
         ports = bench.stack.config.ports
         configure_sdk(Settings(dapr_http_port=ports.dapr_http, dapr_grpc_port=ports.dapr_grpc))
         pid = os.getpid() if args.load.startswith("state") else bench.stack.app.pid
-        raw_path = OUT / f"{args.load}.collapsed.txt"
+        name = f"{args.load}{'.' + args.label if args.label else ''}"
+        raw_path = OUT / f"{name}.collapsed.txt"
         spy = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "py-spy"),
                 *("record", "--pid", str(pid), "--format", "raw", "--rate", "250"),
                 *("--duration", str(int(args.seconds)), "--output", str(raw_path), "--nonblocking"),
+                *(("--gil",) if args.gil else ()),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -187,7 +196,7 @@ def main() -> int:
     collapsed = raw_path.read_text() if raw_path.exists() else ""
     summary += "by area (inclusive):\n" + areas(collapsed) + "by function (inclusive):\n"
     summary += summarize(collapsed)
-    (OUT / f"{args.load}.top.txt").write_text(summary)
+    (OUT / f"{name}.top.txt").write_text(summary)
     say(summary)
     return 0
 

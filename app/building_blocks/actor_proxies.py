@@ -20,7 +20,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 from tenacity import wait_exponential_jitter as backoff
 
 from app.building_blocks.errors import DaprConnectionError, sidecar_unreachable
-from app.building_blocks.tracing import outbound_headers
+from app.building_blocks.tracing import propagated_headers
 
 
 class _PooledSession(RetryPolicy):
@@ -74,7 +74,7 @@ class TracedProxyFactory(ActorProxyFactory):
         self._dapr_client = DaprActorHttpClient(
             DefaultJSONSerializer(),
             timeout=dapr_sdk_settings.DAPR_HTTP_TIMEOUT_SECONDS,
-            headers_callback=outbound_headers,
+            headers_callback=propagated_headers,
             retry_policy=_PooledSession(session),
         )
 

@@ -30,6 +30,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from app.building_blocks.call_context import CallContextStub, call_deadline_s
 from app.building_blocks.errors import (
     ComponentNotFoundError,
     DaprConnectionError,
@@ -41,8 +42,7 @@ from app.building_blocks.errors import (
     sidecar_unreachable,
 )
 from app.building_blocks.middleware import MiddlewarePipeline, OutboundCall
-from app.building_blocks.trace_metadata import TraceMetadataStub
-from app.building_blocks.tracing import outbound_headers
+from app.building_blocks.tracing import propagated_headers
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -119,12 +119,14 @@ class DaprClientWrapper:
     async def _grpc_client(self) -> DaprClient:
         """The SDK client, created on first use, on the loop (grpc.aio channels belong to
         the loop that creates them)."""
+        if self._grpc is not None:
+            return self._grpc  # every call but the first: no lock to take
         async with self._grpc_lock:
             if self._grpc is None:
                 await self._wait_until_reachable()
                 with _sdk_start_probe_skipped():
                     client = DaprClient(address=self.config.dapr_grpc_endpoint)
-                    client._stub = TraceMetadataStub(client._stub)  # type: ignore[assignment]
+                    client._stub = CallContextStub(client._stub)  # type: ignore[assignment]
                     self._grpc = client
             return self._grpc
 
@@ -208,15 +210,20 @@ class DaprClientWrapper:
         timeout_s: float | None = None,
         **context: Any,
     ) -> T:
-        """Run `call` with the SDK client under the deadline and retry policy."""
+        """Run `call` with the SDK client under the deadline and retry policy. `call` makes
+        unary RPCs through the client (each gets the deadline); one that opens a stream
+        bounds its own waits."""
 
         async def attempt() -> T:
             try:
                 client = await self._grpc_client()
-                # asyncio.timeout, not wait_for: no extra Task per call (bench/).
-                async with asyncio.timeout(timeout_s or self.config.timeout_seconds):
+                # The deadline travels with each RPC (CallContextStub): no timer on the loop.
+                deadline = call_deadline_s.set(timeout_s or self.config.timeout_seconds)
+                try:
                     return await call(client)
-            except TimeoutError:
+                finally:
+                    call_deadline_s.reset(deadline)
+            except TimeoutError:  # a stream's own bound (configuration subscribe)
                 raise DaprTimeoutError(
                     f"{operation} timed out", {"operation": operation, **context}
                 ) from None
@@ -234,10 +241,13 @@ class DaprClientWrapper:
                     cause, operation, sidecar=self.config.dapr_grpc_endpoint, **context
                 ) from error
 
-        async def endpoint(outbound: OutboundCall) -> T:
-            return await self._retried(attempt)
-
         with self._client_span(operation, context):
+            if not self.outbound.middlewares:
+                return await self._retried(attempt)  # nothing to run around the call
+
+            async def endpoint(outbound: OutboundCall) -> T:
+                return await self._retried(attempt)
+
             result: T = await self.outbound.run(
                 OutboundCall(operation, attributes=dict(context)), endpoint, operation
             )
@@ -271,7 +281,7 @@ class DaprClientWrapper:
         """
 
         async def endpoint(outbound: OutboundCall) -> httpx.Response:
-            outgoing = {**outbound_headers(), **outbound.headers, **(headers or {})}
+            outgoing = {**propagated_headers(), **outbound.headers, **(headers or {})}
 
             async def attempt() -> httpx.Response:
                 try:

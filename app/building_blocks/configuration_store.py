@@ -118,7 +118,8 @@ class DaprConfigurationSource:
         async def open_stream(dapr: DaprClient) -> Any:
             stream = dapr._stub.SubscribeConfiguration(request, metadata=call_metadata)
             try:
-                first = await stream.read()
+                async with asyncio.timeout(self._client.config.timeout_seconds):
+                    first = await stream.read()
             except BaseException:
                 stream.cancel()
                 raise

@@ -46,6 +46,9 @@ class StateOptions:
         )
 
 
+_DEFAULT_SDK_OPTIONS = StateOptions().to_sdk()  # built once: most saves use the defaults
+
+
 @dataclass(frozen=True)
 class StateItem:
     key: str
@@ -100,7 +103,10 @@ class StateManager:
         """The item, or None when the key holds nothing."""
         self._check_key(key)
         response = await self._client.grpc_call(
-            "state get", lambda dapr: dapr.get_state(self.store_name, key), **self._context(key=key)
+            "state get",
+            lambda dapr: dapr.get_state(self.store_name, key),
+            store=self.store_name,
+            key=key,
         )
         if not response.data:
             return None
@@ -143,13 +149,14 @@ class StateManager:
         metadata = _ttl_metadata(ttl_seconds)
         if content_type:
             metadata["contentType"] = content_type
-        sdk_options = (options or StateOptions()).to_sdk()
+        sdk_options = _DEFAULT_SDK_OPTIONS if options is None else options.to_sdk()
         await self._client.grpc_call(
             "state save",
             lambda dapr: dapr.save_state(
                 self.store_name, key, value, etag=etag, options=sdk_options, state_metadata=metadata
             ),
-            **self._context(key=key),
+            store=self.store_name,
+            key=key,
         )
 
     async def save_bulk(self, items: Sequence[StateItem]) -> None:

@@ -22,7 +22,7 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
 
 from app.building_blocks import tracing
-from app.building_blocks.trace_metadata import TraceMetadataStub
+from app.building_blocks.call_context import CallContextStub
 
 # Instances are started far less often than this many live at once.
 _REMEMBERED_INSTANCES = 10_000
@@ -37,7 +37,7 @@ def traced_workflow_client(
     stub is wrapped."""
     client = DaprWorkflowClient(host=host, port=str(port), logger_options=logger_options)
     inner = client._DaprWorkflowClient__obj  # the durabletask client it wraps
-    inner._stub = TraceMetadataStub(inner._stub)
+    inner._stub = CallContextStub(inner._stub)
     return client
 
 

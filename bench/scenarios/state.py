@@ -66,7 +66,7 @@ async def _measure(ctx: BenchContext, layer: StateManager, raw: DaprClient) -> N
                 variants,
                 concurrency=concurrency,
                 total=ctx.mode.state_calls_per_trial,
-                rounds=ctx.mode.call_rounds,
+                rounds=ctx.mode.state_rounds,
             )
             ctx.run.comparisons.append(
                 Comparison.between(

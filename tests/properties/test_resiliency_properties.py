@@ -13,6 +13,7 @@ from tenacity import RetryCallState
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
 from app.building_blocks.errors import DaprConnectionError, DaprTimeoutError
 from app.building_blocks.invoke import HttpMethod, ServiceInvoker
+from app.building_blocks.state import StateManager
 from devstack.ports import HOST, reserve_free_ports
 from tests.support.echo_app import ECHO_APP_ID
 
@@ -99,3 +100,32 @@ def test_client_side_retry_policy_backoff(
         base = initial * 2 ** (k - 1)
         assert min(base, cap) - 1e-9 <= sleep <= min(base + initial, cap) + 1e-9
     assert total >= sum(planned)
+
+
+def test_client_side_deadline_travels_with_each_grpc_call(
+    runner: asyncio.Runner, dapr_client: DaprClientWrapper
+) -> None:
+    """
+    **Feature: dapr-sidecar-integration, Property 19: Timeout Policy (client-side gRPC)**
+    **Validates: Requirements 9.1**
+
+    A state call through the real sidecar under a deadline too short to meet fails with
+    DaprTimeoutError naming the operation (gRPC's DEADLINE_EXCEEDED, not a hang); the
+    same call with the default deadline succeeds, so the short one was the cause.
+    """
+    state = StateManager(dapr_client, "statestore", max_value_bytes=1024)
+
+    async def get(timeout_s: float | None) -> object:
+        return await dapr_client.grpc_call(
+            "state get",
+            lambda dapr: dapr.get_state("statestore", "deadline-probe"),
+            timeout_s=timeout_s,
+            store="statestore",
+        )
+
+    with pytest.raises(DaprTimeoutError) as timed_out:
+        runner.run(get(1e-6))
+    assert timed_out.value.details["operation"] == "state get"
+    assert timed_out.value.details["grpc_status"] == "DEADLINE_EXCEEDED"
+    runner.run(get(None))
+    assert runner.run(state.get("deadline-probe")) is None

@@ -1,5 +1,5 @@
-"""The SDK stub wrapper that puts the trace context on every unary gRPC call (pure
-logic: a recording multicallable stands in for the channel's)."""
+"""The SDK stub wrapper that puts the trace context and the call's deadline on every
+unary gRPC call (pure logic: a recording multicallable stands in for the channel's)."""
 
 import contextvars
 from typing import Any
@@ -7,15 +7,17 @@ from typing import Any
 import grpc
 
 from app.building_blocks import tracing
-from app.building_blocks.trace_metadata import TraceMetadataStub
+from app.building_blocks.call_context import CallContextStub, call_deadline_s
 
 
 class _Recording(grpc.aio.UnaryUnaryMultiCallable):  # type: ignore[misc]
     def __init__(self) -> None:
         self.metadata: list[tuple[str, str]] = []
+        self.timeout: float | None = None
 
     def __call__(self, request: Any, *args: Any, metadata: Any = None, **kwargs: Any) -> Any:
         self.metadata = list(metadata)
+        self.timeout = kwargs.get("timeout")
         return request
 
 
@@ -33,7 +35,7 @@ def test_unary_calls_carry_the_current_trace_and_keep_the_callers_metadata() -> 
 
 def _check() -> None:
     stub = _Stub()
-    wrapped = TraceMetadataStub(stub)
+    wrapped = CallContextStub(stub)
     context = tracing.context_from_headers({"x-correlation-id": "corr-1"})
     tracing.bind(context)
     assert wrapped.GetState("request", metadata=[("dapr-api-token", "t")]) == "request"
@@ -70,9 +72,43 @@ def test_sync_unary_calls_carry_the_trace_too() -> None:
         stub = type("WorkflowStub", (), {"StartInstance": recording})()
         context = tracing.context_from_headers({"x-correlation-id": "corr-2"})
         tracing.bind(context)
-        assert TraceMetadataStub(stub).StartInstance("request") == "request"
+        assert CallContextStub(stub).StartInstance("request") == "request"
         sent = dict(recording.metadata)
         assert sent["traceparent"].split("-")[1] == context.trace_id
         assert sent[tracing.CORRELATION_HEADER] == "corr-2"
+
+    contextvars.copy_context().run(check)
+
+
+def test_unary_calls_carry_the_current_deadline_unless_given_one() -> None:
+    """The deadline set for the call becomes the RPC's timeout; a caller's own timeout
+    wins; with none set, the RPC has no deadline (gRPC's default)."""
+
+    def check() -> None:
+        stub = _Stub()
+        wrapped = CallContextStub(stub)
+        wrapped.GetState("request")
+        assert stub.GetState.timeout is None
+        call_deadline_s.set(1.5)
+        wrapped.GetState("request")
+        assert stub.GetState.timeout == 1.5
+        wrapped.GetState("request", timeout=0.2)
+        assert stub.GetState.timeout == 0.2
+
+    contextvars.copy_context().run(check)
+
+
+def test_outside_any_span_calls_carry_no_invented_trace() -> None:
+    """No span and no correlation id: nothing is added (daprd samples by its own
+    configuration); a bound correlation id alone still travels."""
+
+    def check() -> None:
+        stub = _Stub()
+        wrapped = CallContextStub(stub)
+        wrapped.GetState("request")
+        assert stub.GetState.metadata == []
+        tracing.bind_correlation("corr-3")
+        wrapped.GetState("request")
+        assert stub.GetState.metadata == [(tracing.CORRELATION_HEADER, "corr-3")]
 
     contextvars.copy_context().run(check)
