@@ -16,7 +16,7 @@ class _Recording(grpc.aio.UnaryUnaryMultiCallable):  # type: ignore[misc]
         self.timeout: float | None = None
 
     def __call__(self, request: Any, *args: Any, metadata: Any = None, **kwargs: Any) -> Any:
-        self.metadata = list(metadata)
+        self.metadata = list(metadata or ())
         self.timeout = kwargs.get("timeout")
         return request
 
