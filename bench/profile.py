@@ -184,7 +184,7 @@ def main() -> int:
                 str(Path(sys.executable).parent / "py-spy"),
                 *("record", "--pid", str(pid), "--format", "raw", "--rate", "250"),
                 *("--duration", str(int(args.seconds)), "--output", str(raw_path), "--nonblocking"),
-                *(("--gil",) if args.gil else ()),
+                *(("--gil", "--full-filenames") if args.gil else ()),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
