@@ -60,7 +60,7 @@ class BenchStack:
         ports, data = self.baseline_ports, self.root / "baseline"
         app = ManagedProcess(
             name="baseline app",
-            argv=uvicorn_argv("bench.baselines.bare_workflow_app:create_app", ports.app),
+            argv=uvicorn_argv("bench.baselines.bare_sdk_app:create_app", ports.app),
             log_path=self.root / "logs" / "baseline-app.log",
             cwd=PROJECT_ROOT,
             env={
@@ -90,6 +90,14 @@ class BenchStack:
             },
         )
         return app, sidecar
+
+    @property
+    def baseline_app_url(self) -> str:
+        return f"http://{HOST}:{self.baseline_ports.app}"
+
+    @property
+    def baseline_dapr_http_url(self) -> str:
+        return f"http://{HOST}:{self.baseline_ports.dapr_http}"
 
     @property
     def baseline_grpc(self) -> tuple[str, int]:

@@ -1,12 +1,22 @@
 """Scenario 2: InventoryActor GetStock and a Reserve+Release cycle, three ways to the
 same actors on the same sidecar: our HTTP API, a direct ActorProxy call from here, and
-the sidecar's raw actor HTTP API."""
+the sidecar's raw actor HTTP API.
+
+GetStock also runs the same two ways on the bare-SDK baseline (its own daprd): a plain
+FastAPI route calling a bare SDK actor through ActorProxy, and ActorProxy from here. Their
+ratio is what the SDK alone costs for "one more HTTP request in front of an actor call",
+the floor under ours."""
 
 from typing import Any
 
+import httpx
 from dapr.actor import ActorId, ActorProxy, ActorProxyFactory
+from dapr.clients.http.dapr_actor_http_client import DaprActorHttpClient
+from dapr.serializers import DefaultJSONSerializer
 
 from actors.inventory_interface import INVENTORY_ACTOR_TYPE, InventoryActorInterface
+from bench.baselines.bare_stock_actor import ACTOR_TYPE as BARE_ACTOR_TYPE
+from bench.baselines.bare_stock_actor import BareStockInterface
 from bench.context import BenchContext
 from bench.load import Operation
 from bench.results import Comparison
@@ -14,6 +24,7 @@ from bench.scenarios.common import alternate, warm_up
 
 SCENARIO = "actors"
 API, PROXY, RAW = "HTTP API", "ActorProxy", "sidecar actor HTTP API"
+BARE_ROUTE, BARE_PROXY = "bare SDK: FastAPI route", "bare SDK: ActorProxy"
 TARGET_API_OVER_PROXY = 1.5
 HOLD_S = 3600
 
@@ -59,7 +70,40 @@ def _operations(
     return {API: api, PROXY: proxy, RAW: raw}
 
 
+class _ProxyClientAt(DaprActorHttpClient):
+    """The SDK's actor HTTP client, aimed at a given daprd (the SDK reads one process-wide
+    address, which here is the service's daprd)."""
+
+    def __init__(self, dapr_http_url: str) -> None:
+        super().__init__(DefaultJSONSerializer())
+        self._dapr_http_url = dapr_http_url
+
+    def _get_base_url(self, actor_type: str, actor_id: str) -> str:
+        return f"{self._dapr_http_url}/v1.0/actors/{actor_type}/{actor_id}"
+
+
+def _bare_operations(
+    ctx: BenchContext, baseline: httpx.AsyncClient, skus: list[str]
+) -> dict[str, Operation]:
+    factory = ActorProxyFactory()
+    factory._dapr_client = _ProxyClientAt(ctx.bench.baseline_dapr_http_url)
+    proxies = [factory.create(BARE_ACTOR_TYPE, ActorId(sku), BareStockInterface) for sku in skus]
+
+    async def route(slot: int, index: int) -> None:
+        (await baseline.get(f"/stock/{skus[slot]}")).raise_for_status()
+
+    async def proxy(slot: int, index: int) -> None:
+        await proxies[slot].GetStock()
+
+    return {BARE_ROUTE: route, BARE_PROXY: proxy}
+
+
 async def run(ctx: BenchContext) -> None:
+    async with httpx.AsyncClient(base_url=ctx.bench.baseline_app_url, timeout=60) as baseline:
+        await _run(ctx, baseline)
+
+
+async def _run(ctx: BenchContext, baseline: httpx.AsyncClient) -> None:
     factory = ActorProxyFactory()
     top = max(ctx.mode.call_concurrency)
     skus = [f"BENCH-ACT-{slot}" for slot in range(top)]
@@ -70,8 +114,13 @@ async def run(ctx: BenchContext) -> None:
         ActorProxy.create(INVENTORY_ACTOR_TYPE, ActorId(sku), InventoryActorInterface, factory)
         for sku in skus
     ]
+    bare = _bare_operations(ctx, baseline, skus)
+    for sku in skus:  # stock on hand, no reservations: the InventoryActors' state
+        await ActorProxy.create(BARE_ACTOR_TYPE, ActorId(sku), BareStockInterface).Restock(10**6)
     for method, label in (("GetStock", "GetStock"), ("Reserve", "Reserve+Release")):
         operations = _operations(ctx, proxies, skus, method)
+        if method == "GetStock":
+            operations.update(bare)
         await warm_up(ctx, operations, top, 2 * top)
         for concurrency in ctx.mode.call_concurrency:
             series = await alternate(
@@ -82,13 +131,16 @@ async def run(ctx: BenchContext) -> None:
                 total=ctx.mode.calls_per_trial // (1 if method == "GetStock" else 2),
                 rounds=ctx.mode.call_rounds,
             )
-            for baseline, target in ((PROXY, TARGET_API_OVER_PROXY), (RAW, None)):
+            pairs = [(API, PROXY, TARGET_API_OVER_PROXY), (API, RAW, None)]
+            if method == "GetStock":
+                pairs.append((BARE_ROUTE, BARE_PROXY, None))
+            for subject, baseline_name, target in pairs:
                 ctx.run.comparisons.append(
                     Comparison.between(
-                        [trial.p50_s for trial in series[API].trials],
-                        [trial.p50_s for trial in series[baseline].trials],
+                        [trial.p50_s for trial in series[subject].trials],
+                        [trial.p50_s for trial in series[baseline_name].trials],
                         scenario=SCENARIO,
-                        label=f"{label}: {API} over {baseline}",
+                        label=f"{label}: {subject} over {baseline_name}",
                         concurrency=concurrency,
                         metric="p50 latency",
                         target=target,

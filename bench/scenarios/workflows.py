@@ -15,8 +15,8 @@ from functools import partial
 from dapr.ext.workflow import DaprWorkflowClient, WorkflowState
 from dapr.ext.workflow.logger.options import LoggerOptions
 
-from bench.baselines.bare_workflow_app import STEPS as BASELINE_STEPS
-from bench.baselines.bare_workflow_app import bare_five
+from bench.baselines.bare_sdk_app import STEPS as BASELINE_STEPS
+from bench.baselines.bare_sdk_app import bare_five
 from bench.context import BenchContext
 from bench.footprint import PeakRss, cpu_seconds
 from bench.load import Operation

@@ -1,9 +1,13 @@
-"""The workflow baseline: a bare `dapr-ext-workflow` app whose one workflow runs 5 no-op
-activities in sequence (the shape of Dapr's own workflow performance test).
+"""The baselines' app: what the bare Dapr Python SDK gives, with no layers of ours.
 
-No layers of ours: the SDK's WorkflowRuntime, started and stopped in the lifespan, and a
-health route for daprd's app health check. Run behind its own daprd from the same build:
-    uvicorn --factory bench.baselines.bare_workflow_app:create_app
+- Workflows: one workflow of 5 no-op activities in sequence (the shape of Dapr's own
+  workflow performance test), on the SDK's WorkflowRuntime.
+- Actors: `BareStockActor` hosted through dapr-ext-fastapi, and `GET /stock/{sku}`,
+  a plain FastAPI route that calls it through the SDK's ActorProxy: the bare-SDK
+  equivalent of our `GET /api/v1/inventory/{sku}`.
+
+Run behind its own daprd from the same build:
+    uvicorn --factory bench.baselines.bare_sdk_app:create_app
 """
 
 import os
@@ -11,8 +15,12 @@ from collections.abc import AsyncIterator, Generator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from dapr.actor import ActorId, ActorProxy
+from dapr.ext.fastapi import DaprActor
 from dapr.ext.workflow import DaprWorkflowContext, WorkflowActivityContext, WorkflowRuntime
 from fastapi import FastAPI
+
+from bench.baselines.bare_stock_actor import ACTOR_TYPE, BareStockActor, BareStockInterface
 
 WORKFLOW = "bare_five"
 ACTIVITY = "noop"
@@ -40,6 +48,7 @@ def create_app() -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await actors.register_actor(BareStockActor)
         runtime.start()
         try:
             yield
@@ -47,9 +56,16 @@ def create_app() -> FastAPI:
             runtime.shutdown()
 
     app = FastAPI(lifespan=lifespan)
+    actors = DaprActor(app)
 
     @app.get("/health")
     async def health() -> dict[str, bool]:
         return {"ok": True}
+
+    @app.get("/stock/{sku}")
+    async def stock(sku: str) -> dict[str, Any]:
+        proxy = ActorProxy.create(ACTOR_TYPE, ActorId(sku), BareStockInterface)
+        result: dict[str, Any] = await proxy.GetStock()
+        return result
 
     return app
