@@ -9,14 +9,16 @@ publish_completed (9 activities), the shipping child workflow (1), its durable t
 
 import asyncio
 import json
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from typing import Any
 
 from dapr.ext.workflow import DaprWorkflowClient, WorkflowState
 from dapr.ext.workflow.logger.options import LoggerOptions
 
 from bench.baselines.bare_sdk_app import STEPS as BASELINE_STEPS
-from bench.baselines.bare_sdk_app import bare_five
+from bench.baselines.bare_sdk_app import bare_five, bare_five_actor_calls
 from bench.context import BenchContext
 from bench.footprint import PeakRss, cpu_seconds
 from bench.load import Operation
@@ -26,6 +28,7 @@ from bench.scenarios.common import alternate, warm_up
 SCENARIO = "workflows"
 SUBJECT = "order_fulfillment via HTTP API"
 BASELINE = "bare SDK, 5 no-op activities"
+ACTOR_BASELINE = "bare SDK, 5 activities each calling an actor"
 ORDER_STEPS = 12
 TARGET_PER_STEP = 1.2
 WAIT_S = 180
@@ -67,17 +70,27 @@ async def run(ctx: BenchContext) -> None:
         if outcome.get("status") != "completed":
             raise RuntimeError(f"order {order_id} ended {outcome}")
 
-    async def bare(slot: int, index: int) -> None:
-        instance_id = f"bare-{ctx.run_id}-{index}"
-        schedule = partial(
-            baseline_client.schedule_new_workflow, bare_five, input=index, instance_id=instance_id
-        )
-        await loop.run_in_executor(threads, schedule)
-        wait = partial(baseline_client.wait_for_workflow_completion, timeout_in_seconds=WAIT_S)
-        _completed(await loop.run_in_executor(threads, wait, instance_id), instance_id)
+    def bare(workflow: Callable[..., Any]) -> Operation:
+        async def run_one(slot: int, index: int) -> None:
+            instance_id = f"bare-{ctx.run_id}-{index}"
+            schedule = partial(
+                baseline_client.schedule_new_workflow,
+                workflow,
+                input=index,
+                instance_id=instance_id,
+            )
+            await loop.run_in_executor(threads, schedule)
+            wait = partial(baseline_client.wait_for_workflow_completion, timeout_in_seconds=WAIT_S)
+            _completed(await loop.run_in_executor(threads, wait, instance_id), instance_id)
 
-    variants: dict[str, Operation] = {SUBJECT: order, BASELINE: bare}
-    steps = {SUBJECT: ORDER_STEPS, BASELINE: BASELINE_STEPS}
+        return run_one
+
+    variants: dict[str, Operation] = {
+        SUBJECT: order,
+        BASELINE: bare(bare_five),
+        ACTOR_BASELINE: bare(bare_five_actor_calls),
+    }
+    steps = {SUBJECT: ORDER_STEPS, BASELINE: BASELINE_STEPS, ACTOR_BASELINE: BASELINE_STEPS}
     await warm_up(ctx, variants, 2, 4)
     footprint = ctx.run.footprint
     stack = ctx.bench.stack
@@ -125,6 +138,16 @@ async def run(ctx: BenchContext) -> None:
             )
             ctx.run.comparisons.append(
                 Comparison.between(
+                    subject.cost_per_step_s(),
+                    series[ACTOR_BASELINE].cost_per_step_s(),
+                    scenario=SCENARIO,
+                    label="cost per step, order over bare steps that each call an actor",
+                    concurrency=concurrency,
+                    metric="cost per step",
+                )
+            )
+            ctx.run.comparisons.append(
+                Comparison.between(
                     [t.p50_s / ORDER_STEPS for t in subject.trials],
                     [t.p50_s / BASELINE_STEPS for t in baseline.trials],
                     scenario=SCENARIO,
@@ -141,14 +164,19 @@ async def run(ctx: BenchContext) -> None:
 def _cpu_per_step(ctx: BenchContext, before: dict[str, float], after: dict[str, float]) -> None:
     """CPU time per completed step over the whole scenario, per process: where the time
     goes (each side's processes are nearly idle while the other side's trials run)."""
-    steps = {
+    completed = {
         side: sum(
             t.count for s in ctx.run.series_of(SCENARIO) if s.variant == side for t in s.trials
         )
-        * per
-        for side, per in ((SUBJECT, ORDER_STEPS), (BASELINE, BASELINE_STEPS))
+        for side in (SUBJECT, BASELINE, ACTOR_BASELINE)
+    }
+    steps = {
+        "service": completed[SUBJECT] * ORDER_STEPS,
+        # The baseline's processes run both bare workflows.
+        "baseline": (completed[BASELINE] + completed[ACTOR_BASELINE]) * BASELINE_STEPS,
     }
     for name in before:
-        side = BASELINE if name.startswith("baseline") else SUBJECT
+        side = "baseline" if name.startswith("baseline") else "service"
         used_ms = (after[name] - before[name]) * 1000
-        ctx.run.footprint[f"CPU ms per workflow step: {name}"] = used_ms / max(steps[side], 1)
+        label = f"{name} (both bare workflows)" if side == "baseline" else name
+        ctx.run.footprint[f"CPU ms per workflow step: {label}"] = used_ms / max(steps[side], 1)
