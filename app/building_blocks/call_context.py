@@ -46,7 +46,7 @@ class CallContextStub:
             propagated = propagated_headers()
             if propagated:
                 metadata = (*(metadata or ()), *propagated.items())
-            if "timeout" not in kwargs:
+            if kwargs.get("timeout") is None:  # the SDK passes timeout=None for "unset"
                 kwargs["timeout"] = call_deadline_s.get()
             return method(request, *args, metadata=metadata, **kwargs)
 

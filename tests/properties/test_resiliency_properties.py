@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import pytest
+from dapr.proto import api_v1, common_v1
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tenacity import RetryCallState
@@ -13,7 +14,6 @@ from tenacity import RetryCallState
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
 from app.building_blocks.errors import DaprConnectionError, DaprTimeoutError
 from app.building_blocks.invoke import HttpMethod, ServiceInvoker
-from app.building_blocks.state import StateManager
 from devstack.ports import HOST, reserve_free_ports
 from tests.support.echo_app import ECHO_APP_ID
 
@@ -109,23 +109,35 @@ def test_client_side_deadline_travels_with_each_grpc_call(
     **Feature: dapr-sidecar-integration, Property 19: Timeout Policy (client-side gRPC)**
     **Validates: Requirements 9.1**
 
-    A state call through the real sidecar under a deadline too short to meet fails with
-    DaprTimeoutError naming the operation (gRPC's DEADLINE_EXCEEDED, not a hang); the
-    same call with the default deadline succeeds, so the short one was the cause.
+    A gRPC call through the real sidecar to a peer that answers after 1.5 s, under a
+    0.2 s deadline, fails with DaprTimeoutError naming the operation (gRPC's
+    DEADLINE_EXCEEDED) at the deadline, not when the answer comes; with a deadline
+    longer than the answer, the same call succeeds.
     """
-    state = StateManager(dapr_client, "statestore", max_value_bytes=1024)
 
-    async def get(timeout_s: float | None) -> object:
+    # InvokeService straight on the SDK client's stub: the path every SDK unary call
+    # takes (the SDK's own invoke_method goes over HTTP by default).
+    request = api_v1.InvokeServiceRequest(
+        id=ECHO_APP_ID,
+        message=common_v1.InvokeRequest(
+            method="slow/1500",
+            http_extension=common_v1.HTTPExtension(verb=common_v1.HTTPExtension.Verb.GET),
+        ),
+    )
+
+    async def slow_call(timeout_s: float) -> object:
         return await dapr_client.grpc_call(
-            "state get",
-            lambda dapr: dapr.get_state("statestore", "deadline-probe"),
+            "invoke over gRPC",
+            lambda dapr: dapr._stub.InvokeService(request),
             timeout_s=timeout_s,
-            store="statestore",
+            app_id=ECHO_APP_ID,
         )
 
+    started = time.monotonic()
     with pytest.raises(DaprTimeoutError) as timed_out:
-        runner.run(get(1e-6))
-    assert timed_out.value.details["operation"] == "state get"
+        runner.run(slow_call(0.2))
+    elapsed_s = time.monotonic() - started
+    assert timed_out.value.details["operation"] == "invoke over gRPC"
     assert timed_out.value.details["grpc_status"] == "DEADLINE_EXCEEDED"
-    runner.run(get(None))
-    assert runner.run(state.get("deadline-probe")) is None
+    assert 0.2 <= elapsed_s < 1.2  # gave up at the deadline, well before the answer
+    runner.run(slow_call(10.0))

@@ -94,6 +94,8 @@ def test_unary_calls_carry_the_current_deadline_unless_given_one() -> None:
         assert stub.GetState.timeout == 1.5
         wrapped.GetState("request", timeout=0.2)
         assert stub.GetState.timeout == 0.2
+        wrapped.GetState("request", timeout=None)  # the SDK's way of giving none
+        assert stub.GetState.timeout == 1.5
 
     contextvars.copy_context().run(check)
 
