@@ -222,6 +222,9 @@ def sidecar_unreachable(
     )
 
 
+_DEADLINE_PASSED_IN_SIDECAR = "context deadline exceeded"
+
+
 def from_grpc(
     error: grpc.RpcError, operation: str, *, sidecar: str | None = None, **context: Any
 ) -> DaprError:
@@ -236,7 +239,9 @@ def from_grpc(
     lowered = message.lower()
     if code == grpc.StatusCode.UNAVAILABLE:
         return sidecar_unreachable(operation, sidecar, message, details)
-    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED or _DEADLINE_PASSED_IN_SIDECAR in lowered:
+        # The call's deadline travels to daprd, which may notice it first and answer
+        # INTERNAL with the context error of its own outbound call.
         return DaprTimeoutError(f"{operation} timed out", details)
     secret_error = _secret_error(message, text, details)
     if secret_error is not None:

@@ -110,9 +110,9 @@ def test_client_side_deadline_travels_with_each_grpc_call(
     **Validates: Requirements 9.1**
 
     A gRPC call through the real sidecar to a peer that answers after 1.5 s, under a
-    0.2 s deadline, fails with DaprTimeoutError naming the operation (gRPC's
-    DEADLINE_EXCEEDED) at the deadline, not when the answer comes; with a deadline
-    longer than the answer, the same call succeeds.
+    0.2 s deadline, fails with DaprTimeoutError naming the operation at the deadline,
+    not when the answer comes; with a deadline longer than the answer, the same call
+    succeeds.
     """
 
     # InvokeService straight on the SDK client's stub: the path every SDK unary call
@@ -138,6 +138,8 @@ def test_client_side_deadline_travels_with_each_grpc_call(
         runner.run(slow_call(0.2))
     elapsed_s = time.monotonic() - started
     assert timed_out.value.details["operation"] == "invoke over gRPC"
-    assert timed_out.value.details["grpc_status"] == "DEADLINE_EXCEEDED"
+    # The client's gRPC runtime or daprd (the deadline travels with the call) may notice
+    # first: DEADLINE_EXCEEDED here, or daprd's INTERNAL "context deadline exceeded".
+    assert timed_out.value.details["grpc_status"] in ("DEADLINE_EXCEEDED", "INTERNAL")
     assert 0.2 <= elapsed_s < 1.2  # gave up at the deadline, well before the answer
     runner.run(slow_call(10.0))

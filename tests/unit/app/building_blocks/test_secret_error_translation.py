@@ -12,10 +12,7 @@ from app.building_blocks.errors import (
     SecretNotFoundError,
     from_grpc,
 )
-
-
-def sidecar_answer(code: grpc.StatusCode, details: str) -> grpc.RpcError:
-    return grpc.aio.AioRpcError(code, grpc.aio.Metadata(), grpc.aio.Metadata(), details=details)
+from tests.support.grpc_answers import sidecar_answer
 
 
 def test_missing_key_is_secret_not_found_though_the_status_is_internal() -> None:
