@@ -194,7 +194,13 @@ class DaprClientWrapper:
         try:
             return await attempt()
         except DaprConnectionError as unreachable:
-            first: DaprConnectionError | None = unreachable
+            return await self._retried_after(unreachable, attempt)
+
+    async def _retried_after(
+        self, unreachable: DaprConnectionError, attempt: Callable[[], Awaitable[T]]
+    ) -> T:
+        """Tenacity's retries of `attempt`, whose first attempt failed with `unreachable`."""
+        first: DaprConnectionError | None = unreachable
         async for retry in self._retrying():
             with retry:
                 if first is not None:
@@ -241,9 +247,16 @@ class DaprClientWrapper:
                     cause, operation, sidecar=self.config.dapr_grpc_endpoint, **context
                 ) from error
 
+        if not self._traced and not self.outbound.middlewares:
+            # Nothing to run around the call: the first attempt inline, one coroutine
+            # level less per call (the layer's own cost is tens of microseconds).
+            try:
+                return await attempt()
+            except DaprConnectionError as unreachable:
+                return await self._retried_after(unreachable, attempt)
         with self._client_span(operation, context):
             if not self.outbound.middlewares:
-                return await self._retried(attempt)  # nothing to run around the call
+                return await self._retried(attempt)
 
             async def endpoint(outbound: OutboundCall) -> T:
                 return await self._retried(attempt)

@@ -1,10 +1,18 @@
 """Scenario 3: our StateManager's save and get against the raw SDK client (the same async
-gRPC client it wraps), on the same sidecar and store."""
+gRPC client it wraps), on the same sidecar and store.
+
+The target row measures the layer itself (`DaprClientWrapper(config)`: deadline, retry,
+error taxonomy, checks). A third variant is the layer as the app wires it, with the
+outbound metrics middleware and a tracer sampling every call (the app's default ratio):
+what observability adds per call, daprd's span of each sampled call included."""
 
 from dapr.aio.clients import DaprClient
 
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
+from app.building_blocks.middleware import MiddlewarePipeline
 from app.building_blocks.state import StateManager, StateOptions
+from app.observability.sidecar_metrics import sidecar_call_metrics
+from app.telemetry import tracer_provider
 from bench.context import BenchContext
 from bench.load import Operation
 from bench.results import Comparison
@@ -12,6 +20,7 @@ from bench.scenarios.common import alternate, warm_up
 
 SCENARIO = "state"
 LAYER, RAW = "StateManager", "raw SDK client"
+OBSERVED = "StateManager, traced (ratio 1) and metered"
 TARGET_LAYER_OVER_RAW = 1.10
 STORE = "statestore"
 SAME_OPTIONS = StateOptions().to_sdk()
@@ -23,18 +32,28 @@ async def run(ctx: BenchContext) -> None:
     config = DaprConfig(
         dapr_http_endpoint=ctx.dapr_http_url, dapr_grpc_endpoint=ctx.dapr_grpc_address
     )
-    async with DaprClientWrapper(config) as wrapper:
+    tracing = tracer_provider("bench-state-layer", otlp_endpoint=None, sampling_ratio=1.0)
+    observed_wrapper = DaprClientWrapper(
+        config,
+        MiddlewarePipeline("outbound", [sidecar_call_metrics()]),
+        tracer=tracing.get_tracer("bench"),
+    )
+    async with DaprClientWrapper(config) as wrapper, observed_wrapper:
         layer = StateManager(wrapper, STORE, max_value_bytes=1024 * 1024)
+        observed = StateManager(observed_wrapper, STORE, max_value_bytes=1024 * 1024)
         # The runner pointed the SDK's settings (read by its start-up check) at this
         # sidecar; the SDK client is built here, on the running loop.
         raw = DaprClient(address=ctx.dapr_grpc_address)
         try:
-            await _measure(ctx, layer, raw)
+            await _measure(ctx, layer, observed, raw)
         finally:
             await raw.close()
+            tracing.shutdown()
 
 
-async def _measure(ctx: BenchContext, layer: StateManager, raw: DaprClient) -> None:
+async def _measure(
+    ctx: BenchContext, layer: StateManager, observed: StateManager, raw: DaprClient
+) -> None:
     def key(variant: str, index: int) -> str:
         return f"bench-state-{ctx.run_id}-{variant}-{index % KEYS}"
 
@@ -45,6 +64,13 @@ async def _measure(ctx: BenchContext, layer: StateManager, raw: DaprClient) -> N
         # The same request the layer sends by default (strong consistency, last write).
         await raw.save_state(STORE, key("raw", index), VALUE, options=SAME_OPTIONS)
 
+    async def observed_save(slot: int, index: int) -> None:
+        await observed.save(key("observed", index), VALUE)
+
+    async def observed_get(slot: int, index: int) -> None:
+        if await observed.get(key("observed", index)) is None:
+            raise RuntimeError("a saved key reads back empty")
+
     async def layer_get(slot: int, index: int) -> None:
         if await layer.get(key("layer", index)) is None:
             raise RuntimeError("a saved key reads back empty")
@@ -54,8 +80,8 @@ async def _measure(ctx: BenchContext, layer: StateManager, raw: DaprClient) -> N
             raise RuntimeError("a saved key reads back empty")
 
     operations: dict[str, dict[str, Operation]] = {
-        "save": {LAYER: layer_save, RAW: raw_save},
-        "get": {LAYER: layer_get, RAW: raw_get},
+        "save": {LAYER: layer_save, RAW: raw_save, OBSERVED: observed_save},
+        "get": {LAYER: layer_get, RAW: raw_get, OBSERVED: observed_get},
     }
     for name, variants in operations.items():
         await warm_up(ctx, variants, 10, KEYS)  # also writes every key the gets read
@@ -68,14 +94,15 @@ async def _measure(ctx: BenchContext, layer: StateManager, raw: DaprClient) -> N
                 total=ctx.mode.state_calls_per_trial,
                 rounds=ctx.mode.state_rounds,
             )
-            ctx.run.comparisons.append(
-                Comparison.between(
-                    [trial.p50_s for trial in series[LAYER].trials],
-                    [trial.p50_s for trial in series[RAW].trials],
-                    scenario=SCENARIO,
-                    label=f"{name}: {LAYER} over {RAW}",
-                    concurrency=concurrency,
-                    metric="p50 latency",
-                    target=TARGET_LAYER_OVER_RAW,
+            for subject, target in ((LAYER, TARGET_LAYER_OVER_RAW), (OBSERVED, None)):
+                ctx.run.comparisons.append(
+                    Comparison.between(
+                        [trial.p50_s for trial in series[subject].trials],
+                        [trial.p50_s for trial in series[RAW].trials],
+                        scenario=SCENARIO,
+                        label=f"{name}: {subject} over {RAW}",
+                        concurrency=concurrency,
+                        metric="p50 latency",
+                        target=target,
+                    )
                 )
-            )
