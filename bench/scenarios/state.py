@@ -6,6 +6,8 @@ error taxonomy, checks). A third variant is the layer as the app wires it, with 
 outbound metrics middleware and a tracer sampling every call (the app's default ratio):
 what observability adds per call, daprd's span of each sampled call included."""
 
+import time
+
 from dapr.aio.clients import DaprClient
 
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
@@ -17,6 +19,7 @@ from bench.context import BenchContext
 from bench.load import Operation
 from bench.results import Comparison
 from bench.scenarios.common import alternate, warm_up
+from bench.stats import percentile
 
 SCENARIO = "state"
 LAYER, RAW = "StateManager", "raw SDK client"
@@ -85,6 +88,7 @@ async def _measure(
     }
     for name, variants in operations.items():
         await warm_up(ctx, variants, 10, KEYS)  # also writes every key the gets read
+        await _interleaved(ctx, name, variants[LAYER], variants[RAW])
         for concurrency in ctx.mode.call_concurrency:
             series = await alternate(
                 ctx,
@@ -106,3 +110,36 @@ async def _measure(
                         target=target,
                     )
                 )
+
+
+async def _interleaved(
+    ctx: BenchContext, name: str, layer_call: Operation, raw_call: Operation
+) -> None:
+    """The layer and the raw client alternating call by call (the order flipped every
+    call) at concurrency 1, in `state_rounds` blocks: each block's two p50s are a pair
+    taken over the same stretch of time, so drift on the machine (which moves the
+    trial-by-trial rows by more than the 10% at stake on a sub-millisecond call)
+    cancels out. Recorded as a comparison only."""
+    layer_p50s: list[float] = []
+    raw_p50s: list[float] = []
+    for _ in range(ctx.mode.state_rounds):
+        latencies: dict[str, list[float]] = {LAYER: [], RAW: []}
+        first = ctx.indices.take(ctx.mode.state_calls_per_trial)
+        for offset in range(ctx.mode.state_calls_per_trial):
+            pair = [(LAYER, layer_call), (RAW, raw_call)]
+            for variant, call in pair if offset % 2 else reversed(pair):
+                began = time.perf_counter()
+                await call(0, first + offset)
+                latencies[variant].append(time.perf_counter() - began)
+        layer_p50s.append(percentile(latencies[LAYER], 50))
+        raw_p50s.append(percentile(latencies[RAW], 50))
+    ctx.run.comparisons.append(
+        Comparison.between(
+            layer_p50s,
+            raw_p50s,
+            scenario=SCENARIO,
+            label=f"{name}: {LAYER} over {RAW}, interleaved call by call",
+            concurrency=1,
+            metric="p50 latency",
+        )
+    )
