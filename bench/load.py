@@ -4,7 +4,7 @@
 import asyncio
 import itertools
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 # An operation gets its worker's slot (0..concurrency-1) and a run-unique index.
@@ -48,6 +48,34 @@ async def closed_loop(
     began = time.perf_counter()
     await asyncio.gather(*(worker(slot) for slot in range(min(concurrency, total))))
     return Trial(latencies, time.perf_counter() - began)
+
+
+async def interleaved(
+    operations: Mapping[str, Operation], concurrency: int, total: int, first_index: int = 0
+) -> dict[str, Trial]:
+    """Closed-loop load in which each worker, for each index, runs every operation once
+    in turn, the order rotated index by index: the operations' latencies are taken over
+    the same stretch of time, call by call. Each operation's Trial has the common wall
+    time (all of them ran throughout)."""
+    if concurrency < 1 or total < 1 or not operations:
+        raise ValueError("concurrency, total and the operations must be at least 1")
+    names = list(operations)
+    counter = itertools.count(first_index)
+    end = first_index + total
+    latencies: dict[str, list[float]] = {name: [] for name in names}
+
+    async def worker(slot: int) -> None:
+        while (index := next(counter)) < end:
+            start = index % len(names)
+            for name in names[start:] + names[:start]:
+                began = time.perf_counter()
+                await operations[name](slot, index)
+                latencies[name].append(time.perf_counter() - began)
+
+    began = time.perf_counter()
+    await asyncio.gather(*(worker(slot) for slot in range(min(concurrency, total))))
+    wall_s = time.perf_counter() - began
+    return {name: Trial(latencies[name], wall_s) for name in names}
 
 
 def rotations(variants: Sequence[str], rounds: int) -> list[list[str]]:

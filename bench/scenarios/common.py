@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 
 from bench.context import BenchContext
-from bench.load import Operation, closed_loop, rotations
+from bench.load import Operation, closed_loop, interleaved, rotations
 from bench.results import Series
 from bench.stats import TrialStats
 
@@ -32,6 +32,34 @@ async def alternate(
                 trial = await closed_loop(variants[name], concurrency, total, first)
                 series[name].add(TrialStats.of(trial.latencies_s, trial.wall_s), trial.latencies_s)
                 bar.update()
+    finally:
+        bar.close()
+    ctx.run.series.extend(series.values())
+    return series
+
+
+async def interleave(
+    ctx: BenchContext,
+    scenario: str,
+    variants: Mapping[str, Operation],
+    *,
+    concurrency: int,
+    total: int,
+    rounds: int,
+) -> dict[str, Series]:
+    """For operations so short that drift on the machine between two trials outweighs
+    the difference being measured: each round is one trial in which every worker runs
+    the variants call by call, in turn (`bench.load.interleaved`), so the i-th trials of
+    two variants cover the same stretch of time."""
+    series = {name: Series(scenario, name, concurrency) for name in variants}
+    bar = ctx.bar(rounds, f"{scenario} c={concurrency}")
+    try:
+        for _ in range(rounds):
+            first = ctx.indices.take(total)
+            trials = await interleaved(variants, concurrency, total, first)
+            for name, trial in trials.items():
+                series[name].add(TrialStats.of(trial.latencies_s, trial.wall_s), trial.latencies_s)
+            bar.update()
     finally:
         bar.close()
     ctx.run.series.extend(series.values())

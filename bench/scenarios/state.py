@@ -4,9 +4,13 @@ gRPC client it wraps), on the same sidecar and store.
 The target row measures the layer itself (`DaprClientWrapper(config)`: deadline, retry,
 error taxonomy, checks). A third variant is the layer as the app wires it, with the
 outbound metrics middleware and a tracer sampling every call (the app's default ratio):
-what observability adds per call, daprd's span of each sampled call included."""
+what observability adds per call, daprd's span of each sampled call included.
 
-import time
+A state call takes under a millisecond and the target allows 10% over the raw client, so
+the variants run call by call in turn within each trial (`interleave`), not as whole
+trials one after the other: between two whole trials the machine drifts by more than
+that (trial pairs ranged over 0.86x to 1.36x in one run, bench/analysis.md)."""
+
 
 from dapr.aio.clients import DaprClient
 
@@ -18,8 +22,7 @@ from app.telemetry import tracer_provider
 from bench.context import BenchContext
 from bench.load import Operation
 from bench.results import Comparison
-from bench.scenarios.common import alternate, warm_up
-from bench.stats import percentile
+from bench.scenarios.common import interleave, warm_up
 
 SCENARIO = "state"
 LAYER, RAW = "StateManager", "raw SDK client"
@@ -88,9 +91,8 @@ async def _measure(
     }
     for name, variants in operations.items():
         await warm_up(ctx, variants, 10, KEYS)  # also writes every key the gets read
-        await _interleaved(ctx, name, variants[LAYER], variants[RAW])
         for concurrency in ctx.mode.call_concurrency:
-            series = await alternate(
+            series = await interleave(
                 ctx,
                 f"{SCENARIO}: {name}",
                 variants,
@@ -110,36 +112,3 @@ async def _measure(
                         target=target,
                     )
                 )
-
-
-async def _interleaved(
-    ctx: BenchContext, name: str, layer_call: Operation, raw_call: Operation
-) -> None:
-    """The layer and the raw client alternating call by call (the order flipped every
-    call) at concurrency 1, in `state_rounds` blocks: each block's two p50s are a pair
-    taken over the same stretch of time, so drift on the machine (which moves the
-    trial-by-trial rows by more than the 10% at stake on a sub-millisecond call)
-    cancels out. Recorded as a comparison only."""
-    layer_p50s: list[float] = []
-    raw_p50s: list[float] = []
-    for _ in range(ctx.mode.state_rounds):
-        latencies: dict[str, list[float]] = {LAYER: [], RAW: []}
-        first = ctx.indices.take(ctx.mode.state_calls_per_trial)
-        for offset in range(ctx.mode.state_calls_per_trial):
-            pair = [(LAYER, layer_call), (RAW, raw_call)]
-            for variant, call in pair if offset % 2 else reversed(pair):
-                began = time.perf_counter()
-                await call(0, first + offset)
-                latencies[variant].append(time.perf_counter() - began)
-        layer_p50s.append(percentile(latencies[LAYER], 50))
-        raw_p50s.append(percentile(latencies[RAW], 50))
-    ctx.run.comparisons.append(
-        Comparison.between(
-            layer_p50s,
-            raw_p50s,
-            scenario=SCENARIO,
-            label=f"{name}: {LAYER} over {RAW}, interleaved call by call",
-            concurrency=1,
-            metric="p50 latency",
-        )
-    )
