@@ -120,7 +120,9 @@ def render_markdown(run: BenchRun, analysis: str = "") -> str:
         "Every figure is the median over repeated trials with its spread as"
         " `median [min-max]`; latencies are each trial's percentile, then the median over"
         " trials. Every ratio is computed per pair of adjacent trials (subject and baseline"
-        " back to back, order rotated each round, same stack) and the median ratio is shown.",
+        " back to back, order rotated each round, same stack) and the median ratio is shown."
+        " The state scenario's variants run call by call, in turn, within each trial"
+        " (sub-millisecond calls: see bench/analysis.md, fix 11).",
         "",
         "## Machine and versions",
         "",

@@ -11,7 +11,6 @@ the variants run call by call in turn within each trial (`interleave`), not as w
 trials one after the other: between two whole trials the machine drifts by more than
 that (trial pairs ranged over 0.86x to 1.36x in one run, bench/analysis.md)."""
 
-
 from dapr.aio.clients import DaprClient
 
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
