@@ -7,7 +7,7 @@ outbound metrics middleware and a tracer sampling every call (the app's default 
 what observability adds per call, daprd's span of each sampled call included.
 
 A state call takes under a millisecond and the target allows 10% over the raw client, so
-the variants run call by call in turn within each trial (`interleave`), not as whole
+the variants run call by call in turn within each trial (`call_by_call`), not as whole
 trials one after the other: between two whole trials the machine drifts by more than
 that (trial pairs ranged over 0.86x to 1.36x in one run, bench/analysis.md)."""
 
@@ -21,7 +21,7 @@ from app.telemetry import tracer_provider
 from bench.context import BenchContext
 from bench.load import Operation
 from bench.results import Comparison
-from bench.scenarios.common import interleave, warm_up
+from bench.scenarios.common import alternate, warm_up
 
 SCENARIO = "state"
 LAYER, RAW = "StateManager", "raw SDK client"
@@ -91,13 +91,14 @@ async def _measure(
     for name, variants in operations.items():
         await warm_up(ctx, variants, 10, KEYS)  # also writes every key the gets read
         for concurrency in ctx.mode.call_concurrency:
-            series = await interleave(
+            series = await alternate(
                 ctx,
                 f"{SCENARIO}: {name}",
                 variants,
                 concurrency=concurrency,
                 total=ctx.mode.state_calls_per_trial,
                 rounds=ctx.mode.state_rounds,
+                call_by_call=True,
             )
             for subject, target in ((LAYER, TARGET_LAYER_OVER_RAW), (OBSERVED, None)):
                 ctx.run.comparisons.append(
