@@ -19,8 +19,7 @@ from bench.baselines.bare_stock_actor import ACTOR_TYPE as BARE_ACTOR_TYPE
 from bench.baselines.bare_stock_actor import BareStockInterface
 from bench.context import BenchContext
 from bench.load import Operation
-from bench.results import Comparison
-from bench.scenarios.common import alternate, warm_up
+from bench.scenarios.common import alternate, compare_p50, warm_up
 
 SCENARIO = "actors"
 API, PROXY, RAW = "HTTP API", "ActorProxy", "sidecar actor HTTP API"
@@ -135,14 +134,12 @@ async def _run(ctx: BenchContext, baseline: httpx.AsyncClient) -> None:
             if method == "GetStock":
                 pairs.append((BARE_ROUTE, BARE_PROXY, None))
             for subject, baseline_name, target in pairs:
-                ctx.run.comparisons.append(
-                    Comparison.between(
-                        [trial.p50_s for trial in series[subject].trials],
-                        [trial.p50_s for trial in series[baseline_name].trials],
-                        scenario=SCENARIO,
-                        label=f"{label}: {subject} over {baseline_name}",
-                        concurrency=concurrency,
-                        metric="p50 latency",
-                        target=target,
-                    )
+                compare_p50(
+                    ctx,
+                    series,
+                    subject,
+                    baseline_name,
+                    scenario=SCENARIO,
+                    label=label,
+                    target=target,
                 )

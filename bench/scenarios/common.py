@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from bench.context import BenchContext
 from bench.load import Operation, closed_loop, interleaved, rotations
-from bench.results import Series
+from bench.results import Comparison, Series
 from bench.stats import TrialStats
 
 
@@ -49,6 +49,30 @@ async def alternate(
         bar.close()
     ctx.run.series.extend(series.values())
     return series
+
+
+def compare_p50(
+    ctx: BenchContext,
+    series: Mapping[str, Series],
+    subject: str,
+    baseline: str,
+    *,
+    scenario: str,
+    label: str,
+    target: float | None = None,
+) -> None:
+    """Record the median, over paired trials, of subject's p50 over baseline's."""
+    ctx.run.comparisons.append(
+        Comparison.between(
+            [trial.p50_s for trial in series[subject].trials],
+            [trial.p50_s for trial in series[baseline].trials],
+            scenario=scenario,
+            label=f"{label}: {subject} over {baseline}",
+            concurrency=series[subject].concurrency,
+            metric="p50 latency",
+            target=target,
+        )
+    )
 
 
 async def warm_up(

@@ -20,8 +20,7 @@ from app.observability.sidecar_metrics import sidecar_call_metrics
 from app.telemetry import tracer_provider
 from bench.context import BenchContext
 from bench.load import Operation
-from bench.results import Comparison
-from bench.scenarios.common import alternate, warm_up
+from bench.scenarios.common import alternate, compare_p50, warm_up
 
 SCENARIO = "state"
 LAYER, RAW = "StateManager", "raw SDK client"
@@ -101,14 +100,4 @@ async def _measure(
                 call_by_call=True,
             )
             for subject, target in ((LAYER, TARGET_LAYER_OVER_RAW), (OBSERVED, None)):
-                ctx.run.comparisons.append(
-                    Comparison.between(
-                        [trial.p50_s for trial in series[subject].trials],
-                        [trial.p50_s for trial in series[RAW].trials],
-                        scenario=SCENARIO,
-                        label=f"{name}: {subject} over {RAW}",
-                        concurrency=concurrency,
-                        metric="p50 latency",
-                        target=target,
-                    )
-                )
+                compare_p50(ctx, series, subject, RAW, scenario=SCENARIO, label=name, target=target)
