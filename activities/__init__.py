@@ -1,5 +1,6 @@
 """Activity groups. Bootstrap builds each with ActivityDeps and registers its activities."""
 
+from activities.canary import CanaryActivities
 from activities.inventory import InventoryActivities
 from activities.inventory_audit import InventoryAuditActivities
 from activities.orders import OrderActivities
@@ -15,4 +16,5 @@ ACTIVITY_GROUPS: list[type[ActivityGroup]] = [
     ShippingActivities,
     ProgressActivities,
     InventoryAuditActivities,
+    CanaryActivities,
 ]

@@ -13,6 +13,7 @@ from actors.order_interface import (
     TransitionOutcome,
     TransitionRequest,
 )
+from actors.order_states import OrderStatus
 
 
 class OrderActivities:
@@ -20,6 +21,7 @@ class OrderActivities:
         self._actors = deps.actors
         self._flags = deps.flags
         self._settings = deps.settings
+        self._admission = deps.admission
 
     def activities(self) -> list[ActivityFn]:
         return [self.validate_order, self.record_step]
@@ -48,6 +50,9 @@ class OrderActivities:
             self._order(step.order_id).Transition(request.model_dump(mode="json"))
         )
         outcome = TransitionOutcome.model_validate(answer)
+        if step.status is OrderStatus.AWAITING_APPROVAL:
+            # Waiting for a person costs the engine nothing: room for another order.
+            self._admission.release(step.order_id)
         return StepRecorded(accepted=outcome.accepted, status=outcome.order.status).model_dump()
 
     def _order(self, order_id: str) -> Any:

@@ -8,6 +8,7 @@ from app.building_blocks.actors import ActorGateway
 from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.invoke import ServiceInvoker
 from app.building_blocks.secrets import SecretsManager
+from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflow_index import WorkflowProgress
 from app.feature_flags import FeatureFlags
 from app.settings import Settings
@@ -30,6 +31,7 @@ class ActivityDeps:
     secrets: SecretsManager
     flags: FeatureFlags
     settings: Settings
+    admission: WorkflowAdmission  # an order waiting for a person leaves the count
 
 
 class ActivityGroup(Protocol):

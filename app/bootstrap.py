@@ -2,7 +2,9 @@
 topic subscriptions and input bindings exist, which configuration layers and secret
 stores the app reads, and wires them to the sidecar, in the order Dapr needs."""
 
+import asyncio
 import logging
+import uuid
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -32,6 +34,7 @@ from app.building_blocks.configuration import (
     EnvironmentSource,
 )
 from app.building_blocks.configuration_store import DaprConfigurationSource
+from app.building_blocks.engine_watchdog import EngineWatchdog
 from app.building_blocks.health import HealthChecker
 from app.building_blocks.input_bindings import InputBindingRegistry
 from app.building_blocks.invoke import ServiceInvoker
@@ -42,6 +45,7 @@ from app.building_blocks.redaction import Redactor, redaction_installed
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
 from app.building_blocks.subscriptions import SubscriptionRegistry
+from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflow_channels import bound_reconnect_backoff
 from app.building_blocks.workflow_index import WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
@@ -49,7 +53,7 @@ from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
 from app.observability.sidecar_metrics import sidecar_call_metrics
 from app.services import Services
 from app.settings import Settings
-from app.workflow_control import WorkflowControl
+from app.workflow_control import WorkflowControl, purge_history
 from workflows import WORKFLOWS
 
 logger = logging.getLogger(__name__)
@@ -190,6 +194,7 @@ async def running_services(
         )
         actors.pool_runtime_clients()  # after registration: the actors' own calls too
         progress = WorkflowProgress(state)
+        admission = WorkflowAdmission(settings.max_orders_in_flight)
         deps = ActivityDeps(
             actors=actors,
             progress=progress,
@@ -198,6 +203,7 @@ async def running_services(
             secrets=secrets,
             flags=flags,
             settings=settings,
+            admission=admission,
         )
         activities = [fn for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
         workflows = WorkflowEngine(
@@ -207,12 +213,23 @@ async def running_services(
             max_retries=settings.dapr_max_retries,
             retry_initial_backoff_s=settings.dapr_retry_initial_backoff_s,
             retry_max_backoff_s=settings.dapr_retry_max_backoff_s,
+            on_run_ended=admission.release,
         )
         workflows.register(WORKFLOWS, activities)
         await workflows.start()
         logger.info("workflow runtime started: %s", ", ".join(workflows.workflow_names))
+        watchdog = EngineWatchdog(
+            workflows,
+            admission,
+            purge=lambda instance_id: purge_history(dapr, instance_id),
+            replica=uuid.uuid4().hex[:12],
+            interval_s=settings.engine_canary_interval_s,
+            deadline_s=settings.engine_canary_deadline_s,
+            sweep_after_s=settings.admission_sweep_after_s,
+        )
+        watching = asyncio.create_task(watchdog.run(), name="engine watchdog")
 
-        handler_deps = SubscriberDeps(workflows=workflows, state=state)
+        handler_deps = SubscriberDeps(workflows=workflows, state=state, admission=admission)
         routes.topics.activate(
             handler_deps, ProcessedEvents(state, ttl_seconds=settings.processed_event_ttl_s)
         )
@@ -230,12 +247,18 @@ async def running_services(
                 bindings=bindings,
                 actors=actors,
                 workflows=workflows,
-                workflow_control=WorkflowControl(workflows, WorkflowIndex(state), progress, dapr),
+                workflow_control=WorkflowControl(
+                    workflows, WorkflowIndex(state), progress, dapr, admission
+                ),
+                admission=admission,
+                watchdog=watchdog,
                 actor_methods=ActorMethodInvoker(dapr, ACTORS),
             )
         finally:
             routes.input_bindings.deactivate()
             routes.topics.deactivate()
+            watching.cancel()
+            await asyncio.gather(watching, return_exceptions=True)
             await workflows.shutdown()
             logger.info("workflow runtime stopped")
             await actors.close()

@@ -7,10 +7,12 @@ from app.building_blocks.actors import ActorGateway
 from app.building_blocks.bindings import BindingsManager
 from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.configuration import ConfigResolver
+from app.building_blocks.engine_watchdog import EngineWatchdog
 from app.building_blocks.health import HealthChecker
 from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
+from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import FeatureFlags
 from app.settings import Settings
@@ -31,4 +33,6 @@ class Services:
     actors: ActorGateway
     workflows: WorkflowEngine
     workflow_control: WorkflowControl
+    admission: WorkflowAdmission
+    watchdog: EngineWatchdog
     actor_methods: ActorMethodInvoker

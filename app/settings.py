@@ -107,6 +107,17 @@ class Settings(BaseSettings):
     orders_topic: str = "orders"
     inventory_audit_page_size: int = Field(default=100, gt=0, le=1000)  # SKUs per run
 
+    # Admission control and the engine watchdog (docs/workflow-engine.md). At most this many
+    # orders run at once per replica; more are refused with 429 and Retry-After.
+    max_orders_in_flight: int = Field(default=64, ge=1, le=10_000)
+    engine_canary_interval_s: float = Field(default=10.0, gt=0)
+    engine_canary_deadline_s: float = Field(default=30.0, gt=0)
+    admission_sweep_after_s: float = Field(default=120.0, gt=0)
+    # Reads: the workflow engine answers a status read only between an instance's steps
+    # (its actor is turn-based), so reads wait at most this long for it; every read route
+    # answers within status_read_deadline_s or says why not.
+    engine_read_deadline_s: float = Field(default=0.5, gt=0)
+    status_read_deadline_s: float = Field(default=5.0, gt=0)
     data_dir: Path = Path(".data")
 
     # Tracing: spans go over OTLP/HTTP (protobuf) to `<otlp_endpoint>/v1/traces` (None:

@@ -27,6 +27,7 @@ from app.building_blocks.errors import (
     WorkflowConflictError,
     WorkflowNotFoundError,
 )
+from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflow_index import InstanceRecord, WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
 
@@ -62,12 +63,14 @@ class WorkflowControl:
         index: WorkflowIndex,
         progress: WorkflowProgress,
         dapr: DaprClientWrapper,
+        admission: WorkflowAdmission,
         workflow_component: str = "dapr",
     ) -> None:
         self._engine = engine
         self._index = index
         self._progress = progress
         self._dapr = dapr
+        self._admission = admission
         self._component = workflow_component
 
     async def start(self, name: str, payload: Any, instance_id: str | None) -> InstanceView:
@@ -144,6 +147,7 @@ class WorkflowControl:
             "is not running (a suspended instance must be resumed before it can terminate)",
         )
         await self._engine.terminate(instance_id)
+        self._admission.release(instance_id)  # a terminated run reports no end of its own
 
     async def pause(self, instance_id: str) -> None:
         await self._require(instance_id, {WorkflowStatus.RUNNING}, "is not running")
@@ -156,13 +160,8 @@ class WorkflowControl:
     async def purge(self, instance_id: str) -> None:
         """Delete a finished instance's history and its record; only terminal ones."""
         state = await self._require(instance_id, TERMINAL, "has not finished")
-        response = await self._dapr.http_call(
-            "workflow purge",
-            "POST",
-            f"/v1.0-beta1/workflows/{self._component}/{instance_id}/purge",
-            instance_id=instance_id,
-        )
-        raise_for_sidecar_status(response, "workflow purge", instance_id=instance_id)
+        await purge_history(self._dapr, instance_id, self._component)
+        self._admission.release(instance_id)
         await self._index.delete(instance_id)
         await self._progress.delete(instance_id)
         await self._index.remove(state.name, instance_id)
@@ -212,6 +211,19 @@ class WorkflowControl:
         if known is None:
             await self._index.add(state.name, instance_id)
         return record
+
+
+async def purge_history(
+    dapr: DaprClientWrapper, instance_id: str, workflow_component: str = "dapr"
+) -> None:
+    """Delete a finished instance's history in the engine (the 1.14 SDK has no purge)."""
+    response = await dapr.http_call(
+        "workflow purge",
+        "POST",
+        f"/v1.0-beta1/workflows/{workflow_component}/{instance_id}/purge",
+        instance_id=instance_id,
+    )
+    raise_for_sidecar_status(response, "workflow purge", instance_id=instance_id)
 
 
 def _utc(moment: datetime) -> datetime:

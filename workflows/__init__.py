@@ -3,6 +3,7 @@
 from activities.audit_models import AuditInput
 from activities.models import ShippingInput
 from actors.order_interface import OrderDetails
+from workflows.engine_canary import CanaryInput, engine_canary
 from workflows.inventory_audit import inventory_audit
 from workflows.order_fulfillment import order_fulfillment
 from workflows.restock import RestockOrder, restock
@@ -22,4 +23,5 @@ WORKFLOWS: list[WorkflowSpec] = [
     ),
     WorkflowSpec(name="shipping", orchestrator=shipping, input_model=ShippingInput),
     WorkflowSpec(name="inventory_audit", orchestrator=inventory_audit, input_model=AuditInput),
+    WorkflowSpec(name="engine_canary", orchestrator=engine_canary, input_model=CanaryInput),
 ]

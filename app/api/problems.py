@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from actors.order_states import IllegalTransitionError
 from app.building_blocks import tracing
 from app.building_blocks.errors import DaprError
+from app.building_blocks.workflow_admission import EngineAtCapacityError
 
 logger = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -81,7 +82,7 @@ def dapr_error_response(request: Request, error: DaprError) -> JSONResponse:
     outside FastAPI's exception handlers)."""
     if error.http_status >= 500:
         logger.warning("%s on %s: %s", error.error_code, request.url.path, error)
-    return _problem(
+    response = _problem(
         request,
         error.http_status,
         type(error).__name__,
@@ -89,6 +90,9 @@ def dapr_error_response(request: Request, error: DaprError) -> JSONResponse:
         error.error_code,
         details={key: value for key, value in error.details.items() if _is_json_scalar(value)},
     )
+    if isinstance(error, EngineAtCapacityError):
+        response.headers["Retry-After"] = str(error.retry_after_s)
+    return response
 
 
 async def _on_illegal_transition(request: Request, error: Exception) -> JSONResponse:

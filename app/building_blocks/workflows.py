@@ -8,9 +8,12 @@ channels to one address. `worker_connected` reports whether the stream is open n
 """
 
 import asyncio
+import contextvars
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from types import GeneratorType
 from typing import Any, TypeVar
 
 import grpc
@@ -21,6 +24,7 @@ from opentelemetry.trace import SpanKind, Tracer
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from app.building_blocks import tracing
+from app.building_blocks.call_context import call_deadline_s
 from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
 from app.building_blocks.workflow_tracing import ActivityTracing, traced_workflow_client
 from app.observability.logging import SdkLogBridge
@@ -31,10 +35,42 @@ T = TypeVar("T")
 
 # A work-item stream daprd has not refused within this long counts as connected.
 STREAM_SETTLE_S = 1.0
+# durabletask 0.1.1a1's worker runs every work item on a pool of this many threads, fixed
+# in its source (worker.py). daprd's Configuration keeps the engine's concurrency limits
+# within it (dapr/config/*/config.yaml; tests/unit/app/building_blocks/test_engine_limits.py).
+SDK_WORKER_THREADS = 16
+# The SDK's workflow client is synchronous gRPC: each call holds a thread while daprd
+# answers, and a status read can wait for a busy instance's actor. Its own pool, so these
+# calls never queue behind the loop's default executor (6 threads on 2 cores).
+CLIENT_THREADS = 64
 
 # How the 1.14 sidecar words these (gRPC status UNKNOWN for both).
 _NO_SUCH_INSTANCE = "no such instance exists"
 _ALREADY_EXISTS = "already exists"
+
+
+def _reporting_end(
+    orchestrator: Callable[..., Any], on_end: Callable[[str], None]
+) -> Callable[..., Any]:
+    """`orchestrator`, calling `on_end(instance_id)` when a run ends for real: completed
+    or failed in an execution that is not a replay. Memory only, no I/O (the callee counts
+    the run out of admission); a replay reports nothing, so each end is reported once per
+    process that executes it."""
+
+    def reporting(ctx: Any, *payload: Any) -> Generator[Any, Any, Any]:
+        try:
+            result = orchestrator(ctx, *payload)
+            if isinstance(result, GeneratorType):
+                result = yield from result
+        except Exception:
+            if not ctx.is_replaying:
+                on_end(ctx.instance_id)
+            raise
+        if not ctx.is_replaying:
+            on_end(ctx.instance_id)
+        return result
+
+    return reporting
 
 
 def _named(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
@@ -76,8 +112,11 @@ class WorkflowEngine:
         max_retries: int = 3,
         retry_initial_backoff_s: float = 0.1,
         retry_max_backoff_s: float = 2.0,
+        on_run_ended: Callable[[str], None] | None = None,
     ) -> None:
         self._address = f"{host}:{grpc_port}"
+        self._on_run_ended = on_run_ended
+        self._calls = ThreadPoolExecutor(CLIENT_THREADS, thread_name_prefix="workflow-client")
         # The SDK's lines go through the app's log handler, not a stderr handler of its own.
         sdk_logs = LoggerOptions(log_handler=SdkLogBridge())
         self._runtime = WorkflowRuntime(host=host, port=str(grpc_port), logger_options=sdk_logs)
@@ -127,6 +166,8 @@ class WorkflowEngine:
     ) -> None:
         for spec in workflows:
             orchestrator = observed_workflow(spec.name, spec.orchestrator)
+            if self._on_run_ended is not None:
+                orchestrator = _reporting_end(orchestrator, self._on_run_ended)
             self._runtime.register_workflow(_named(orchestrator, spec.name), name=spec.name)
             self._specs[spec.name] = spec
         for activity in activities:
@@ -151,6 +192,7 @@ class WorkflowEngine:
         if self._started:
             self._started = False
             await asyncio.to_thread(self._runtime.shutdown)
+        self._calls.shutdown(wait=False, cancel_futures=True)
 
     async def schedule(
         self, name: str, payload: dict[str, Any], instance_id: str | None = None
@@ -175,10 +217,13 @@ class WorkflowEngine:
         return started
 
     async def get_state(
-        self, instance_id: str, fetch_payloads: bool = True
+        self, instance_id: str, fetch_payloads: bool = True, deadline_s: float | None = None
     ) -> WorkflowState | None:
-        """The instance's state, or None if no such instance exists."""
+        """The instance's state, or None if no such instance exists. With `deadline_s`,
+        a sidecar that has not answered by then raises DaprTimeoutError: the 1.14 engine
+        answers only between the instance's steps (its actor is turn-based)."""
         with self._span("workflow get", "workflow get", instance_id) as span:
+            deadline = call_deadline_s.set(deadline_s) if deadline_s else None
             try:
                 return await self._retried(
                     lambda: self._client.get_workflow_state(
@@ -196,16 +241,20 @@ class WorkflowEngine:
                 raise _translated(
                     error, "workflow get state", instance_id, self._address
                 ) from error
+            finally:
+                if deadline is not None:
+                    call_deadline_s.reset(deadline)
 
     async def wait_for_completion(self, instance_id: str, timeout_s: float) -> WorkflowState | None:
         """The final state, or None if the instance is still running after `timeout_s`."""
         try:
             with self._span("workflow wait", "workflow wait", instance_id):
-                return await asyncio.to_thread(
-                    self._client.wait_for_workflow_completion,
-                    instance_id,
-                    fetch_payloads=True,
-                    timeout_in_seconds=max(1, round(timeout_s)),
+                return await self._in_thread(
+                    lambda: self._client.wait_for_workflow_completion(
+                        instance_id,
+                        fetch_payloads=True,
+                        timeout_in_seconds=max(1, round(timeout_s)),
+                    )
                 )
         except TimeoutError:
             return None
@@ -280,8 +329,15 @@ class WorkflowEngine:
         )
         async for attempt in retrying:
             with attempt:
-                return await asyncio.to_thread(call)
+                return await self._in_thread(call)
         raise AssertionError("unreachable: tenacity re-raises the last error")
+
+    async def _in_thread(self, call: Callable[[], T]) -> T:
+        """`call` on the client's own pool, in a copy of this context (trace, deadline)."""
+        context = contextvars.copy_context()
+        return await asyncio.get_running_loop().run_in_executor(
+            self._calls, lambda: context.run(call)
+        )
 
 
 def _unavailable(error: BaseException) -> bool:

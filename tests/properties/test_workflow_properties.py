@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.errors import WorkflowConflictError
 from app.building_blocks.state import StateManager
+from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflow_index import WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
 from app.workflow_control import TERMINAL, WorkflowControl
@@ -35,7 +36,9 @@ def control(stack: Stack, dapr_client: DaprClientWrapper) -> WorkflowControl:
     engine = WorkflowEngine(host, int(port))
     engine.register(WORKFLOWS, [])
     state = StateManager(dapr_client, "statestore", max_value_bytes=1024 * 1024)
-    return WorkflowControl(engine, WorkflowIndex(state), WorkflowProgress(state), dapr_client)
+    progress = WorkflowProgress(state)
+    admission = WorkflowAdmission(1000)
+    return WorkflowControl(engine, WorkflowIndex(state), progress, dapr_client, admission)
 
 
 def _restock_input() -> dict[str, Any]:

@@ -57,7 +57,10 @@ async def ready(services: ServicesDep, response: Response) -> Readiness:
     """Ready when the sidecar is fully up, the workflow worker is connected and no
     component fails; payment-service unreachable only degrades it."""
     report = await readiness(
-        services.sidecar, services.workflows, (services.settings.payment_app_id,)
+        services.sidecar,
+        services.workflows,
+        services.watchdog,
+        (services.settings.payment_app_id,),
     )
     if not report.ready:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE

@@ -88,10 +88,18 @@ def _json(text: str | None) -> Any:
         return text
 
 
-@router.post("", status_code=202)
+@router.post(
+    "",
+    status_code=202,
+    responses={
+        200: {"model": Accepted, "description": "an order with this id exists already"},
+        429: {"description": "as many orders run as the service can carry; see Retry-After"},
+    },
+)
 async def place_order(details: OrderDetails, services: ServicesDep) -> JSONResponse:
-    """Start fulfilment with instance id = order id; a retry with the same id starts nothing."""
-    started = await start_order(services.workflows, details)
+    """Start fulfilment with instance id = order id; a retry with the same id starts nothing.
+    429 with Retry-After while the service runs as many orders as it can."""
+    started = await start_order(services.workflows, services.admission, details)
     body = Accepted(order_id=details.order_id, started=started)
     return JSONResponse(body.model_dump(), status_code=202 if started else 200)
 

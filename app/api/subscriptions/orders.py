@@ -1,5 +1,6 @@
 """`orders` topic: `order.placed` starts `order_fulfillment` (instance id = order id).
 
+An order the service has no room for yet is left to the broker to redeliver (RETRY).
 Other types on the topic (our own `order.completed`, published by the workflow) are
 acknowledged and ignored. Data that is not a valid order is dropped (to the dead letters).
 """
@@ -12,6 +13,7 @@ from actors.order_interface import OrderDetails
 from app.api.subscriptions.spec import SubscriberDeps
 from app.building_blocks.cloudevents import CloudEvent
 from app.building_blocks.subscriptions import TopicStatus
+from app.building_blocks.workflow_admission import EngineAtCapacityError
 from app.order_placement import start_order
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,11 @@ async def on_order_event(event: CloudEvent, deps: SubscriberDeps) -> TopicStatus
     except ValidationError as error:
         logger.warning("dropping order event %s: %s", event.id, error.errors(include_input=False))
         return TopicStatus.DROP
-    started = await start_order(deps.workflows, details)
+    try:
+        started = await start_order(deps.workflows, deps.admission, details)
+    except EngineAtCapacityError as error:
+        # The broker redelivers later (its resiliency policy spaces the retries).
+        logger.info("order event %s: %s", event.id, error)
+        return TopicStatus.RETRY
     logger.info("order event %s: order %s started=%s", event.id, details.order_id, started)
     return TopicStatus.SUCCESS

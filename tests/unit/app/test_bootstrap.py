@@ -15,6 +15,7 @@ from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.invoke import ServiceInvoker
 from app.building_blocks.redaction import Redactor
 from app.building_blocks.secrets import SecretsManager
+from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflow_index import WorkflowProgress
 from app.feature_flags import FeatureFlags
 from app.settings import Settings
@@ -73,6 +74,7 @@ def test_registries_name_each_workflow_and_activity_once() -> None:
         secrets=SecretsManager(dapr, Redactor(), 0, 1),
         flags=FeatureFlags(resolver),
         settings=settings,
+        admission=WorkflowAdmission(1),
     )
     names = [fn.__name__ for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
     assert {

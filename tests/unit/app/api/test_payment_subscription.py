@@ -21,7 +21,7 @@ class FakeWorkflowEngine(WorkflowEngine):
         self.raised: list[tuple[str, str, Any]] = []
 
     async def get_state(
-        self, instance_id: str, fetch_payloads: bool = True
+        self, instance_id: str, fetch_payloads: bool = True, deadline_s: float | None = None
     ) -> WorkflowState | None:
         status = self.instances.get(instance_id)
         state: Any = None if status is None else SimpleNamespace(runtime_status=status)

@@ -20,7 +20,7 @@ class FakeWorkflowEngine(WorkflowEngine):
         self.scheduled: list[tuple[str, dict[str, Any], str | None]] = []
 
     async def get_state(
-        self, instance_id: str, fetch_payloads: bool = True
+        self, instance_id: str, fetch_payloads: bool = True, deadline_s: float | None = None
     ) -> WorkflowState | None:
         return object() if instance_id in self.existing else None
 

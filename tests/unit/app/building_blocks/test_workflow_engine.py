@@ -24,7 +24,14 @@ def test_the_same_registries_register_in_two_engines() -> None:
     assert (
         _engine().workflow_names
         == _engine().workflow_names
-        == ["inventory_audit", "order_fulfillment", "restock", "restock_approval", "shipping"]
+        == [
+            "engine_canary",
+            "inventory_audit",
+            "order_fulfillment",
+            "restock",
+            "restock_approval",
+            "shipping",
+        ]
     )
 
 

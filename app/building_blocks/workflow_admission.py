@@ -1,0 +1,98 @@
+"""Admission control: never more workflow runs in flight than this runtime can carry.
+
+The 1.14 engine accepts any number of starts, but every run in flight keeps a workflow
+actor waiting for one of daprd's few execution slots; a step that waits 30 s is retried a
+minute later, and a burst of hundreds turns into minutes of delay (docs/workflow-engine.md).
+So the service admits at most `capacity` runs (counted here, per replica) and refuses the
+rest with 429 and a Retry-After estimated from the recent completion rate, rather than
+holding them in a queue of its own: a refused client knows at once and nothing is lost,
+while a 202 keeps its promise to finish.
+
+A run leaves the count when its orchestrator ends (the engine reports it), when the
+control API terminates or purges it, or when the sweeper finds it no longer running.
+Thread-safe: the engine reports endings from the SDK's worker threads.
+"""
+
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from app.building_blocks.errors import DaprError
+
+# Completions over this window make the rate behind Retry-After.
+RATE_WINDOW_S = 60.0
+MIN_RETRY_AFTER_S = 1
+MAX_RETRY_AFTER_S = 60
+NO_RATE_RETRY_AFTER_S = 5  # nothing finished lately to estimate from
+
+
+class EngineAtCapacityError(DaprError):
+    """The workflow engine is running as many orders as it can; try again later."""
+
+    error_code = "ENGINE_AT_CAPACITY"
+    http_status = 429
+
+    @property
+    def retry_after_s(self) -> int:
+        return int(self.details.get("retry_after_s", MIN_RETRY_AFTER_S))
+
+
+class WorkflowAdmission:
+    def __init__(self, capacity: int, clock: Callable[[], float] = time.monotonic) -> None:
+        if capacity < 1:
+            raise ValueError("capacity must be at least 1")
+        self.capacity = capacity
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._admitted: dict[str, float] = {}  # instance id -> when admitted
+        self._completions: deque[float] = deque()
+
+    @property
+    def in_flight(self) -> int:
+        with self._lock:
+            return len(self._admitted)
+
+    def admit(self, instance_id: str) -> None:
+        """Count `instance_id` in, or raise EngineAtCapacityError; idempotent per id."""
+        with self._lock:
+            if instance_id in self._admitted:
+                return
+            if len(self._admitted) >= self.capacity:
+                raise EngineAtCapacityError(
+                    f"{len(self._admitted)} orders are in flight, the most this service "
+                    f"runs at once; retry after the Retry-After seconds",
+                    {"in_flight": len(self._admitted), "retry_after_s": self._retry_after()},
+                )
+            self._admitted[instance_id] = self._clock()
+
+    def forget(self, instance_id: str) -> None:
+        """Undo an admission whose start never reached the engine (no completion counted)."""
+        with self._lock:
+            self._admitted.pop(instance_id, None)
+
+    def release(self, instance_id: str) -> None:
+        """The run ended; unknown ids (runs this replica did not admit) are ignored."""
+        with self._lock:
+            if self._admitted.pop(instance_id, None) is not None:
+                self._completions.append(self._clock())
+
+    def admitted_before(self, age_s: float) -> list[str]:
+        """Ids admitted at least `age_s` ago (for the sweeper to check)."""
+        cutoff = self._clock() - age_s
+        with self._lock:
+            return [i for i, since in self._admitted.items() if since <= cutoff]
+
+    def _retry_after(self) -> int:
+        """Seconds the runs in flight take to drain at the last minute's completion rate
+        (lock held): conservative, so retrying clients do not return as one herd."""
+        now = self._clock()
+        while self._completions and self._completions[0] < now - RATE_WINDOW_S:
+            self._completions.popleft()
+        if not self._completions:
+            return NO_RATE_RETRY_AFTER_S
+        window = max(now - self._completions[0], 1.0)
+        rate = len(self._completions) / window
+        estimate = math.ceil(len(self._admitted) / rate)
+        return max(MIN_RETRY_AFTER_S, min(MAX_RETRY_AFTER_S, estimate))

@@ -1,0 +1,179 @@
+"""A burst of one-unit orders against a running service, every order polled until it ends.
+
+    python -m devstack.burst [--base-url http://127.0.0.1:8000] [-n 200] [--stock 20]
+
+Restocks a fresh SKU, places `n` orders for it all at once, and polls each order's status
+until every one is terminal (or `--timeout` passes). An order refused with 429 is placed
+again after its Retry-After, as a well-behaved client does. Prints the time until all are
+terminal, orders/s, status-read latency percentiles and what was left unfinished.
+Tests (tests/integration/test_order_burst.py) and `make bench` use `run_burst` directly.
+"""
+
+import argparse
+import asyncio
+import json
+import math
+import sys
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+import httpx
+
+from devstack.progress import say
+
+TERMINAL = frozenset({"completed", "cancelled", "failed"})
+# A 429 without a Retry-After (never sent by the service) is retried after this long.
+DEFAULT_RETRY_AFTER_S = 1.0
+
+
+@dataclass
+class BurstResult:
+    orders: int
+    elapsed_s: float = 0.0
+    statuses: Counter[str] = field(default_factory=Counter)
+    refused: int = 0  # 429 answers, each placed again after Retry-After
+    place_errors: list[str] = field(default_factory=list)
+    read_latencies_s: list[float] = field(default_factory=list)
+    read_errors: Counter[str] = field(default_factory=Counter)
+    unfinished: list[str] = field(default_factory=list)
+
+    @property
+    def terminal(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status in TERMINAL)
+
+    @property
+    def orders_per_s(self) -> float:
+        return self.terminal / self.elapsed_s if self.elapsed_s else 0.0
+
+    def read_percentile(self, q: float) -> float:
+        """The q-quantile (0..1) of status-read latency, nearest rank; 0 with no reads."""
+        ordered = sorted(self.read_latencies_s)
+        if not ordered:
+            return 0.0
+        return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "orders": self.orders,
+            "terminal": self.terminal,
+            "statuses": dict(self.statuses),
+            "elapsed_s": round(self.elapsed_s, 1),
+            "orders_per_s": round(self.orders_per_s, 2),
+            "refused_429": self.refused,
+            "status_reads": len(self.read_latencies_s),
+            "status_p50_ms": round(self.read_percentile(0.50) * 1000, 1),
+            "status_p99_ms": round(self.read_percentile(0.99) * 1000, 1),
+            "status_max_ms": round(max(self.read_latencies_s, default=0.0) * 1000, 1),
+            "read_errors": dict(self.read_errors),
+            "place_errors": self.place_errors[:5],
+            "unfinished": self.unfinished[:10],
+        }
+
+
+def order_body(order_id: str, sku: str) -> dict[str, object]:
+    return {
+        "order_id": order_id,
+        "customer_id": "burst",
+        "lines": [{"sku": sku, "quantity": 1, "unit_price": "1.00"}],
+    }
+
+
+async def _place(client: httpx.AsyncClient, order_id: str, sku: str, result: BurstResult) -> bool:
+    """Place until accepted (202, or 200 for an id that already exists); False on an error."""
+    while True:
+        try:
+            response = await client.post("/api/v1/orders", json=order_body(order_id, sku))
+        except httpx.HTTPError as error:
+            result.place_errors.append(f"{order_id}: {type(error).__name__}")
+            return False
+        if response.status_code in (200, 202):
+            return True
+        if response.status_code == 429:
+            result.refused += 1
+            retry_after = response.headers.get("retry-after")
+            await asyncio.sleep(float(retry_after) if retry_after else DEFAULT_RETRY_AFTER_S)
+            continue
+        result.place_errors.append(f"{order_id}: {response.status_code} {response.text[:200]}")
+        return False
+
+
+async def _follow(
+    client: httpx.AsyncClient,
+    order_id: str,
+    sku: str,
+    result: BurstResult,
+    poll_interval_s: float,
+    deadline: float,
+) -> None:
+    if not await _place(client, order_id, sku, result):
+        return
+    loop = asyncio.get_running_loop()
+    status = "unknown"
+    while loop.time() < deadline:
+        started = time.perf_counter()
+        try:
+            response = await client.get(f"/api/v1/orders/{order_id}")
+        except httpx.HTTPError as error:
+            result.read_errors[type(error).__name__] += 1
+        else:
+            result.read_latencies_s.append(time.perf_counter() - started)
+            if response.status_code == 200:
+                status = str(response.json().get("status"))
+                if status in TERMINAL:
+                    result.statuses[status] += 1
+                    return
+            else:
+                result.read_errors[str(response.status_code)] += 1
+        await asyncio.sleep(poll_interval_s)
+    result.statuses[status] += 1
+    result.unfinished.append(f"{order_id} ({status})")
+
+
+async def run_burst(
+    base_url: str,
+    orders: int,
+    stock: int,
+    timeout_s: float = 300.0,
+    poll_interval_s: float = 1.0,
+    prefix: str = "burst",
+) -> BurstResult:
+    """Restock a new SKU to `stock`, place `orders` one-unit orders at once, poll each until
+    terminal; the result counts every order once."""
+    run = uuid.uuid4().hex[:8]
+    sku = f"BURST-{run}"
+    result = BurstResult(orders=orders)
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=200)
+    async with httpx.AsyncClient(base_url=base_url, timeout=30.0, limits=limits) as client:
+        restock = await client.post(f"/api/v1/inventory/{sku}/restock", json={"quantity": stock})
+        restock.raise_for_status()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        deadline = started + timeout_s
+        await asyncio.gather(
+            *(
+                _follow(client, f"{prefix}-{run}-{i}", sku, result, poll_interval_s, deadline)
+                for i in range(orders)
+            )
+        )
+        result.elapsed_s = loop.time() - started
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+    parser.add_argument("-n", "--orders", type=int, default=200)
+    parser.add_argument("--stock", type=int, default=20)
+    parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--poll", type=float, default=1.0, help="seconds between reads")
+    args = parser.parse_args()
+    say(f"placing {args.orders} orders for {args.stock} units at {args.base_url}")
+    result = asyncio.run(run_burst(args.base_url, args.orders, args.stock, args.timeout, args.poll))
+    say(json.dumps(result.summary(), indent=2))
+    return 0 if result.terminal == args.orders and not result.place_errors else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
