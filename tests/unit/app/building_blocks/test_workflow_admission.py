@@ -1,0 +1,106 @@
+"""WorkflowAdmission: at most `capacity` runs in flight, idempotent per id, and a
+Retry-After that follows the recent completion rate."""
+
+import pytest
+
+from app.building_blocks.workflow_admission import (
+    MAX_RETRY_AFTER_S,
+    NO_RATE_RETRY_AFTER_S,
+    EngineAtCapacityError,
+    WorkflowAdmission,
+)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_admits_up_to_capacity_then_refuses_with_429() -> None:
+    """The capacity-plus-first run is refused with a 429 error naming the count."""
+    admission = WorkflowAdmission(2)
+    admission.admit("a")
+    admission.admit("b")
+    with pytest.raises(EngineAtCapacityError) as refused:
+        admission.admit("c")
+    assert refused.value.http_status == 429
+    assert refused.value.details["in_flight"] == 2
+
+
+def test_admitting_the_same_id_twice_counts_it_once() -> None:
+    """A retried placement of an admitted order takes no second slot."""
+    admission = WorkflowAdmission(1)
+    admission.admit("a")
+    admission.admit("a")
+    assert admission.in_flight == 1
+
+
+def test_a_release_makes_room_and_unknown_ids_are_ignored() -> None:
+    """An ended run frees its slot; ending a run never admitted here changes nothing."""
+    admission = WorkflowAdmission(1)
+    admission.admit("a")
+    admission.release("not-admitted")
+    assert admission.in_flight == 1
+    admission.release("a")
+    admission.admit("b")
+    assert admission.in_flight == 1
+
+
+def test_forget_frees_the_slot_of_a_start_that_never_reached_the_engine() -> None:
+    """A start that failed gives its slot back."""
+    admission = WorkflowAdmission(1)
+    admission.admit("a")
+    admission.forget("a")
+    admission.admit("b")
+    assert admission.in_flight == 1
+
+
+def test_retry_after_without_recent_completions_is_the_fixed_default() -> None:
+    """Nothing finished in the last minute: the default wait, not a division by zero."""
+    admission = WorkflowAdmission(1)
+    admission.admit("a")
+    with pytest.raises(EngineAtCapacityError) as refused:
+        admission.admit("b")
+    assert refused.value.retry_after_s == NO_RATE_RETRY_AFTER_S
+
+
+def test_retry_after_is_the_time_the_runs_in_flight_take_to_drain() -> None:
+    """10 completions over 10 s (1/s) with 4 in flight: retry after 4 s."""
+    clock = Clock()
+    admission = WorkflowAdmission(4, clock=clock)
+    for n in range(10):
+        admission.admit(f"done-{n}")
+        clock.now += 1
+        admission.release(f"done-{n}")
+    for n in range(4):
+        admission.admit(f"running-{n}")
+    with pytest.raises(EngineAtCapacityError) as refused:
+        admission.admit("late")
+    assert refused.value.retry_after_s == 4
+
+
+def test_retry_after_is_bounded() -> None:
+    """A very slow engine still gets a Retry-After of at most a minute."""
+    clock = Clock()
+    admission = WorkflowAdmission(500, clock=clock)
+    admission.admit("one")
+    clock.now += 59
+    admission.release("one")
+    for n in range(500):
+        admission.admit(f"r-{n}")
+    with pytest.raises(EngineAtCapacityError) as refused:
+        admission.admit("late")
+    assert refused.value.retry_after_s == MAX_RETRY_AFTER_S
+
+
+def test_admitted_before_lists_only_old_admissions() -> None:
+    """The sweeper sees runs admitted at least `age_s` ago."""
+    clock = Clock()
+    admission = WorkflowAdmission(5, clock=clock)
+    admission.admit("old")
+    clock.now += 100
+    admission.admit("new")
+    assert admission.admitted_before(50) == ["old"]
