@@ -1,4 +1,5 @@
-# Orderflow: `make run` starts the local stack, `make test` runs lint and every test.
+# Orderflow: `make run` starts the local stack; `make test` runs lint, the unit tests, then
+# the real-stack suite, so a broken rule fails in the first minute.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -48,12 +49,22 @@ format: venv ## apply ruff's fixes and formatting
 	@$(VENV)/bin/ruff check --fix .
 	@$(VENV)/bin/ruff format .
 
-test: lint runtime ## lint, then every test against the real Dapr stack
-	@echo "==> pytest"
-	@$(PY) -m pytest $(PYTEST_ARGS)
+# Three steps, each stopping the run when it fails (pytest's exit 5, no tests collected,
+# fails too). PYTEST_ARGS goes to the real-stack step; the unit step always runs whole.
+test: venv ## lint, then the unit tests (seconds), then every other test on the real Dapr stack
+	@echo "==> [1/3] lint"
+	@$(MAKE) --no-print-directory lint
+	@echo "==> [2/3] unit tests: tests/unit, no sidecar"
+	@$(MAKE) --no-print-directory test-unit PYTEST_ARGS=
+	@$(MAKE) --no-print-directory runtime
+	@echo "==> [3/3] real-stack tests: everything outside tests/unit"
+	@$(PY) -m pytest --ignore=tests/unit $(PYTEST_ARGS)
 
-test-unit: venv ## unit tests only (no sidecar)
+test-unit: venv ## unit tests only (no sidecar; under 30 s)
 	@$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+test-integration: venv runtime ## the real-stack tests only (everything outside tests/unit)
+	@$(PY) -m pytest --ignore=tests/unit $(PYTEST_ARGS)
 
 bench: bench-venv runtime ## benchmarks against bare-SDK baselines (MODE=quick, < 3 min; MODE=full)
 	@$(PY) -m bench --mode $(MODE) $(BENCH_ARGS)

@@ -2,7 +2,8 @@
 
 Starts a fresh local-profile stack plus the bare-SDK workflow baseline on free ports, runs
 every scenario with alternating trials, then writes bench/results/latest.json (and a
-timestamped copy), BENCHMARKS.md and bench/charts/*.png.
+timestamped copy, git-ignored), a run's headline rows in bench/results/history.csv,
+BENCHMARKS.md and bench/charts/*.png.
 """
 
 import argparse
@@ -22,7 +23,7 @@ from tqdm import tqdm
 
 from app.bootstrap import configure_sdk
 from app.settings import Settings
-from bench import machine
+from bench import history, machine
 from bench.context import Bar, BenchContext
 from bench.footprint import rss_mb
 from bench.harness import BenchStack
@@ -108,10 +109,14 @@ def _run(mode: Mode, conditions: list[str], only: list[str]) -> BenchRun:
 
 def _write(run: BenchRun, results: Path, markdown: Path, charts: Path) -> None:
     results.mkdir(parents=True, exist_ok=True)
-    document = json.dumps(run.to_json(), indent=1)
+    data = run.to_json()
+    document = json.dumps(data, indent=1)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    # The timestamped copy stays on this machine (git-ignored); git keeps latest.json and
+    # the headline figures of every run in history.csv.
     (results / f"{stamp}-{run.context['mode']}.json").write_text(document)
     (results / "latest.json").write_text(document)
+    history.append(results / "history.csv", data)
     render(run, markdown, charts)
 
 

@@ -1,0 +1,1 @@
+"""Checks on the documentation in docs/ and README.md."""

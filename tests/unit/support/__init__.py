@@ -1,0 +1,1 @@
+"""Fakes shared by the unit tests: no sidecar, no network."""

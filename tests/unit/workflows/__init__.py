@@ -1,0 +1,1 @@
+"""Unit tests of the workflows, driven through a fake orchestration context."""
