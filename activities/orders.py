@@ -10,6 +10,7 @@ from actors.order_interface import (
     ORDER_ACTOR_TYPE,
     OrderActorInterface,
     OrderDetails,
+    OrderView,
     TransitionOutcome,
     TransitionRequest,
 )
@@ -22,6 +23,7 @@ class OrderActivities:
         self._flags = deps.flags
         self._settings = deps.settings
         self._admission = deps.admission
+        self._views = deps.order_views
 
     def activities(self) -> list[ActivityFn]:
         return [self.validate_order, self.record_step]
@@ -34,7 +36,8 @@ class OrderActivities:
         may change, and a replay must see the decision that was made."""
         order = OrderDetails.model_validate(payload)
         actor = self._order(order.order_id)
-        self._actors.call_blocking(actor.Create(order.model_dump(mode="json")))
+        created = self._actors.call_blocking(actor.Create(order.model_dump(mode="json")))
+        self._views.put(OrderView.model_validate(created))
         return OrderPlan(
             amount=order.amount,
             requires_approval=self._flags.requires_approval(order.amount),
@@ -50,6 +53,7 @@ class OrderActivities:
             self._order(step.order_id).Transition(request.model_dump(mode="json"))
         )
         outcome = TransitionOutcome.model_validate(answer)
+        self._views.put(outcome.order)
         if step.status is OrderStatus.AWAITING_APPROVAL:
             # Waiting for a person costs the engine nothing: room for another order.
             self._admission.release(step.order_id)

@@ -11,6 +11,7 @@ from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflow_index import WorkflowProgress
 from app.feature_flags import FeatureFlags
+from app.order_views import OrderViews
 from app.settings import Settings
 
 ActivityFn = Callable[[Any, Any], Any]
@@ -32,6 +33,7 @@ class ActivityDeps:
     flags: FeatureFlags
     settings: Settings
     admission: WorkflowAdmission  # an order waiting for a person leaves the count
+    order_views: OrderViews  # each step leaves the actor's new view for status reads
 
 
 class ActivityGroup(Protocol):

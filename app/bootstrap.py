@@ -51,6 +51,7 @@ from app.building_blocks.workflow_index import WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
 from app.observability.sidecar_metrics import sidecar_call_metrics
+from app.order_views import OrderViews
 from app.services import Services
 from app.settings import Settings
 from app.workflow_control import WorkflowControl, purge_history
@@ -195,6 +196,7 @@ async def running_services(
         actors.pool_runtime_clients()  # after registration: the actors' own calls too
         progress = WorkflowProgress(state)
         admission = WorkflowAdmission(settings.max_orders_in_flight)
+        order_views = OrderViews(settings.order_views_max_entries, settings.order_view_ttl_s)
         deps = ActivityDeps(
             actors=actors,
             progress=progress,
@@ -204,6 +206,7 @@ async def running_services(
             flags=flags,
             settings=settings,
             admission=admission,
+            order_views=order_views,
         )
         activities = [fn for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
         workflows = WorkflowEngine(
@@ -252,6 +255,7 @@ async def running_services(
                 ),
                 admission=admission,
                 watchdog=watchdog,
+                order_views=order_views,
                 actor_methods=ActorMethodInvoker(dapr, ACTORS),
             )
         finally:

@@ -15,6 +15,7 @@ from app.building_blocks.state import StateManager
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import FeatureFlags
+from app.order_views import OrderViews
 from app.settings import Settings
 from app.workflow_control import WorkflowControl
 
@@ -35,4 +36,5 @@ class Services:
     workflow_control: WorkflowControl
     admission: WorkflowAdmission
     watchdog: EngineWatchdog
+    order_views: OrderViews
     actor_methods: ActorMethodInvoker

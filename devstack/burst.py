@@ -31,6 +31,7 @@ DEFAULT_RETRY_AFTER_S = 1.0
 @dataclass
 class BurstResult:
     orders: int
+    sku: str = ""
     elapsed_s: float = 0.0
     statuses: Counter[str] = field(default_factory=Counter)
     refused: int = 0  # 429 answers, each placed again after Retry-After
@@ -143,7 +144,7 @@ async def run_burst(
     terminal; the result counts every order once."""
     run = uuid.uuid4().hex[:8]
     sku = f"BURST-{run}"
-    result = BurstResult(orders=orders)
+    result = BurstResult(orders=orders, sku=sku)
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=200)
     async with httpx.AsyncClient(base_url=base_url, timeout=30.0, limits=limits) as client:
         restock = await client.post(f"/api/v1/inventory/{sku}/restock", json={"quantity": stock})

@@ -25,7 +25,8 @@ from app.building_blocks.errors import DaprError
 RATE_WINDOW_S = 60.0
 MIN_RETRY_AFTER_S = 1
 MAX_RETRY_AFTER_S = 60
-NO_RATE_RETRY_AFTER_S = 5  # nothing finished lately to estimate from
+NO_RATE_RETRY_AFTER_S = 2  # nothing finished lately to estimate from
+DRAIN_FRACTION = 0.1
 
 
 class EngineAtCapacityError(DaprError):
@@ -85,8 +86,9 @@ class WorkflowAdmission:
             return [i for i, since in self._admitted.items() if since <= cutoff]
 
     def _retry_after(self) -> int:
-        """Seconds the runs in flight take to drain at the last minute's completion rate
-        (lock held): conservative, so retrying clients do not return as one herd."""
+        """Seconds until a tenth of the runs in flight have finished at the last minute's
+        completion rate (lock held): soon enough that the engine never idles while clients
+        wait, late enough that they do not come back as one herd at once."""
         now = self._clock()
         while self._completions and self._completions[0] < now - RATE_WINDOW_S:
             self._completions.popleft()
@@ -94,5 +96,5 @@ class WorkflowAdmission:
             return NO_RATE_RETRY_AFTER_S
         window = max(now - self._completions[0], 1.0)
         rate = len(self._completions) / window
-        estimate = math.ceil(len(self._admitted) / rate)
+        estimate = math.ceil(DRAIN_FRACTION * len(self._admitted) / rate)
         return max(MIN_RETRY_AFTER_S, min(MAX_RETRY_AFTER_S, estimate))

@@ -18,6 +18,7 @@ from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflow_index import WorkflowProgress
 from app.feature_flags import FeatureFlags
+from app.order_views import OrderViews
 from app.settings import Settings
 from workflows import WORKFLOWS
 
@@ -75,6 +76,7 @@ def test_registries_name_each_workflow_and_activity_once() -> None:
         flags=FeatureFlags(resolver),
         settings=settings,
         admission=WorkflowAdmission(1),
+        order_views=OrderViews(1, 1.0),
     )
     names = [fn.__name__ for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
     assert {

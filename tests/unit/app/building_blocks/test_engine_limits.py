@@ -35,7 +35,8 @@ def test_engine_limits_fit_the_worker_threads(config: Path) -> None:
     set (daprd's defaults are 100 each)."""
     orchestrations = _limit(config, "maxConcurrentWorkflowInvocations")
     activities = _limit(config, "maxConcurrentActivityInvocations")
-    assert orchestrations >= 1 and activities >= 1
+    assert orchestrations >= 1
+    assert activities >= 1
     assert orchestrations + activities <= SDK_WORKER_THREADS
 
 

@@ -67,15 +67,15 @@ def test_retry_after_without_recent_completions_is_the_fixed_default() -> None:
     assert refused.value.retry_after_s == NO_RATE_RETRY_AFTER_S
 
 
-def test_retry_after_is_the_time_the_runs_in_flight_take_to_drain() -> None:
-    """10 completions over 10 s (1/s) with 4 in flight: retry after 4 s."""
+def test_retry_after_is_the_time_a_tenth_of_the_runs_in_flight_take_to_finish() -> None:
+    """10 completions over 10 s (1/s) with 40 in flight: retry after 4 s."""
     clock = Clock()
-    admission = WorkflowAdmission(4, clock=clock)
+    admission = WorkflowAdmission(40, clock=clock)
     for n in range(10):
         admission.admit(f"done-{n}")
         clock.now += 1
         admission.release(f"done-{n}")
-    for n in range(4):
+    for n in range(40):
         admission.admit(f"running-{n}")
     with pytest.raises(EngineAtCapacityError) as refused:
         admission.admit("late")
@@ -85,11 +85,11 @@ def test_retry_after_is_the_time_the_runs_in_flight_take_to_drain() -> None:
 def test_retry_after_is_bounded() -> None:
     """A very slow engine still gets a Retry-After of at most a minute."""
     clock = Clock()
-    admission = WorkflowAdmission(500, clock=clock)
+    admission = WorkflowAdmission(5000, clock=clock)
     admission.admit("one")
     clock.now += 59
     admission.release("one")
-    for n in range(500):
+    for n in range(5000):
         admission.admit(f"r-{n}")
     with pytest.raises(EngineAtCapacityError) as refused:
         admission.admit("late")
