@@ -18,11 +18,15 @@ async def start_order(
     workflows: WorkflowEngine, admission: WorkflowAdmission, details: OrderDetails
 ) -> bool:
     """Start fulfilment; False if an instance with this order id exists (nothing new).
-    Raises EngineAtCapacityError when the service runs as many orders as it can."""
-    if await workflows.get_state(details.order_id) is not None:
-        return False
+    Raises EngineAtCapacityError when the service runs as many orders as it can: checked
+    first, so a refusal costs no call to the sidecar while clients retry."""
+    if admission.is_admitted(details.order_id):
+        return False  # running here already
     admission.admit(details.order_id)
     try:
+        if await workflows.get_state(details.order_id) is not None:
+            admission.forget(details.order_id)
+            return False
         await workflows.schedule(WORKFLOW, details.model_dump(mode="json"), details.order_id)
     except (grpc.RpcError, WorkflowConflictError):
         admission.forget(details.order_id)

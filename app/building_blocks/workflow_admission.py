@@ -26,7 +26,7 @@ RATE_WINDOW_S = 60.0
 MIN_RETRY_AFTER_S = 1
 MAX_RETRY_AFTER_S = 60
 NO_RATE_RETRY_AFTER_S = 2  # nothing finished lately to estimate from
-DRAIN_FRACTION = 0.1
+DRAIN_FRACTION = 0.25
 
 
 class EngineAtCapacityError(DaprError):
@@ -68,6 +68,10 @@ class WorkflowAdmission:
                 )
             self._admitted[instance_id] = self._clock()
 
+    def is_admitted(self, instance_id: str) -> bool:
+        with self._lock:
+            return instance_id in self._admitted
+
     def forget(self, instance_id: str) -> None:
         """Undo an admission whose start never reached the engine (no completion counted)."""
         with self._lock:
@@ -86,7 +90,7 @@ class WorkflowAdmission:
             return [i for i, since in self._admitted.items() if since <= cutoff]
 
     def _retry_after(self) -> int:
-        """Seconds until a tenth of the runs in flight have finished at the last minute's
+        """Seconds until a quarter of the runs in flight have finished at the last minute's
         completion rate (lock held): soon enough that the engine never idles while clients
         wait, late enough that they do not come back as one herd at once."""
         now = self._clock()

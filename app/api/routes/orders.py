@@ -93,15 +93,16 @@ async def _workflow(services: ServicesDep, order: OrderView) -> WorkflowView | N
     engine is waited for only `engine_read_deadline_s` (docs/workflow-engine.md)."""
     order_id = order.order_id
     running = WorkflowView(instance_id=order_id, runtime_status="RUNNING", source="order")
-    if _moved_recently(order):
-        return running
+    if _moved_recently(order) or (not order.exists and services.admission.is_admitted(order_id)):
+        return running  # moving, or accepted here and waiting for its first step
     try:
         state = await services.workflows.get_state(
             order_id, deadline_s=services.settings.engine_read_deadline_s
         )
     except DaprTimeoutError:
-        # Busy with a step of this instance (an ended order's last step included).
-        return running if order.exists else None
+        # Busy with a step of this instance (an ended order's last step included); an
+        # unknown id is answered at once, so the instance exists.
+        return running
     if state is None:
         return None
     failure = state.failure_details.message if state.failure_details else None

@@ -67,15 +67,15 @@ def test_retry_after_without_recent_completions_is_the_fixed_default() -> None:
     assert refused.value.retry_after_s == NO_RATE_RETRY_AFTER_S
 
 
-def test_retry_after_is_the_time_a_tenth_of_the_runs_in_flight_take_to_finish() -> None:
-    """10 completions over 10 s (1/s) with 40 in flight: retry after 4 s."""
+def test_retry_after_is_the_time_a_quarter_of_the_runs_in_flight_take_to_finish() -> None:
+    """10 completions over 10 s (1/s) with 16 in flight: retry after 4 s."""
     clock = Clock()
-    admission = WorkflowAdmission(40, clock=clock)
+    admission = WorkflowAdmission(16, clock=clock)
     for n in range(10):
         admission.admit(f"done-{n}")
         clock.now += 1
         admission.release(f"done-{n}")
-    for n in range(40):
+    for n in range(16):
         admission.admit(f"running-{n}")
     with pytest.raises(EngineAtCapacityError) as refused:
         admission.admit("late")
