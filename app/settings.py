@@ -116,7 +116,7 @@ class Settings(BaseSettings):
     # Reads: the workflow engine answers a status read only between an instance's steps
     # (its actor is turn-based), so reads wait at most this long for it; every read route
     # answers within status_read_deadline_s or says why not.
-    engine_read_deadline_s: float = Field(default=0.25, gt=0)
+    engine_read_deadline_s: float = Field(default=0.05, gt=0)
     # Order views kept from the actor's answers (app/order_views.py).
     order_views_max_entries: int = Field(default=100_000, gt=0)
     order_view_ttl_s: float = Field(default=5.0, gt=0)
