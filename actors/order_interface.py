@@ -10,11 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from actors.order_states import OrderStatus
 from app.building_blocks.actors import actor_method
+from app.building_blocks.ids import CLIENT_ID_MAX_LENGTH, CLIENT_ID_PATTERN
 
 ORDER_ACTOR_TYPE = "OrderActor"
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"
+ID_PATTERN = CLIENT_ID_PATTERN  # the one id rule (app/building_blocks/ids.py)
 
 
 class OrderLine(BaseModel):
@@ -30,7 +31,7 @@ class OrderDetails(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    order_id: str = Field(min_length=1, max_length=100, pattern=ID_PATTERN)
+    order_id: str = Field(min_length=1, max_length=CLIENT_ID_MAX_LENGTH, pattern=ID_PATTERN)
     customer_id: str = Field(min_length=1, max_length=100)
     lines: list[OrderLine] = Field(min_length=1, max_length=50)
 

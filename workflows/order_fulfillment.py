@@ -30,6 +30,7 @@ from activities.payments import PaymentActivities
 from activities.shipping import ShippingActivities
 from actors.order_interface import OrderDetails
 from actors.order_states import OrderStatus
+from app.building_blocks.ids import child_instance_id
 from workflows.order_models import APPROVAL_EVENT, CANCEL_EVENT, ApprovalDecision, OrderOutcome
 from workflows.policies import ACTIVITY_RETRY, PAYMENT_RETRY
 from workflows.shipping import shipping
@@ -112,7 +113,9 @@ def order_fulfillment(ctx: DaprWorkflowContext, payload: dict[str, Any]) -> Step
     label = Label.model_validate(
         (
             yield ctx.call_child_workflow(
-                shipping, input=shipment.model_dump(), instance_id=f"{order.order_id}:shipping"
+                shipping,
+                input=shipment.model_dump(),
+                instance_id=child_instance_id(order.order_id, "shipping"),
             )
         )
     )
