@@ -23,6 +23,7 @@ from dapr.ext.workflow import WorkflowState, WorkflowStatus
 from app.building_blocks.client import DaprClientWrapper, raise_for_sidecar_status
 from app.building_blocks.errors import (
     InvalidRequestError,
+    UnknownWorkflowEventError,
     WorkflowConflictError,
     WorkflowNotFoundError,
 )
@@ -130,7 +131,19 @@ class WorkflowControl:
         return InstancePage(total=len(fresh), items=items)
 
     async def raise_event(self, instance_id: str, event_name: str, data: Any) -> None:
-        await self._require(instance_id, _ACTIVE, "is not running; the event would be lost")
+        """Deliver an event the instance's workflow declares (WorkflowSpec.events), with a
+        payload its model accepts: a name it never waits for is refused (422, listing the
+        accepted ones), and so is a payload that would fail the workflow."""
+        state = await self._require(instance_id, _ACTIVE, "is not running; the event would be lost")
+        accepted = self._engine.spec(state.name).events
+        model = accepted.get(event_name)
+        if model is None:
+            names = ", ".join(sorted(accepted)) or "none"
+            raise UnknownWorkflowEventError(
+                f"workflow {state.name!r} accepts no event {event_name!r}; it accepts: {names}",
+                {"instance_id": instance_id, "event_name": event_name, "accepted": names},
+            )
+        model.model_validate(data)  # 422 with the fields at fault; nothing is raised
         await self._engine.raise_event(instance_id, event_name, data)
 
     async def terminate(self, instance_id: str) -> None:
