@@ -3,17 +3,28 @@
 Shared by `POST /api/v1/orders` and the `order.placed` topic handler.
 """
 
+from contextlib import suppress
+from datetime import UTC, datetime
+
 import grpc
+from dapr.ext.workflow import WorkflowStatus
 
 from actors.order_interface import OrderDetails
 from app.building_blocks.errors import WorkflowConflictError
+from app.building_blocks.workflow_index import InstanceRecord, WorkflowIndex
 from app.building_blocks.workflows import WorkflowEngine
 
 WORKFLOW = "order_fulfillment"
 
 
-async def start_order(workflows: WorkflowEngine, details: OrderDetails) -> bool:
-    """Start fulfilment; False if an instance with this order id exists (nothing new)."""
+async def start_order(
+    workflows: WorkflowEngine, index: WorkflowIndex, details: OrderDetails
+) -> bool:
+    """Start fulfilment; False if an instance with this order id exists (nothing new).
+
+    A started order joins the workflow index at once (as WorkflowControl.start does), so
+    the instance list shows it before anyone reads it.
+    """
     if await workflows.get_state(details.order_id) is not None:
         return False
     try:
@@ -23,4 +34,21 @@ async def start_order(workflows: WorkflowEngine, details: OrderDetails) -> bool:
         if await workflows.get_state(details.order_id) is None:
             raise
         return False
+    await _index(index, details.order_id)
     return True
+
+
+async def _index(index: WorkflowIndex, order_id: str) -> None:
+    now = datetime.now(UTC)
+    record = InstanceRecord(
+        instance_id=order_id,
+        name=WORKFLOW,
+        status=WorkflowStatus.PENDING.name,
+        created_at=now,
+        updated_at=now,
+    )
+    # First write only: a read that already refreshed the record (RUNNING, or even
+    # COMPLETED) is never overwritten with PENDING.
+    with suppress(WorkflowConflictError):
+        await index.claim(record)
+    await index.add(WORKFLOW, order_id)  # ETag-guarded and idempotent: races lose nothing

@@ -19,6 +19,7 @@ from actors.order_interface import (
 from actors.order_states import IllegalTransitionError, OrderStatus
 from app.api.deps import ServicesDep
 from app.building_blocks.ids import CLIENT_ID_MAX_LENGTH
+from app.building_blocks.workflow_index import WorkflowIndex
 from app.order_placement import start_order
 from workflows.order_models import APPROVAL_EVENT, CANCEL_EVENT, ApprovalDecision
 
@@ -93,7 +94,7 @@ def _json(text: str | None) -> Any:
 @router.post("", status_code=202)
 async def place_order(details: OrderDetails, services: ServicesDep) -> JSONResponse:
     """Start fulfilment with instance id = order id; a retry with the same id starts nothing."""
-    started = await start_order(services.workflows, details)
+    started = await start_order(services.workflows, WorkflowIndex(services.state), details)
     body = Accepted(order_id=details.order_id, started=started)
     return JSONResponse(body.model_dump(), status_code=202 if started else 200)
 

@@ -12,6 +12,7 @@ from actors.order_interface import OrderDetails
 from app.api.subscriptions.spec import SubscriberDeps
 from app.building_blocks.cloudevents import CloudEvent
 from app.building_blocks.subscriptions import TopicStatus
+from app.building_blocks.workflow_index import WorkflowIndex
 from app.order_placement import start_order
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ async def on_order_event(event: CloudEvent, deps: SubscriberDeps) -> TopicStatus
     except ValidationError as error:
         logger.warning("dropping order event %s: %s", event.id, error.errors(include_input=False))
         return TopicStatus.DROP
-    started = await start_order(deps.workflows, details)
+    if deps.state is None:  # bootstrap always hands the state store; the index lives there
+        raise RuntimeError("order events need the state store for the workflow index")
+    started = await start_order(deps.workflows, WorkflowIndex(deps.state), details)
     logger.info("order event %s: order %s started=%s", event.id, details.order_id, started)
     return TopicStatus.SUCCESS
