@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from actors import ACTORS
 from app.api.body_limit import body_limit
 from app.api.middleware import InboundPipelineMiddleware, inbound_middlewares
+from app.api.openapi import PROBLEM_RESPONSES, problem_openapi
 from app.api.problems import install_problem_handlers
 from app.api.routes import (
     actors,
@@ -64,14 +65,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(InboundPipelineMiddleware, pipeline=pipeline)
     install_problem_handlers(app)
     instrument(app, tracing)
-    app.include_router(health.router)
-    app.include_router(metrics.router)
-    app.include_router(workflows.router)
-    app.include_router(actors.router)
-    app.include_router(orders.router)
-    app.include_router(inventory_audit.router)  # before inventory's /{sku}
-    app.include_router(inventory.router)
-    app.include_router(dead_letters.router)
-    sidecar_routes = mount_sidecar_routes(app, settings)
+    for router in (
+        health.router,
+        metrics.router,
+        workflows.router,
+        actors.router,
+        orders.router,
+        inventory_audit.router,  # before inventory's /{sku}
+        inventory.router,
+        dead_letters.router,
+    ):
+        app.include_router(router, responses=PROBLEM_RESPONSES)
+    sidecar_routes = mount_sidecar_routes(app, settings, PROBLEM_RESPONSES)
     hide_dapr_actor_routes(app.router.routes)
+    app.openapi = problem_openapi(app)  # type: ignore[method-assign]
     return app
