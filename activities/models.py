@@ -1,10 +1,10 @@
 """Typed inputs and outputs of the order activities (JSON dicts on the wire)."""
 
-from datetime import datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
+from actors.order_interface import UtcDateTime
 from actors.order_states import OrderStatus
 
 
@@ -38,7 +38,7 @@ class LineResult(_Frozen):
 class RecordStep(_Frozen):
     order_id: str
     status: OrderStatus
-    at: datetime
+    at: UtcDateTime
     reason: str = ""
 
 

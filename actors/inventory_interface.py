@@ -7,6 +7,7 @@ from dapr.actor import ActorInterface
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.building_blocks.actors import actor_method
+from app.building_blocks.ids import CLIENT_ID_PATTERN
 
 INVENTORY_ACTOR_TYPE = "InventoryActor"
 
@@ -41,7 +42,9 @@ class ReserveRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    order_id: OrderId = Field(min_length=1, max_length=200)
+    # The order id rule: the id names the hold's reminder ("hold:<id>"), which daprd calls
+    # back on a URL path, so a '/' or '?' in it would leave the hold unreleased.
+    order_id: OrderId = Field(min_length=1, pattern=CLIENT_ID_PATTERN)
     quantity: int = Field(gt=0, le=1_000_000)
     hold_s: float | None = Field(default=None, gt=0, le=7 * 24 * 3600)
 

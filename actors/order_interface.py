@@ -1,20 +1,30 @@
 """The OrderActor's contract: declared methods and their wire models."""
 
 from abc import abstractmethod
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from dapr.actor import ActorInterface
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from actors.order_states import OrderStatus
 from app.building_blocks.actors import actor_method
+from app.building_blocks.ids import CLIENT_ID_MAX_LENGTH, CLIENT_ID_PATTERN
 
 ORDER_ACTOR_TYPE = "OrderActor"
 
 SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]*$"
+ID_PATTERN = CLIENT_ID_PATTERN  # the one id rule (app/building_blocks/ids.py)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # A workflow's clock (ctx.current_utc_datetime) is naive UTC, and so are steps stored
+    # before this type existed: naive means UTC, and every timestamp leaves with +00:00.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 class OrderLine(BaseModel):
@@ -30,7 +40,7 @@ class OrderDetails(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    order_id: str = Field(min_length=1, max_length=100, pattern=ID_PATTERN)
+    order_id: str = Field(min_length=1, max_length=CLIENT_ID_MAX_LENGTH, pattern=ID_PATTERN)
     customer_id: str = Field(min_length=1, max_length=100)
     lines: list[OrderLine] = Field(min_length=1, max_length=50)
 
@@ -45,7 +55,7 @@ class Transition(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     status: OrderStatus
-    at: datetime
+    at: UtcDateTime
     reason: str = ""
 
 
@@ -54,7 +64,7 @@ class TransitionRequest(BaseModel):
 
     status: OrderStatus
     reason: str = Field(default="", max_length=500)
-    at: datetime  # the caller's clock: a workflow passes its deterministic time
+    at: UtcDateTime  # the caller's clock: a workflow passes its deterministic time
 
 
 class OrderView(BaseModel):

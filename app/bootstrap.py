@@ -268,14 +268,17 @@ async def running_services(
             await actors.close()
 
 
-def mount_sidecar_routes(app: FastAPI, settings: Settings) -> SidecarRoutes:
+def mount_sidecar_routes(
+    app: FastAPI, settings: Settings, responses: dict[int | str, dict[str, Any]] | None = None
+) -> SidecarRoutes:
     """Routes daprd calls into: actor callbacks and /dapr/config (DaprActor), the topic
-    subscriptions with /dapr/subscribe, and the input bindings."""
+    subscriptions with /dapr/subscribe, and the input bindings (documented with the
+    error `responses` the API's routes have)."""
     routes = SidecarRoutes(
         actors=DaprActor(app),
         topics=SubscriptionRegistry(SUBSCRIPTIONS, default_pubsub=settings.pubsub_name),
         input_bindings=InputBindingRegistry(INPUT_BINDINGS),
     )
-    app.include_router(routes.topics.router())
-    app.include_router(routes.input_bindings.router())
+    app.include_router(routes.topics.router(), responses=responses)
+    app.include_router(routes.input_bindings.router(), responses=responses)
     return routes

@@ -6,7 +6,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from actors import ACTORS
+from app.api.body_limit import body_limit
 from app.api.middleware import InboundPipelineMiddleware, inbound_middlewares
+from app.api.openapi import PROBLEM_RESPONSES, problem_openapi
 from app.api.problems import install_problem_handlers
 from app.api.routes import (
     actors,
@@ -18,6 +20,7 @@ from app.api.routes import (
     orders,
     workflows,
 )
+from app.api.sidecar_callbacks import actor_callback_guard, hide_dapr_actor_routes
 from app.bootstrap import mount_sidecar_routes, running_services
 from app.building_blocks.middleware import MiddlewarePipeline
 from app.observability.actor_metrics import actor_call_metrics
@@ -51,18 +54,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     token = settings.app_api_token.get_secret_value() if settings.app_api_token else None
     pipeline = MiddlewarePipeline(
-        "inbound", [*inbound_middlewares(token), actor_call_metrics(ACTORS)]
+        "inbound",
+        [
+            *inbound_middlewares(token),
+            body_limit(settings.dapr_max_request_bytes),  # after the token: no read before it
+            actor_callback_guard(ACTORS),
+            actor_call_metrics(ACTORS),
+        ],
     )
     app.add_middleware(InboundPipelineMiddleware, pipeline=pipeline)
     install_problem_handlers(app)
     instrument(app, tracing)
-    app.include_router(health.router)
-    app.include_router(metrics.router)
-    app.include_router(workflows.router)
-    app.include_router(actors.router)
-    app.include_router(orders.router)
-    app.include_router(inventory_audit.router)  # before inventory's /{sku}
-    app.include_router(inventory.router)
-    app.include_router(dead_letters.router)
-    sidecar_routes = mount_sidecar_routes(app, settings)
+    for router in (
+        health.router,
+        metrics.router,
+        workflows.router,
+        actors.router,
+        orders.router,
+        inventory_audit.router,  # before inventory's /{sku}
+        inventory.router,
+        dead_letters.router,
+    ):
+        app.include_router(router, responses=PROBLEM_RESPONSES)
+    sidecar_routes = mount_sidecar_routes(app, settings, PROBLEM_RESPONSES)
+    hide_dapr_actor_routes(app.router.routes)
+    app.openapi = problem_openapi(app)  # type: ignore[method-assign]
     return app

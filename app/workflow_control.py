@@ -13,7 +13,6 @@ them (e.g. the instance completes) is reported by the next read, not prevented.
 """
 
 import asyncio
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,18 +23,15 @@ from dapr.ext.workflow import WorkflowState, WorkflowStatus
 from app.building_blocks.client import DaprClientWrapper, raise_for_sidecar_status
 from app.building_blocks.errors import (
     InvalidRequestError,
+    UnknownWorkflowEventError,
     WorkflowConflictError,
     WorkflowNotFoundError,
 )
+from app.building_blocks.ids import CLIENT_ID_PATTERN, is_client_id
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflow_index import InstanceRecord, WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
 
-# Instance ids become state keys and URL segments. No ':' either: daprd 1.14 names an
-# instance's activities "<id>::<task>::<generation>", and an id ending in ':' left the
-# activity unable to report back (the instance hung RUNNING; property 17 found it).
-INSTANCE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
-_INSTANCE_ID = re.compile(INSTANCE_ID_PATTERN)
 TERMINAL = frozenset({WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TERMINATED})
 _ACTIVE = frozenset({WorkflowStatus.RUNNING, WorkflowStatus.PENDING, WorkflowStatus.SUSPENDED})
 _WAIT_POLL_S = 0.25
@@ -78,9 +74,10 @@ class WorkflowControl:
         spec = self._engine.spec(name)
         spec.input_model.model_validate(payload)  # 422 with the fields at fault, nothing sent
         instance_id = instance_id or uuid.uuid4().hex
-        if not _INSTANCE_ID.match(instance_id):
+        # The one id rule (app/building_blocks/ids.py): only ids the engine can run.
+        if not is_client_id(instance_id):
             raise InvalidRequestError(
-                f"instance id {instance_id!r} does not match {INSTANCE_ID_PATTERN}",
+                f"instance id {instance_id!r} does not match {CLIENT_ID_PATTERN}",
                 {"instance_id": instance_id},
             )
         if await self._engine.get_state(instance_id, fetch_payloads=False) is not None:
@@ -137,7 +134,19 @@ class WorkflowControl:
         return InstancePage(total=len(fresh), items=items)
 
     async def raise_event(self, instance_id: str, event_name: str, data: Any) -> None:
-        await self._require(instance_id, _ACTIVE, "is not running; the event would be lost")
+        """Deliver an event the instance's workflow declares (WorkflowSpec.events), with a
+        payload its model accepts: a name it never waits for is refused (422, listing the
+        accepted ones), and so is a payload that would fail the workflow."""
+        state = await self._require(instance_id, _ACTIVE, "is not running; the event would be lost")
+        accepted = self._engine.spec(state.name).events
+        model = accepted.get(event_name)
+        if model is None:
+            names = ", ".join(sorted(accepted)) or "none"
+            raise UnknownWorkflowEventError(
+                f"workflow {state.name!r} accepts no event {event_name!r}; it accepts: {names}",
+                {"instance_id": instance_id, "event_name": event_name, "accepted": names},
+            )
+        model.model_validate(data)  # 422 with the fields at fault; nothing is raised
         await self._engine.raise_event(instance_id, event_name, data)
 
     async def terminate(self, instance_id: str) -> None:

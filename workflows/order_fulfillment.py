@@ -11,6 +11,7 @@ from typing import Any
 
 from dapr.ext.workflow import DaprWorkflowContext, when_all, when_any
 from durabletask.task import Task, TaskFailedError
+from pydantic import ValidationError
 
 from activities.inventory import InventoryActivities
 from activities.models import (
@@ -30,6 +31,7 @@ from activities.payments import PaymentActivities
 from activities.shipping import ShippingActivities
 from actors.order_interface import OrderDetails
 from actors.order_states import OrderStatus
+from app.building_blocks.ids import child_instance_id
 from workflows.order_models import APPROVAL_EVENT, CANCEL_EVENT, ApprovalDecision, OrderOutcome
 from workflows.policies import ACTIVITY_RETRY, PAYMENT_RETRY
 from workflows.shipping import shipping
@@ -66,7 +68,9 @@ def order_fulfillment(ctx: DaprWorkflowContext, payload: dict[str, Any]) -> Step
             return (yield from _give_up(ctx, order, lines, S.CANCELLED, "approval timed out"))
         if winner is cancel:
             return (yield from _give_up(ctx, order, lines, S.CANCELLED, "cancelled by request"))
-        decision = ApprovalDecision.model_validate(approval.get_result() or {"approved": False})
+        decision = _decision(approval.get_result() or {"approved": False})
+        if isinstance(decision, str):
+            return (yield from _give_up(ctx, order, lines, S.CANCELLED, decision))
         if not decision.approved:
             reason = f"approval rejected: {decision.reason}".rstrip(": ")
             return (yield from _give_up(ctx, order, lines, S.CANCELLED, reason))
@@ -112,7 +116,9 @@ def order_fulfillment(ctx: DaprWorkflowContext, payload: dict[str, Any]) -> Step
     label = Label.model_validate(
         (
             yield ctx.call_child_workflow(
-                shipping, input=shipment.model_dump(), instance_id=f"{order.order_id}:shipping"
+                shipping,
+                input=shipment.model_dump(),
+                instance_id=child_instance_id(order.order_id, "shipping"),
             )
         )
     )
@@ -132,6 +138,17 @@ def order_fulfillment(ctx: DaprWorkflowContext, payload: dict[str, Any]) -> Step
         charge_id=charged.charge_id,
         label=label.file_name,
     ).model_dump(mode="json")
+
+
+def _decision(payload: Any) -> ApprovalDecision | str:
+    """The approval event's decision, or why it is a rejection: a payload that is not a
+    decision (sent around the API's check, e.g. through daprd's raise-event API) must not
+    fail the orchestrator and strand the order with its stock held."""
+    try:
+        return ApprovalDecision.model_validate(payload)
+    except ValidationError as error:
+        fields = sorted({".".join(map(str, e["loc"])) or "payload" for e in error.errors()})
+        return f"approval rejected: malformed approval event ({', '.join(fields)})"[:400]
 
 
 def _activity(ctx: DaprWorkflowContext, activity: Any, payload: dict[str, Any]) -> Task[Any]:

@@ -26,5 +26,13 @@ class ApprovalDecision(BaseModel):
     reason: str = Field(default="", max_length=500)
 
 
+class CancelRequest(BaseModel):
+    """Payload of the `cancel` event (the workflow acts on its arrival, not its content)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reason: str = Field(default="", max_length=500)
+
+
 APPROVAL_EVENT = "approval"
 CANCEL_EVENT = "cancel"

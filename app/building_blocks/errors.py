@@ -153,6 +153,13 @@ class WorkflowConflictError(DaprError):
     http_status = 409
 
 
+class UnknownWorkflowEventError(DaprError):
+    """The instance's workflow waits for no event of this name (details list the ones it does)."""
+
+    error_code = "UNKNOWN_WORKFLOW_EVENT"
+    http_status = 422
+
+
 class ActorNotFoundError(DaprError):
     """No hosted actor type has this name, or its interface declares no such method."""
 

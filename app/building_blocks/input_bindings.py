@@ -11,7 +11,7 @@ a failure to the component, which may retry (cron does not).
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter, Request, Response, status
 
@@ -22,6 +22,11 @@ D = TypeVar("D")
 # daprd sends a binding's metadata as request headers (names lower-cased on the way);
 # these are the HTTP client's own and say nothing about the event.
 _TRANSPORT_HEADERS = frozenset({"host", "user-agent", "content-length", "accept-encoding"})
+_STATUS_ONLY: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Event handled (acknowledged); no body", "content": {}},
+    500: {"description": "The handler failed; the component may retry; no body", "content": {}},
+    503: {"description": "The app is still starting; no body", "content": {}},
+}
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,9 @@ class InputBindingRegistry(Generic[D]):
                 methods=["POST"],
                 name=f"binding {binding.name}",
                 summary=f"Events of input binding `{binding.name}`",
+                # Status only, no body: declared so, not as FastAPI's default JSON.
+                response_class=Response,
+                responses=_STATUS_ONLY,
             )
         return router
 

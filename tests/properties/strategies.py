@@ -6,6 +6,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from app.building_blocks.cloudevents import CloudEvent
+from app.building_blocks.ids import CLIENT_ID_PATTERN
 
 # Any JSON document: what a JSON-format CloudEvent can carry as `data`. Integers are not
 # bounded (daprd decodes numbers with UseNumber, so they pass through exactly); floats
@@ -60,3 +61,7 @@ cloud_events: st.SearchStrategy[CloudEvent] = st.builds(
     tracestate=st.none() | st.just("orderflow=00f067aa0ba902b7"),
     extensions=extensions,
 )
+
+# Ids a client may choose (app/building_blocks/ids.py): the full allowed alphabet, any
+# length the rule allows. fullmatch: with `$` alone, from_regex may add a trailing "\n".
+client_ids = st.from_regex(CLIENT_ID_PATTERN, fullmatch=True)

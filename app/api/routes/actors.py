@@ -8,7 +8,9 @@ from app.api.deps import ActorMethodsDep
 
 router = APIRouter(prefix="/api/v1/actors", tags=["actors"])
 
-ActorId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^/|]+$")]
+# No '/' (a path segment), no '|' (daprd keys actor state "<type>||<id>||<key>"), and no
+# control characters: daprd refused "%00" and the route answered 502 for a bad input.
+ActorId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^/|\x00-\x1f\x7f]+$")]
 
 
 @router.post("/{actor_type}/{actor_id}/methods/{method}")

@@ -21,13 +21,16 @@ from actors.order_interface import (
 from actors.order_states import IllegalTransitionError, OrderStatus, is_terminal
 from app.api.deps import ServicesDep
 from app.building_blocks.errors import DaprTimeoutError
+from app.building_blocks.ids import CLIENT_ID_MAX_LENGTH
+from app.building_blocks.workflow_index import WorkflowIndex
 from app.order_placement import start_order
 from workflows.order_models import APPROVAL_EVENT, CANCEL_EVENT, ApprovalDecision
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
 
-OrderId = Annotated[str, Path(min_length=1, max_length=100, pattern=ID_PATTERN)]
+# Ids outside the rule (':' in old data dirs) are a 422: no order can hold them now.
+OrderId = Annotated[str, Path(min_length=1, max_length=CLIENT_ID_MAX_LENGTH, pattern=ID_PATTERN)]
 _CANCELLABLE = {OrderStatus.CREATED, OrderStatus.RESERVED, OrderStatus.AWAITING_APPROVAL}
 
 
@@ -133,7 +136,8 @@ def _json(text: str | None) -> Any:
 async def place_order(details: OrderDetails, services: ServicesDep) -> JSONResponse:
     """Start fulfilment with instance id = order id; a retry with the same id starts nothing.
     429 with Retry-After while the service runs as many orders as it can."""
-    started = await start_order(services.workflows, services.admission, details)
+    index = WorkflowIndex(services.state)
+    started = await start_order(services.workflows, services.admission, index, details)
     body = Accepted(order_id=details.order_id, started=started)
     return JSONResponse(body.model_dump(), status_code=202 if started else 200)
 

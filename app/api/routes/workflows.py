@@ -10,11 +10,13 @@ from fastapi import APIRouter, Body, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
 from app.api.deps import WorkflowControlDep
+from app.building_blocks.ids import CLIENT_ID_PATTERN, INSTANCE_ID_PATTERN
 from app.building_blocks.workflow_index import InstanceRecord
-from app.workflow_control import INSTANCE_ID_PATTERN, TERMINAL, InstanceView
+from app.workflow_control import TERMINAL, InstanceView
 
 router = APIRouter(prefix="/api/v1/workflows", tags=["workflows"])
 
+# Any instance can be read and signalled (a child's id included); only client ids started.
 InstanceId = Annotated[str, Path(pattern=INSTANCE_ID_PATTERN)]
 RuntimeStatus = Annotated[str, Field(examples=["RUNNING", "COMPLETED"])]
 # The SDK's WorkflowStatus is an int enum; the API speaks its names.
@@ -25,7 +27,7 @@ class StartWorkflow(BaseModel):
     """The workflow's input (checked against its input model) and an optional id."""
 
     input: dict[str, Any] = Field(default_factory=dict)
-    instance_id: str | None = Field(default=None, pattern=INSTANCE_ID_PATTERN)
+    instance_id: str | None = Field(default=None, pattern=CLIENT_ID_PATTERN)
 
 
 class FailureDetails(BaseModel):
@@ -174,7 +176,7 @@ async def start_workflow(
     control: WorkflowControlDep,
     response: Response,
     request: StartWorkflow,
-    instance_id: Annotated[str | None, Query(pattern=INSTANCE_ID_PATTERN)] = None,
+    instance_id: Annotated[str | None, Query(pattern=CLIENT_ID_PATTERN)] = None,
 ) -> InstanceSummary:
     """Start workflow `name`; an instance id already in use is a 409."""
     chosen = request.instance_id or instance_id

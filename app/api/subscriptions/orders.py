@@ -14,6 +14,7 @@ from app.api.subscriptions.spec import SubscriberDeps
 from app.building_blocks.cloudevents import CloudEvent
 from app.building_blocks.subscriptions import TopicStatus
 from app.building_blocks.workflow_admission import EngineAtCapacityError
+from app.building_blocks.workflow_index import WorkflowIndex
 from app.order_placement import start_order
 
 logger = logging.getLogger(__name__)
@@ -31,8 +32,12 @@ async def on_order_event(event: CloudEvent, deps: SubscriberDeps) -> TopicStatus
     except ValidationError as error:
         logger.warning("dropping order event %s: %s", event.id, error.errors(include_input=False))
         return TopicStatus.DROP
+    if deps.state is None:  # bootstrap always hands the state store; the index lives there
+        raise RuntimeError("order events need the state store for the workflow index")
     try:
-        started = await start_order(deps.workflows, deps.admission, details)
+        started = await start_order(
+            deps.workflows, deps.admission, WorkflowIndex(deps.state), details
+        )
     except EngineAtCapacityError as error:
         # The broker redelivers later (its resiliency policy spaces the retries).
         logger.info("order event %s: %s", event.id, error)

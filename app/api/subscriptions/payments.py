@@ -14,9 +14,9 @@ import logging
 from dapr.ext.workflow import WorkflowStatus
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from actors.order_interface import ID_PATTERN
 from app.api.subscriptions.spec import SubscriberDeps
 from app.building_blocks.cloudevents import CloudEvent
+from app.building_blocks.ids import CLIENT_ID_MAX_LENGTH, CLIENT_ID_PATTERN
 from app.building_blocks.subscriptions import TopicStatus
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class PaymentEvent(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    order_id: str = Field(min_length=1, max_length=100, pattern=ID_PATTERN)
+    order_id: str = Field(min_length=1, max_length=CLIENT_ID_MAX_LENGTH, pattern=CLIENT_ID_PATTERN)
     charge_id: str = Field(default="", max_length=200)
     reason: str = Field(default="", max_length=500)
 

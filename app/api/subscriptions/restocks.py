@@ -6,19 +6,21 @@ from pydantic import ValidationError
 
 from app.api.subscriptions.spec import SubscriberDeps
 from app.building_blocks.cloudevents import CloudEvent
+from app.building_blocks.ids import CLIENT_ID_PATTERN, is_client_id
 from app.building_blocks.subscriptions import TopicStatus
 from workflows.restock import RestockOrder
 
 logger = logging.getLogger(__name__)
 
-# The event id becomes the workflow instance id; longer ids are refused rather than cut.
-MAX_INSTANCE_ID_LENGTH = 200
-
 
 async def on_restock_requested(event: CloudEvent, deps: SubscriberDeps) -> TopicStatus:
     """Start the restock; a redelivered event finds its instance and starts nothing new."""
-    if len(event.id) > MAX_INSTANCE_ID_LENGTH:
-        logger.warning("dropping restock event: id longer than %d", MAX_INSTANCE_ID_LENGTH)
+    # The event id becomes the instance id: one the engine cannot run (':' in it, too long)
+    # would retry forever, so it is refused rather than cut or rewritten.
+    if not is_client_id(event.id):
+        logger.warning(
+            "dropping restock event %r: id does not match %s", event.id, CLIENT_ID_PATTERN
+        )
         return TopicStatus.DROP
     try:
         order = RestockOrder.model_validate(event.data)

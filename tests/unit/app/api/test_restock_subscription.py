@@ -63,3 +63,11 @@ def test_event_id_too_long_for_an_instance_id_is_dropped() -> None:
     engine = FakeWorkflowEngine()
     assert _deliver(engine, {"sku": "A-1", "quantity": 3}, event_id="x" * 201) == "DROP"
     assert engine.scheduled == []
+
+
+def test_event_id_the_engine_cannot_run_is_dropped() -> None:
+    """An event id with ':' (daprd's activity separator) never becomes an instance id."""
+    engine = FakeWorkflowEngine()
+    for event_id in ("evt:", "evt::1", "a:b"):
+        assert _deliver(engine, {"sku": "A-1", "quantity": 3}, event_id=event_id) == "DROP"
+    assert engine.scheduled == []
