@@ -251,7 +251,12 @@ async def running_services(
                 actors=actors,
                 workflows=workflows,
                 workflow_control=WorkflowControl(
-                    workflows, WorkflowIndex(state), progress, dapr, admission
+                    workflows,
+                    WorkflowIndex(state),
+                    progress,
+                    dapr,
+                    admission,
+                    read_deadline_s=settings.engine_read_deadline_s,
                 ),
                 admission=admission,
                 watchdog=watchdog,

@@ -10,6 +10,7 @@ from app.api.body_limit import body_limit
 from app.api.middleware import InboundPipelineMiddleware, inbound_middlewares
 from app.api.openapi import PROBLEM_RESPONSES, problem_openapi
 from app.api.problems import install_problem_handlers
+from app.api.read_deadline import read_deadline
 from app.api.routes import (
     actors,
     dead_letters,
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         [
             *inbound_middlewares(token),
             body_limit(settings.dapr_max_request_bytes),  # after the token: no read before it
+            read_deadline(settings.status_read_deadline_s),
             actor_callback_guard(ACTORS),
             actor_call_metrics(ACTORS),
         ],

@@ -22,6 +22,7 @@ from dapr.ext.workflow import WorkflowState, WorkflowStatus
 
 from app.building_blocks.client import DaprClientWrapper, raise_for_sidecar_status
 from app.building_blocks.errors import (
+    DaprTimeoutError,
     InvalidRequestError,
     UnknownWorkflowEventError,
     WorkflowConflictError,
@@ -44,6 +45,8 @@ class InstanceView:
 
     record: InstanceRecord
     state: WorkflowState | None = None
+    # "index": the engine was busy past the read deadline; `record` is the last status seen.
+    source: str = "engine"
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class WorkflowControl:
         dapr: DaprClientWrapper,
         admission: WorkflowAdmission,
         workflow_component: str = "dapr",
+        read_deadline_s: float | None = None,
     ) -> None:
         self._engine = engine
         self._index = index
@@ -68,6 +72,9 @@ class WorkflowControl:
         self._dapr = dapr
         self._admission = admission
         self._component = workflow_component
+        # Status reads wait this long for the engine, which answers a read only between
+        # an instance's steps (its actor is turn-based; docs/workflow-engine.md).
+        self._read_deadline_s = read_deadline_s
 
     async def start(self, name: str, payload: Any, instance_id: str | None) -> InstanceView:
         """Start `name`; an id that any instance (running or finished) holds is a 409."""
@@ -99,9 +106,19 @@ class WorkflowControl:
         await self._index.add(name, instance_id)
         return InstanceView(record=record)
 
-    async def get(self, instance_id: str) -> InstanceView:
-        """The live state; the index record is refreshed (or created) as a side effect."""
-        state = await self._engine.get_state(instance_id)
+    async def get(self, instance_id: str, live: bool = False) -> InstanceView:
+        """The engine's state; the index record is refreshed (or created) as a side effect.
+        Unless `live`, an engine busy past the read deadline is answered from the index
+        record of an instance it holds (source "index")."""
+        try:
+            state = await self._engine.get_state(
+                instance_id, deadline_s=None if live else self._read_deadline_s
+            )
+        except DaprTimeoutError:
+            known = await self._index.get(instance_id)
+            if known is None:
+                raise
+            return InstanceView(record=await self._with_progress(known), source="index")
         if state is None:
             raise _not_found(instance_id)
         record = await self._refresh(instance_id, state)
@@ -120,8 +137,13 @@ class WorkflowControl:
         async def current(record: InstanceRecord) -> InstanceRecord | None:
             if WorkflowStatus[record.status] in TERMINAL:
                 return record
-            async with limiter:
-                state = await self._engine.get_state(record.instance_id, fetch_payloads=False)
+            try:
+                async with limiter:
+                    state = await self._engine.get_state(
+                        record.instance_id, fetch_payloads=False, deadline_s=self._read_deadline_s
+                    )
+            except DaprTimeoutError:
+                return record  # busy with a step: its last status seen stands
             return None if state is None else await self._refresh(record.instance_id, state)
 
         fresh = [r for r in await asyncio.gather(*map(current, records)) if r is not None]
@@ -184,7 +206,7 @@ class WorkflowControl:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
         while True:
-            view = await self.get(instance_id)
+            view = await self.get(instance_id, live=True)
             if view.state is not None and view.state.runtime_status in TERMINAL:
                 return view
             if loop.time() >= deadline:

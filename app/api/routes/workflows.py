@@ -3,7 +3,7 @@
 import json
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from dapr.ext.workflow import WorkflowStatus
 from fastapi import APIRouter, Body, Path, Query, Response, status
@@ -49,6 +49,12 @@ class InstanceDetail(InstanceSummary):
     input: Any = None
     output: Any = None
     failure: FailureDetails | None = None
+    source: Literal["engine", "index"] = Field(
+        default="engine",
+        description="`engine`: the workflow engine's answer; `index`: the engine was busy "
+        "with a step of this instance past the read deadline, so status and times are the "
+        "last ones the service saw, without input or output",
+    )
 
 
 class InstanceList(BaseModel):
@@ -70,7 +76,9 @@ def _summary(record: InstanceRecord) -> InstanceSummary:
 
 
 def _detail(view: InstanceView) -> InstanceDetail:
-    detail = InstanceDetail(**_summary(view.record).model_dump())
+    detail = InstanceDetail(
+        **_summary(view.record).model_dump(), source="index" if view.source == "index" else "engine"
+    )
     state = view.state
     if state is not None:
         detail.input = _json(state.serialized_input)
