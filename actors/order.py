@@ -9,11 +9,12 @@ from actors.order_interface import (
     OrderActorInterface,
     OrderDetails,
     OrderView,
+    RestartRequest,
     Transition,
     TransitionOutcome,
     TransitionRequest,
 )
-from actors.order_states import OrderStatus, can_move
+from actors.order_states import RESTARTABLE, OrderStatus, can_move
 
 _ORDER = "order"
 
@@ -44,6 +45,20 @@ class OrderActor(Actor, OrderActorInterface):
             return TransitionOutcome(accepted=False, order=order).model_dump(mode="json")
         step = Transition(status=move.status, at=move.at, reason=move.reason)
         order = order.model_copy(update={"status": move.status, "history": [*order.history, step]})
+        await self._store(order)
+        return TransitionOutcome(accepted=True, order=order).model_dump(mode="json")
+
+    async def restart(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Back to `created` for a new run of its workflow (app/order_recovery.py); only
+        before payment. Not a transition of the table: the history records it as such."""
+        move = RestartRequest.model_validate(request)
+        order = await self._load()
+        if order.status not in RESTARTABLE:
+            return TransitionOutcome(accepted=False, order=order).model_dump(mode="json")
+        step = Transition(status=OrderStatus.CREATED, at=move.at, reason=move.reason)
+        order = order.model_copy(
+            update={"status": OrderStatus.CREATED, "history": [*order.history, step]}
+        )
         await self._store(order)
         return TransitionOutcome(accepted=True, order=order).model_dump(mode="json")
 

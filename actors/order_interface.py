@@ -67,6 +67,13 @@ class TransitionRequest(BaseModel):
     at: UtcDateTime  # the caller's clock: a workflow passes its deterministic time
 
 
+class RestartRequest(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=500)
+    at: UtcDateTime
+
+
 class OrderView(BaseModel):
     """The order as the actor keeps it; `exists` is False for an id never created."""
 
@@ -92,6 +99,10 @@ class OrderActorInterface(ActorInterface):
     @actor_method(name="Transition")
     @abstractmethod
     async def transition(self, request: dict[str, Any]) -> dict[str, Any]: ...
+
+    @actor_method(name="Restart")
+    @abstractmethod
+    async def restart(self, request: dict[str, Any]) -> dict[str, Any]: ...
 
     @actor_method(name="GetOrder")
     @abstractmethod

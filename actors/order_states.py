@@ -30,6 +30,11 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 }
 
 
+# Statuses from which an order whose workflow was lost may be run again from the start:
+# nothing was charged yet, and every step before payment is idempotent per order id.
+RESTARTABLE = frozenset({S.CREATED, S.RESERVED, S.AWAITING_APPROVAL})
+
+
 def is_terminal(status: OrderStatus) -> bool:
     return status in _ENDS
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 import grpc
+from dapr.ext.workflow import WorkflowStatus
 from fastapi import APIRouter, HTTPException, Path
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +24,7 @@ from app.building_blocks.errors import DaprTimeoutError
 from app.building_blocks.ids import CLIENT_ID_MAX_LENGTH
 from app.building_blocks.workflow_index import WorkflowIndex
 from app.order_placement import start_order
+from app.order_recovery import Attention, attention, restart_order
 from workflows.order_models import APPROVAL_EVENT, CANCEL_EVENT, ApprovalDecision
 
 logger = logging.getLogger(__name__)
@@ -56,6 +58,11 @@ class OrderStatusView(BaseModel):
     status: OrderStatus | None
     order: OrderView
     workflow: WorkflowView | None
+    attention: Attention | None = Field(
+        default=None,
+        description="set when the order is left behind: its workflow ended or was lost "
+        "(stranded), or it has not moved for order_stall_after_s (stalled)",
+    )
 
 
 class Accepted(BaseModel):
@@ -159,7 +166,18 @@ async def get_order(order_id: OrderId, services: ServicesDep) -> OrderStatusView
     workflow = await _workflow(services, order)
     if not order.exists and workflow is None:
         raise HTTPException(status_code=404, detail=f"no order {order_id}")
-    return OrderStatusView(order_id=order_id, status=order.status, order=order, workflow=workflow)
+    left_behind = None
+    if workflow is None or workflow.source == "engine":  # only the engine's word counts
+        status = WorkflowStatus[workflow.runtime_status] if workflow else None
+        stall_after_s = services.settings.order_stall_after_s
+        left_behind = attention(order, status, workflow is not None, stall_after_s)
+    return OrderStatusView(
+        order_id=order_id,
+        status=order.status,
+        order=order,
+        workflow=workflow,
+        attention=left_behind,
+    )
 
 
 async def _decide(services: ServicesDep, order_id: str, approved: bool, reason: str) -> None:
@@ -189,6 +207,17 @@ async def reject(
     """Reject an order that waits for approval; its stock is released."""
     await _decide(services, order_id, False, body.reason if body else "")
     return Requested(order_id=order_id, requested="reject")
+
+
+@router.post("/{order_id}/restart", status_code=202)
+async def restart(order_id: OrderId, services: ServicesDep) -> Requested:
+    """Run a stranded or stalled order's workflow again from the start, before payment
+    only (app/order_recovery.py); 409 for an order that is moving or past payment."""
+    order = await _order(services, order_id, fresh=True)
+    if not order.exists:
+        raise HTTPException(status_code=404, detail=f"no order {order_id}")
+    await restart_order(services, order_id)
+    return Requested(order_id=order_id, requested="restart")
 
 
 @router.post("/{order_id}/cancel", status_code=202)

@@ -112,3 +112,32 @@ def test_the_actor_follows_the_transition_table(current: OrderStatus) -> None:
         assert accepted == (target == current or can_move(current, target)), (current, target)
         status = run(h.activate(ORDER_ID).get_order())["status"]
         assert status == (target if accepted else current).value
+
+
+def restart(h: ActorHost[OrderActor], reason: str = "restarted: lost") -> Any:
+    request = {"reason": reason, "at": AT.isoformat()}
+    return run(h.activate(ORDER_ID).restart(request))
+
+
+@pytest.mark.parametrize("status", [S.CREATED, S.RESERVED, S.AWAITING_APPROVAL])
+def test_an_order_before_payment_restarts_to_created_with_the_reason(status: OrderStatus) -> None:
+    """Restart puts an unpaid order back to created and records why in its history."""
+    h = created()
+    for step in PATH[status]:
+        move(h, step)
+    outcome = restart(h)
+    assert outcome["accepted"] is True
+    assert outcome["order"]["status"] == S.CREATED
+    assert outcome["order"]["history"][-1]["reason"] == "restarted: lost"
+    assert len(outcome["order"]["history"]) == len(PATH[status]) + 2
+
+
+@pytest.mark.parametrize("status", [S.PAID, S.SHIPPED, S.COMPLETED, S.CANCELLED, S.FAILED])
+def test_an_order_past_payment_or_ended_refuses_a_restart(status: OrderStatus) -> None:
+    """A restart after payment could charge or ship twice: refused, nothing changes."""
+    h = created()
+    for step in PATH[status]:
+        move(h, step)
+    outcome = restart(h)
+    assert outcome["accepted"] is False
+    assert outcome["order"]["status"] == status

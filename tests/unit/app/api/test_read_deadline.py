@@ -20,8 +20,10 @@ def _run(method: str, path: str, takes_s: float) -> Response:
         await asyncio.sleep(takes_s)
         return Response(status_code=200)
 
-    middleware = read_deadline(0.05)
-    return asyncio.run(middleware.run(_request(method, path), slow))
+    async def bounded() -> Response:
+        return await read_deadline(0.05).run(_request(method, path), slow)
+
+    return asyncio.run(bounded())
 
 
 def test_a_slow_read_is_a_504_naming_path_and_deadline() -> None:

@@ -1,0 +1,136 @@
+"""Orders whose workflow was lost or stopped moving: how the service tells, and restarts them.
+
+Two ways an order can be left behind while its status still says it is under way:
+- stranded: its workflow has ended (terminated through the control API, failed) or no
+  longer exists, so nothing will ever move the order or release its stock;
+- stalled: its workflow still counts as running, but the order has not moved for
+  `order_stall_after_s` while not waiting for a person. daprd 1.14 can leave an instance
+  like this when it is stopped mid-step (issue 11 saw one after a SIGKILL of `make run`).
+
+An order in either state, still before payment, may be restarted: its workflow (if it
+runs) is terminated and purged, the OrderActor goes back to `created` with the reason in
+its history, and `order_fulfillment` starts again with the same id and details. Every step
+before payment is idempotent per order id (the reservation is found again, not taken
+twice), so a restart cannot double anything; after payment a restart could, and is refused.
+"""
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Literal
+
+from dapr.ext.workflow import WorkflowState, WorkflowStatus
+from pydantic import BaseModel
+
+from actors.order_interface import (
+    ORDER_ACTOR_TYPE,
+    OrderActorInterface,
+    OrderView,
+    RestartRequest,
+    TransitionOutcome,
+)
+from actors.order_states import RESTARTABLE, IllegalTransitionError, OrderStatus, is_terminal
+from app.building_blocks.errors import DaprTimeoutError, WorkflowConflictError
+from app.building_blocks.workflow_index import WorkflowIndex
+from app.order_placement import start_order
+from app.services import Services
+from app.workflow_control import purge_history
+
+_ENDED = frozenset({WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TERMINATED})
+_TERMINATE_WAIT_S = 30.0
+_POLL_S = 0.2
+
+
+class Attention(BaseModel):
+    """Why an order needs a person, and what they can do about it."""
+
+    kind: Literal["stranded", "stalled"]
+    detail: str
+    action: str
+
+
+def attention(
+    order: OrderView, workflow_status: WorkflowStatus | None, found: bool, stall_after_s: float
+) -> Attention | None:
+    """Whether `order` is stranded or stalled, given its workflow's status from the engine
+    (`found` False: the engine has no such instance)."""
+    if not order.exists or order.status is None or is_terminal(order.status):
+        return None
+    action = (
+        f"POST /api/v1/orders/{order.order_id}/restart"
+        if order.status in RESTARTABLE
+        else "past payment: settle it by hand (docs/workflow-engine.md)"
+    )
+    if not found or workflow_status is None or workflow_status in _ENDED:
+        ended = "no longer exists" if workflow_status is None else f"ended {workflow_status.name}"
+        return Attention(
+            kind="stranded",
+            detail=f"the order is {order.status.value} but its workflow {ended}",
+            action=action,
+        )
+    idle_s = _idle_s(order)
+    if order.status is not OrderStatus.AWAITING_APPROVAL and idle_s > stall_after_s:
+        return Attention(
+            kind="stalled",
+            detail=f"the order has not moved for {idle_s:.0f}s while its workflow runs",
+            action=action,
+        )
+    return None
+
+
+async def restart_order(services: Services, order_id: str) -> None:
+    """Restart a stranded or stalled order before payment (module docstring)."""
+    actor = services.actors.proxy(ORDER_ACTOR_TYPE, order_id, OrderActorInterface)
+    order = OrderView.model_validate(await actor.GetOrder())
+    if order.status is None or order.details is None or order.status not in RESTARTABLE:
+        raise IllegalTransitionError(order_id, str(order.status), "restarted")
+    state = await services.workflows.get_state(order_id, fetch_payloads=False)
+    found = state is not None
+    status = state.runtime_status if state is not None else None
+    why = attention(order, status, found, services.settings.order_stall_after_s)
+    if why is None:
+        raise WorkflowConflictError(
+            f"order {order_id} is {order.status.value} and its workflow is moving: "
+            "nothing to restart",
+            {"order_id": order_id},
+        )
+    if state is not None and state.runtime_status not in _ENDED:
+        await services.workflows.terminate(order_id)
+        state = await _ended(services, order_id)
+    if state is not None:
+        await purge_history(services.dapr, order_id)
+    services.admission.release(order_id)
+    request = RestartRequest(reason=f"restarted: {why.detail}", at=datetime.now(UTC))
+    restarted = TransitionOutcome.model_validate(
+        await actor.Restart(request.model_dump(mode="json"))
+    )
+    if not restarted.accepted:  # it moved on (e.g. paid) since the check above
+        raise IllegalTransitionError(order_id, str(restarted.order.status), "restarted")
+    services.order_views.put(restarted.order)
+    index = WorkflowIndex(services.state)
+    await start_order(services.workflows, services.admission, index, order.details)
+
+
+async def _ended(services: Services, order_id: str) -> WorkflowState | None:
+    """Wait for a termination to take effect (the engine applies it in the instance's next
+    step); the final state, or None if the instance is gone."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + _TERMINATE_WAIT_S
+    while True:
+        state = await services.workflows.get_state(order_id, fetch_payloads=False)
+        if state is None or state.runtime_status in _ENDED:
+            return state
+        if loop.time() > deadline:
+            raise DaprTimeoutError(
+                f"the workflow engine did not end order {order_id}'s workflow within "
+                f"{_TERMINATE_WAIT_S:.0f}s; check /health/ready and retry",
+                {"order_id": order_id},
+            )
+        await asyncio.sleep(_POLL_S)
+
+
+def _idle_s(order: OrderView) -> float:
+    if not order.history:
+        return 0.0
+    last = order.history[-1].at
+    last = last if last.tzinfo else last.replace(tzinfo=UTC)
+    return (datetime.now(UTC) - last).total_seconds()
