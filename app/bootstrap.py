@@ -195,6 +195,7 @@ async def running_services(
         )
         actors.pool_runtime_clients()  # after registration: the actors' own calls too
         progress = WorkflowProgress(state)
+        index = WorkflowIndex(state)
         admission = WorkflowAdmission(settings.max_orders_in_flight)
         order_views = OrderViews(settings.order_views_max_entries, settings.order_view_ttl_s)
         deps = ActivityDeps(
@@ -232,7 +233,9 @@ async def running_services(
         )
         watching = asyncio.create_task(watchdog.run(), name="engine watchdog")
 
-        handler_deps = SubscriberDeps(workflows=workflows, state=state, admission=admission)
+        handler_deps = SubscriberDeps(
+            workflows=workflows, state=state, admission=admission, index=index
+        )
         routes.topics.activate(
             handler_deps, ProcessedEvents(state, ttl_seconds=settings.processed_event_ttl_s)
         )
@@ -252,7 +255,7 @@ async def running_services(
                 workflows=workflows,
                 workflow_control=WorkflowControl(
                     workflows,
-                    WorkflowIndex(state),
+                    index,
                     progress,
                     dapr,
                     admission,
@@ -261,6 +264,7 @@ async def running_services(
                 admission=admission,
                 watchdog=watchdog,
                 order_views=order_views,
+                workflow_index=index,
                 actor_methods=ActorMethodInvoker(dapr, ACTORS),
             )
         finally:

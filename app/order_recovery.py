@@ -30,7 +30,6 @@ from actors.order_interface import (
 )
 from actors.order_states import RESTARTABLE, IllegalTransitionError, OrderStatus, is_terminal
 from app.building_blocks.errors import DaprTimeoutError, WorkflowConflictError
-from app.building_blocks.workflow_index import WorkflowIndex
 from app.order_placement import start_order
 from app.services import Services
 from app.workflow_control import purge_history
@@ -106,8 +105,9 @@ async def restart_order(services: Services, order_id: str) -> None:
     if not restarted.accepted:  # it moved on (e.g. paid) since the check above
         raise IllegalTransitionError(order_id, str(restarted.order.status), "restarted")
     services.order_views.put(restarted.order)
-    index = WorkflowIndex(services.state)
-    await start_order(services.workflows, services.admission, index, order.details)
+    await start_order(
+        services.workflows, services.admission, services.workflow_index, order.details
+    )
 
 
 async def _ended(services: Services, order_id: str) -> WorkflowState | None:

@@ -13,6 +13,7 @@ from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
 from app.building_blocks.workflow_admission import WorkflowAdmission
+from app.building_blocks.workflow_index import WorkflowIndex
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import FeatureFlags
 from app.order_views import OrderViews
@@ -37,4 +38,5 @@ class Services:
     admission: WorkflowAdmission
     watchdog: EngineWatchdog
     order_views: OrderViews
+    workflow_index: WorkflowIndex  # one per process: it coalesces concurrent additions
     actor_methods: ActorMethodInvoker

@@ -4,9 +4,16 @@ Dapr 1.14 and SDK 0.5.0 can neither list instances nor keep progress, so the ser
 records each instance it starts or reads (one key per instance) and indexes them per
 workflow name (one key per name, a JSON list of ids). Index updates are ETag-guarded and
 retried, so concurrent starts never lose an entry.
+
+Additions are coalesced per name within the process: a burst of placements would
+otherwise race on the one key (each write conflicting with every other), and the retries
+grew with the square of the writers. One write adds everything that arrived meanwhile;
+every caller returns once its id is stored. Keep one WorkflowIndex per process.
 """
 
+import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -35,9 +42,40 @@ class InstanceRecord(BaseModel):
     progress: Any = None
 
 
+class CoalescedAdds:
+    """Ids to add to one index key, written together by one writer at a time."""
+
+    def __init__(self, write: Callable[[list[str]], Awaitable[None]]) -> None:
+        self._write = write
+        self._pending: list[tuple[str, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def add(self, instance_id: str) -> None:
+        done = asyncio.get_running_loop().create_future()
+        self._pending.append((instance_id, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._drain())
+        await asyncio.shield(done)  # a caller giving up does not stop the write for others
+
+    async def _drain(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                await self._write([instance_id for instance_id, _ in batch])
+            except Exception as error:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(error)
+            else:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+
+
 class WorkflowIndex:
     def __init__(self, state: StateManager) -> None:
         self._state = state
+        self._adds: dict[str, CoalescedAdds] = {}
 
     async def claim(self, record: InstanceRecord) -> None:
         """Write the record only if the id has none yet: the first of two starts wins."""
@@ -76,9 +114,18 @@ class WorkflowIndex:
         return await self._ids_of(name).read()
 
     async def add(self, name: str, instance_id: str) -> None:
-        await self._ids_of(name).update(
-            lambda ids: ids if instance_id in ids else [*ids, instance_id]
-        )
+        adds = self._adds.get(name)
+        if adds is None:
+            adds = self._adds[name] = CoalescedAdds(lambda batch: self._add_all(name, batch))
+        await adds.add(instance_id)
+
+    async def _add_all(self, name: str, instance_ids: list[str]) -> None:
+        def added(ids: list[str]) -> list[str]:
+            known = set(ids)
+            new = [i for i in dict.fromkeys(instance_ids) if i not in known]
+            return [*ids, *new] if new else ids
+
+        await self._ids_of(name).update(added)
 
     async def remove(self, name: str, instance_id: str) -> None:
         await self._ids_of(name).update(lambda ids: [i for i in ids if i != instance_id])

@@ -22,7 +22,6 @@ from actors.order_states import IllegalTransitionError, OrderStatus, is_terminal
 from app.api.deps import ServicesDep
 from app.building_blocks.errors import DaprTimeoutError
 from app.building_blocks.ids import CLIENT_ID_MAX_LENGTH
-from app.building_blocks.workflow_index import WorkflowIndex
 from app.order_placement import start_order
 from app.order_recovery import Attention, attention, restart_order
 from workflows.order_models import APPROVAL_EVENT, CANCEL_EVENT, ApprovalDecision
@@ -142,8 +141,9 @@ def _json(text: str | None) -> Any:
 async def place_order(details: OrderDetails, services: ServicesDep) -> JSONResponse:
     """Start fulfilment with instance id = order id; a retry with the same id starts nothing.
     429 with Retry-After while the service runs as many orders as it can."""
-    index = WorkflowIndex(services.state)
-    started = await start_order(services.workflows, services.admission, index, details)
+    started = await start_order(
+        services.workflows, services.admission, services.workflow_index, details
+    )
     body = Accepted(order_id=details.order_id, started=started)
     return JSONResponse(body.model_dump(), status_code=202 if started else 200)
 
