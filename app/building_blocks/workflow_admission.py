@@ -14,6 +14,7 @@ Thread-safe: the engine reports endings from the SDK's worker threads.
 """
 
 import math
+import random
 import threading
 import time
 from collections import deque
@@ -41,11 +42,17 @@ class EngineAtCapacityError(DaprError):
 
 
 class WorkflowAdmission:
-    def __init__(self, capacity: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        capacity: int,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[int], int] = lambda most: random.randint(0, most),
+    ) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
         self.capacity = capacity
         self._clock = clock
+        self._jitter = jitter
         self._lock = threading.Lock()
         self._admitted: dict[str, float] = {}  # instance id -> when admitted
         self._completions: deque[float] = deque()
@@ -91,14 +98,17 @@ class WorkflowAdmission:
 
     def _retry_after(self) -> int:
         """Seconds until a quarter of the runs in flight have finished at the last minute's
-        completion rate (lock held): soon enough that the engine never idles while clients
-        wait, late enough that they do not come back as one herd at once."""
+        completion rate (lock held), soon enough that the engine never idles while clients
+        wait, plus up to as much again at random: refused together, clients must not come
+        back together (a herd of retries is a burst of its own)."""
         now = self._clock()
         while self._completions and self._completions[0] < now - RATE_WINDOW_S:
             self._completions.popleft()
         if not self._completions:
-            return NO_RATE_RETRY_AFTER_S
-        window = max(now - self._completions[0], 1.0)
-        rate = len(self._completions) / window
-        estimate = math.ceil(DRAIN_FRACTION * len(self._admitted) / rate)
-        return max(MIN_RETRY_AFTER_S, min(MAX_RETRY_AFTER_S, estimate))
+            estimate = NO_RATE_RETRY_AFTER_S
+        else:
+            window = max(now - self._completions[0], 1.0)
+            rate = len(self._completions) / window
+            estimate = math.ceil(DRAIN_FRACTION * len(self._admitted) / rate)
+        estimate = max(MIN_RETRY_AFTER_S, min(MAX_RETRY_AFTER_S, estimate))
+        return min(MAX_RETRY_AFTER_S, estimate + self._jitter(estimate))

@@ -76,7 +76,7 @@ def test_a_polled_burst_after_a_restart_ends_every_order_exactly(old_data_stack:
     result: BurstResult = asyncio.run(
         run_burst(old_data_stack.app_url, BURST, UNITS, timeout_s=BURST_BOUND_S)
     )
-    summary = result.summary()
+    summary = {**result.summary(), "app errors": _logged_errors(old_data_stack)}
     assert result.place_errors == [], summary
     assert result.unfinished == [], summary
     assert result.terminal == BURST, summary
@@ -88,3 +88,10 @@ def test_a_polled_burst_after_a_restart_ends_every_order_exactly(old_data_stack:
     with httpx.Client(base_url=old_data_stack.app_url, timeout=10) as api:
         left = stock(api, result.sku)
     assert (left["on_hand"], left["reserved"]) == (0, 0), left
+
+
+def _logged_errors(stack: Stack) -> list[str]:
+    """The app's ERROR lines (an unhandled error logs its traceback at ERROR), so that a
+    5xx seen by the client comes with its cause."""
+    lines = stack.app.log_path.read_text(errors="replace").splitlines()
+    return [line[:2000] for line in lines if '"level": "ERROR"' in line][:5]

@@ -11,6 +11,10 @@ from app.building_blocks.workflow_admission import (
 )
 
 
+def NO_JITTER(most: int) -> int:
+    return 0
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = 1000.0
@@ -60,7 +64,7 @@ def test_forget_frees_the_slot_of_a_start_that_never_reached_the_engine() -> Non
 
 def test_retry_after_without_recent_completions_is_the_fixed_default() -> None:
     """Nothing finished in the last minute: the default wait, not a division by zero."""
-    admission = WorkflowAdmission(1)
+    admission = WorkflowAdmission(1, jitter=NO_JITTER)
     admission.admit("a")
     with pytest.raises(EngineAtCapacityError) as refused:
         admission.admit("b")
@@ -70,7 +74,7 @@ def test_retry_after_without_recent_completions_is_the_fixed_default() -> None:
 def test_retry_after_is_the_time_a_quarter_of_the_runs_in_flight_take_to_finish() -> None:
     """10 completions over 10 s (1/s) with 16 in flight: retry after 4 s."""
     clock = Clock()
-    admission = WorkflowAdmission(16, clock=clock)
+    admission = WorkflowAdmission(16, clock=clock, jitter=NO_JITTER)
     for n in range(10):
         admission.admit(f"done-{n}")
         clock.now += 1
@@ -85,7 +89,7 @@ def test_retry_after_is_the_time_a_quarter_of_the_runs_in_flight_take_to_finish(
 def test_retry_after_is_bounded() -> None:
     """A very slow engine still gets a Retry-After of at most a minute."""
     clock = Clock()
-    admission = WorkflowAdmission(5000, clock=clock)
+    admission = WorkflowAdmission(5000, clock=clock, jitter=lambda most: most)
     admission.admit("one")
     clock.now += 59
     admission.release("one")
@@ -104,3 +108,18 @@ def test_admitted_before_lists_only_old_admissions() -> None:
     clock.now += 100
     admission.admit("new")
     assert admission.admitted_before(50) == ["old"]
+
+
+def test_retry_after_is_spread_over_up_to_twice_the_estimate() -> None:
+    """Clients refused together get different Retry-After values (no herd): the jitter
+    adds between 0 and the estimate itself."""
+    admission = WorkflowAdmission(1)
+    admission.admit("a")
+    seen = set()
+    for _ in range(200):
+        with pytest.raises(EngineAtCapacityError) as refused:
+            admission.admit("b")
+        seen.add(refused.value.retry_after_s)
+    assert min(seen) >= NO_RATE_RETRY_AFTER_S
+    assert max(seen) <= 2 * NO_RATE_RETRY_AFTER_S
+    assert len(seen) > 1
