@@ -1,5 +1,6 @@
 """The FastAPI application. Run it with `uvicorn --factory app.main:create_app`."""
 
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -34,6 +35,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; everything that talks to the sidecar starts in the lifespan."""
     settings = settings or get_settings()
     configure_logging(settings.log_format, settings.log_level)
+    if settings.gil_switch_interval_s is not None:
+        # The event loop shares the GIL with the workflow worker's threads, whose
+        # orchestrator replays are pure Python: how long the loop waits for the GIL is
+        # how long a status read waits (docs/workflow-engine.md, "Measured here").
+        sys.setswitchinterval(settings.gil_switch_interval_s)
     tracing = tracer_provider(
         settings.app_id, settings.otlp_endpoint, settings.trace_sampling_ratio
     )

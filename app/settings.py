@@ -123,6 +123,8 @@ class Settings(BaseSettings):
     # An order not waiting for a person that has not moved for this long is "stalled"
     # (app/order_recovery.py); an order takes seconds here, a slow payment minutes.
     order_stall_after_s: float = Field(default=600.0, gt=0)
+    # sys.setswitchinterval for the app process (None: Python's 5 ms); see app/main.py.
+    gil_switch_interval_s: float | None = Field(default=None, gt=0, le=0.1)
     status_read_deadline_s: float = Field(default=5.0, gt=0)
     data_dir: Path = Path(".data")
 
