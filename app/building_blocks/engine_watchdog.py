@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from dapr.ext.workflow import WorkflowStatus
 
-from app.building_blocks.errors import DaprError
+from app.building_blocks.call_context import call_deadline_s
+from app.building_blocks.errors import DaprError, DaprTimeoutError
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflows import WorkflowEngine
 
@@ -28,6 +29,9 @@ logger = logging.getLogger(__name__)
 CANARY_WORKFLOW = "engine_canary"
 _POLL_S = 0.2
 _RETRY_S = 1.0
+# Every call the watchdog makes carries this gRPC deadline: against a stalled engine an
+# unbounded call would hold one of the workflow client's threads for as long as it hangs.
+_CALL_DEADLINE_S = 2.0
 _TERMINAL = {WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TERMINATED}
 _RUNNING = {WorkflowStatus.RUNNING, WorkflowStatus.PENDING}
 
@@ -65,6 +69,7 @@ class EngineWatchdog:
     async def run(self) -> None:
         """Probe and sweep until cancelled (the lifespan cancels it at shutdown). Probes
         start once the worker's stream is open, and come again soon after a failure."""
+        call_deadline_s.set(_CALL_DEADLINE_S)  # this task's context only
         while True:
             if not self._engine.worker_connected():
                 await asyncio.sleep(_POLL_S)
@@ -120,7 +125,10 @@ class EngineWatchdog:
 
     async def _finished(self, instance_id: str) -> WorkflowStatus:
         while True:
-            state = await self._engine.get_state(instance_id, fetch_payloads=False)
+            try:
+                state = await self._engine.get_state(instance_id, fetch_payloads=False)
+            except DaprTimeoutError:
+                state = None  # busy with the canary's step: not finished yet
             if state is not None and state.runtime_status in _TERMINAL:
                 return state.runtime_status
             await asyncio.sleep(_POLL_S)
