@@ -37,7 +37,9 @@ from app.building_blocks.configuration_store import DaprConfigurationSource
 from app.building_blocks.engine_watchdog import EngineWatchdog
 from app.building_blocks.health import HealthChecker
 from app.building_blocks.input_bindings import InputBindingRegistry
+from app.building_blocks.inventory_index import AuditRecords, SkuIndex
 from app.building_blocks.invoke import ServiceInvoker
+from app.building_blocks.loop_bridge import LoopBridge
 from app.building_blocks.middleware import MiddlewarePipeline
 from app.building_blocks.processed_events import ProcessedEvents
 from app.building_blocks.pubsub import PubSubManager
@@ -55,6 +57,7 @@ from app.order_views import OrderViews
 from app.services import Services
 from app.settings import Settings
 from app.workflow_control import WorkflowControl, purge_history
+from payments.models import API_KEY_HEADER
 from workflows import WORKFLOWS
 
 logger = logging.getLogger(__name__)
@@ -187,7 +190,6 @@ async def running_services(
                 await routes.actors.register_actor(actor_type, actor_factory=factory)
 
         actors = await ActorGateway.create(
-            call_timeout_s=60.0,
             sidecar=settings.dapr_http_endpoint,
             tracer=tracer,
             retries=settings.dapr_max_retries,
@@ -198,15 +200,20 @@ async def running_services(
         admission = WorkflowAdmission(settings.max_orders_in_flight)
         order_views = OrderViews(settings.order_views_max_entries, settings.order_view_ttl_s)
         deps = ActivityDeps(
+            loop=LoopBridge.to_running_loop(call_timeout_s=60.0),
             actors=actors,
             progress=progress,
-            dapr=dapr,
+            skus=SkuIndex(state),
+            audits=AuditRecords(state),
             invoker=ServiceInvoker(dapr),
             secrets=secrets,
+            bindings=bindings,
+            pubsub=pubsub,
             flags=flags,
             settings=settings,
             admission=admission,
             order_views=order_views,
+            payment_key_header=API_KEY_HEADER,
         )
         activities = [fn for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
         workflows = WorkflowEngine(
@@ -240,14 +247,8 @@ async def running_services(
         try:
             yield Services(
                 settings=settings,
-                dapr=dapr,
                 sidecar=sidecar,
                 state=state,
-                secrets=secrets,
-                config=config,
-                flags=flags,
-                pubsub=pubsub,
-                bindings=bindings,
                 actors=actors,
                 workflows=workflows,
                 workflow_control=WorkflowControl(

@@ -1,7 +1,7 @@
-"""Calling actors from outside an actor: typed proxies, and a bridge for sync callers."""
+"""Calling actors from outside an actor: typed, traced, pooled, sidecar-guarded proxies."""
 
 import asyncio
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import aiohttp
@@ -15,7 +15,6 @@ from app.building_blocks.actor_proxies import (
     pool_runtime_clients,
 )
 
-T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -25,27 +24,19 @@ def actor_method(name: str) -> Callable[[F], F]:
 
 
 class ActorGateway:
-    """Creates actor proxies and runs actor calls for code on other threads.
-
-    Workflow activities run on the workflow worker's threads, while the proxies' HTTP
-    sessions belong to the app's event loop; `call_blocking` hands the call to that loop
-    instead of starting a second loop per activity.
-    """
+    """Creates actor proxies; their calls are async and belong to the app's event loop
+    (code on other threads runs them through `LoopBridge`)."""
 
     def __init__(
         self,
-        loop: asyncio.AbstractEventLoop,
         factory: ActorProxyFactory,
-        call_timeout_s: float,
         tracer: Tracer | None = None,
         session: aiohttp.ClientSession | None = None,
         sidecar: str = "the configured address",
         retries: int = 3,
         initial_backoff_s: float = 0.1,
     ) -> None:
-        self._loop = loop
         self._factory = factory
-        self._call_timeout_s = call_timeout_s
         self._tracer = tracer
         self._session = session
         self._sidecar = sidecar
@@ -55,7 +46,6 @@ class ActorGateway:
     @classmethod
     async def create(
         cls,
-        call_timeout_s: float,
         sidecar: str,
         tracer: Tracer | None = None,
         retries: int = 3,
@@ -69,10 +59,7 @@ class ActorGateway:
         """
         session = aiohttp.ClientSession()
         factory = await asyncio.to_thread(TracedProxyFactory, session)
-        loop = asyncio.get_running_loop()
-        return cls(
-            loop, factory, call_timeout_s, tracer, session, sidecar, retries, initial_backoff_s
-        )
+        return cls(factory, tracer, session, sidecar, retries, initial_backoff_s)
 
     def pool_runtime_clients(self) -> int:
         """The actor runtime's own sidecar calls (state, reminders, timers) go through
@@ -94,18 +81,3 @@ class ActorGateway:
             else TracedProxy(proxy, self._tracer, actor_type, actor_id)
         )
         return SidecarGuardedProxy(traced, self._sidecar, self._retries, self._initial_backoff_s)
-
-    def call_blocking(self, call: Coroutine[Any, Any, T]) -> T:
-        """Run `call` on the app's loop from a worker thread and wait for its result.
-
-        The coroutine runs in a copy of this thread's context, so it continues the
-        calling activity's span."""
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is self._loop:
-            call.close()
-            raise RuntimeError("call_blocking was called on the app's own loop; await instead")
-        future = asyncio.run_coroutine_threadsafe(call, self._loop)
-        return future.result(timeout=self._call_timeout_s)
