@@ -189,11 +189,11 @@ async def running_services(
             else:
                 await routes.actors.register_actor(actor_type, actor_factory=factory)
 
+        retry = dapr.config.retry  # one policy for every call that never reached daprd
         actors = await ActorGateway.create(
             sidecar=settings.dapr_http_endpoint,
             tracer=tracer,
-            retries=settings.dapr_max_retries,
-            initial_backoff_s=settings.dapr_retry_initial_backoff_s,
+            retry=retry,
         )
         actors.pool_runtime_clients()  # after registration: the actors' own calls too
         progress = WorkflowProgress(state)
@@ -220,9 +220,7 @@ async def running_services(
             settings.dapr_host,
             settings.dapr_grpc_port,
             tracer,
-            max_retries=settings.dapr_max_retries,
-            retry_initial_backoff_s=settings.dapr_retry_initial_backoff_s,
-            retry_max_backoff_s=settings.dapr_retry_max_backoff_s,
+            retry=retry,
             on_run_ended=admission.release,
         )
         workflows.register(WORKFLOWS, activities)
@@ -257,7 +255,7 @@ async def running_services(
                 admission=admission,
                 watchdog=watchdog,
                 order_views=order_views,
-                actor_methods=ActorMethodInvoker(dapr, ACTORS),
+                actor_methods=ActorMethodInvoker(actors, ACTORS),
             )
         finally:
             routes.input_bindings.deactivate()

@@ -14,6 +14,7 @@ from app.building_blocks.actor_proxies import (
     TracedProxyFactory,
     pool_runtime_clients,
 )
+from app.building_blocks.retry import RetryPolicy
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,23 +34,20 @@ class ActorGateway:
         tracer: Tracer | None = None,
         session: aiohttp.ClientSession | None = None,
         sidecar: str = "the configured address",
-        retries: int = 3,
-        initial_backoff_s: float = 0.1,
+        retry: RetryPolicy | None = None,
     ) -> None:
         self._factory = factory
         self._tracer = tracer
         self._session = session
         self._sidecar = sidecar
-        self._retries = retries
-        self._initial_backoff_s = initial_backoff_s
+        self._retry = retry or RetryPolicy()
 
     @classmethod
     async def create(
         cls,
         sidecar: str,
         tracer: Tracer | None = None,
-        retries: int = 3,
-        initial_backoff_s: float = 0.1,
+        retry: RetryPolicy | None = None,
     ) -> "ActorGateway":
         """Build the gateway on the running loop; `close` it on shutdown.
 
@@ -59,7 +57,7 @@ class ActorGateway:
         """
         session = aiohttp.ClientSession()
         factory = await asyncio.to_thread(TracedProxyFactory, session)
-        return cls(factory, tracer, session, sidecar, retries, initial_backoff_s)
+        return cls(factory, tracer, session, sidecar, retry)
 
     def pool_runtime_clients(self) -> int:
         """The actor runtime's own sidecar calls (state, reminders, timers) go through
@@ -72,12 +70,15 @@ class ActorGateway:
             await self._session.close()
             self._session = None
 
-    def proxy(self, actor_type: str, actor_id: str, interface: type[ActorInterface]) -> Any:
-        """A proxy whose methods are the interface's declared `@actormethod` names."""
+    def proxy(
+        self, actor_type: str, actor_id: str, interface: type[ActorInterface] | None = None
+    ) -> Any:
+        """A proxy whose methods are the interface's declared `@actormethod` names; any
+        proxy also calls a method by wire name (`await proxy.invoke_method(name, body)`)."""
         proxy = ActorProxy.create(actor_type, ActorId(actor_id), interface, self._factory)
         traced = (
             proxy
             if self._tracer is None
             else TracedProxy(proxy, self._tracer, actor_type, actor_id)
         )
-        return SidecarGuardedProxy(traced, self._sidecar, self._retries, self._initial_backoff_s)
+        return SidecarGuardedProxy(traced, self._sidecar, self._retry)

@@ -22,13 +22,7 @@ from dapr.clients.exceptions import DaprInternalError
 from dapr.clients.health import DaprHealth
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
+from tenacity import RetryCallState, retry_if_exception_type
 
 from app.building_blocks.call_context import CallContextStub, call_deadline_s
 from app.building_blocks.errors import (
@@ -42,6 +36,7 @@ from app.building_blocks.errors import (
     sidecar_unreachable,
 )
 from app.building_blocks.middleware import MiddlewarePipeline, OutboundCall
+from app.building_blocks.retry import RetryPolicy
 from app.building_blocks.tracing import propagated_headers
 
 logger = logging.getLogger(__name__)
@@ -60,6 +55,10 @@ class DaprConfig:
     retry_initial_backoff_s: float = 0.1
     retry_max_backoff_s: float = 2.0
 
+    @property
+    def retry(self) -> RetryPolicy:
+        return RetryPolicy(self.max_retries, self.retry_initial_backoff_s, self.retry_max_backoff_s)
+
 
 @contextmanager
 def _sdk_start_probe_skipped() -> Iterator[None]:
@@ -76,6 +75,7 @@ def _sdk_start_probe_skipped() -> Iterator[None]:
 
 
 OutboundPipeline = MiddlewarePipeline[OutboundCall, Any]
+_NOT_SENT = retry_if_exception_type(DaprConnectionError)
 _SCALARS = (str, int, float, bool)
 
 
@@ -107,6 +107,7 @@ class DaprClientWrapper:
         self._grpc_lock = asyncio.Lock()
         self._http: httpx.AsyncClient | None = None
         self.on_retry: Callable[[RetryCallState], None] | None = None
+        self._retry = config.retry
 
     async def open(self) -> None:
         token = self.config.dapr_api_token
@@ -172,25 +173,11 @@ class DaprClientWrapper:
             )
         return self._http
 
-    def _retrying(self) -> AsyncRetrying:
-        return AsyncRetrying(
-            stop=stop_after_attempt(self.config.max_retries + 1),
-            wait=wait_exponential_jitter(
-                multiplier=self.config.retry_initial_backoff_s,
-                max=self.config.retry_max_backoff_s,
-                jitter=self.config.retry_initial_backoff_s,
-            ),
-            retry=retry_if_exception_type(DaprConnectionError),
-            before_sleep=self.on_retry,
-            reraise=True,
-        )
-
     async def _retried(self, attempt: Callable[[], Awaitable[T]]) -> T:
         """`attempt`, retried while the sidecar is unreachable. The first attempt runs
         outside tenacity (building its AsyncRetrying per call cost ~7% of a state get,
-        bench/analysis.md); only after a connection error does tenacity take over, its
-        first attempt re-raising that error, so the attempts, waits and `on_retry` calls
-        are tenacity's own."""
+        bench/analysis.md); only after a connection error does the retry policy take
+        over (RetryPolicy.call with `failed_first`)."""
         try:
             return await attempt()
         except DaprConnectionError as unreachable:
@@ -199,15 +186,10 @@ class DaprClientWrapper:
     async def _retried_after(
         self, unreachable: DaprConnectionError, attempt: Callable[[], Awaitable[T]]
     ) -> T:
-        """Tenacity's retries of `attempt`, whose first attempt failed with `unreachable`."""
-        first: DaprConnectionError | None = unreachable
-        async for retry in self._retrying():
-            with retry:
-                if first is not None:
-                    failed, first = first, None
-                    raise failed
-                return await attempt()
-        raise AssertionError("unreachable: tenacity re-raises the last error")
+        """The policy's retries of `attempt`, whose first attempt failed with `unreachable`."""
+        return await self._retry.call(
+            attempt, _NOT_SENT, failed_first=unreachable, before_sleep=self.on_retry
+        )
 
     async def grpc_call(
         self,
