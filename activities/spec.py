@@ -6,15 +6,15 @@ from typing import Any, Protocol
 
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.bindings import BindingsManager
-from app.building_blocks.inventory_index import AuditRecords, SkuIndex
 from app.building_blocks.invoke import ServiceInvoker
 from app.building_blocks.loop_bridge import LoopBridge
 from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.workflow_admission import WorkflowAdmission
-from app.building_blocks.workflow_index import WorkflowProgress
 from app.feature_flags import FeatureFlags
 from app.order_views import OrderViews
+from app.records.inventory_index import AuditRecords, SkuIndex
+from app.records.workflow_index import WorkflowProgress
 from app.settings import Settings
 
 ActivityFn = Callable[[Any, Any], Any]

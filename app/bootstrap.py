@@ -37,7 +37,6 @@ from app.building_blocks.configuration_store import DaprConfigurationSource
 from app.building_blocks.engine_watchdog import EngineWatchdog
 from app.building_blocks.health import HealthChecker
 from app.building_blocks.input_bindings import InputBindingRegistry
-from app.building_blocks.inventory_index import AuditRecords, SkuIndex
 from app.building_blocks.invoke import ServiceInvoker
 from app.building_blocks.loop_bridge import LoopBridge
 from app.building_blocks.middleware import MiddlewarePipeline
@@ -49,11 +48,12 @@ from app.building_blocks.state import StateManager
 from app.building_blocks.subscriptions import SubscriptionRegistry
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflow_channels import bound_reconnect_backoff
-from app.building_blocks.workflow_index import WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
 from app.observability.sidecar_metrics import sidecar_call_metrics
 from app.order_views import OrderViews
+from app.records.inventory_index import AuditRecords, SkuIndex
+from app.records.workflow_index import WorkflowIndex, WorkflowProgress
 from app.services import Services
 from app.settings import Settings
 from app.workflow_control import WorkflowControl, purge_history

@@ -13,8 +13,8 @@ from dapr.ext.workflow import WorkflowStatus
 from actors.order_interface import OrderDetails
 from app.building_blocks.errors import WorkflowConflictError
 from app.building_blocks.workflow_admission import WorkflowAdmission
-from app.building_blocks.workflow_index import InstanceRecord, WorkflowIndex
 from app.building_blocks.workflows import WorkflowEngine
+from app.records.workflow_index import InstanceRecord, WorkflowIndex
 
 WORKFLOW = "order_fulfillment"
 

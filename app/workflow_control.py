@@ -29,8 +29,8 @@ from app.building_blocks.errors import (
 )
 from app.building_blocks.ids import CLIENT_ID_PATTERN, is_client_id
 from app.building_blocks.workflow_admission import WorkflowAdmission
-from app.building_blocks.workflow_index import InstanceRecord, WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
+from app.records.workflow_index import InstanceRecord, WorkflowIndex, WorkflowProgress
 
 TERMINAL = frozenset({WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TERMINATED})
 _ACTIVE = frozenset({WorkflowStatus.RUNNING, WorkflowStatus.PENDING, WorkflowStatus.SUSPENDED})

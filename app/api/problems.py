@@ -15,9 +15,9 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actors.order_states import IllegalTransitionError
-from app.building_blocks import tracing
 from app.building_blocks.errors import DaprError
 from app.building_blocks.workflow_admission import EngineAtCapacityError
+from app.observability import tracing
 
 logger = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"

@@ -20,7 +20,7 @@ from tenacity import retry_if_exception_type
 
 from app.building_blocks.errors import DaprConnectionError, sidecar_unreachable
 from app.building_blocks.retry import RetryPolicy
-from app.building_blocks.tracing import propagated_headers
+from app.observability.tracing import propagated_headers
 
 
 class _PooledSession(SdkRetryPolicy):

@@ -37,7 +37,7 @@ from app.building_blocks.errors import (
 )
 from app.building_blocks.middleware import MiddlewarePipeline, OutboundCall
 from app.building_blocks.retry import RetryPolicy
-from app.building_blocks.tracing import propagated_headers
+from app.observability.tracing import propagated_headers
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -35,7 +35,7 @@ from app.building_blocks.cloudevents import (
     to_json,
 )
 from app.building_blocks.errors import InvalidRequestError
-from app.building_blocks.tracing import outbound_headers
+from app.observability.tracing import outbound_headers
 
 # Names end up as URL path segments on the sidecar's API; these would change the URL.
 _UNUSABLE_IN_NAMES = re.compile(r"[\s?#%]|[\x00-\x1f\x7f]")

@@ -19,8 +19,8 @@ from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.errors import WorkflowConflictError
 from app.building_blocks.state import StateManager
 from app.building_blocks.workflow_admission import WorkflowAdmission
-from app.building_blocks.workflow_index import WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
+from app.records.workflow_index import WorkflowIndex, WorkflowProgress
 from app.workflow_control import TERMINAL, WorkflowControl
 from devstack.stack import Stack
 from workflows import WORKFLOWS

@@ -14,7 +14,7 @@ from actors.inventory_interface import (
 )
 from actors.order_interface import SKU_PATTERN
 from app.api.deps import ServicesDep
-from app.building_blocks.inventory_index import SkuIndex
+from app.records.inventory_index import SkuIndex
 
 router = APIRouter(prefix="/api/v1/inventory", tags=["inventory"])
 

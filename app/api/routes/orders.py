@@ -22,8 +22,8 @@ from actors.order_states import IllegalTransitionError, OrderStatus, is_terminal
 from app.api.deps import ServicesDep
 from app.building_blocks.errors import DaprTimeoutError
 from app.building_blocks.ids import CLIENT_ID_MAX_LENGTH
-from app.building_blocks.workflow_index import WorkflowIndex
 from app.order_placement import start_order
+from app.records.workflow_index import WorkflowIndex
 from workflows.order_models import APPROVAL_EVENT, CANCEL_EVENT, ApprovalDecision
 
 logger = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from app.api.subscriptions.spec import SubscriberDeps
 from app.building_blocks.cloudevents import CloudEvent
 from app.building_blocks.subscriptions import TopicStatus
 from app.building_blocks.workflow_admission import EngineAtCapacityError
-from app.building_blocks.workflow_index import WorkflowIndex
 from app.order_placement import start_order
+from app.records.workflow_index import WorkflowIndex
 
 logger = logging.getLogger(__name__)
 
