@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actors.order_states import IllegalTransitionError
+from app.api.error_status import http_status
 from app.building_blocks.errors import DaprError
 from app.building_blocks.workflow_admission import EngineAtCapacityError
 from app.observability import tracing
@@ -80,11 +81,12 @@ async def _on_dapr_error(request: Request, error: Exception) -> JSONResponse:
 def dapr_error_response(request: Request, error: DaprError) -> JSONResponse:
     """The problem for an error of the taxonomy (also used by middleware, which runs
     outside FastAPI's exception handlers)."""
-    if error.http_status >= 500:
+    status = http_status(error)
+    if status >= 500:
         logger.warning("%s on %s: %s", error.error_code, request.url.path, error)
     response = _problem(
         request,
-        error.http_status,
+        status,
         type(error).__name__,
         str(error),
         error.error_code,
@@ -99,7 +101,7 @@ async def _on_illegal_transition(request: Request, error: Exception) -> JSONResp
     assert isinstance(error, IllegalTransitionError)
     return _problem(
         request,
-        error.http_status,
+        http_status(error),
         "Illegal order transition",
         str(error),
         error.error_code,
