@@ -5,7 +5,7 @@ from typing import Any
 from dapr.ext.workflow import WorkflowActivityContext
 from pydantic import BaseModel, ConfigDict, Field
 
-from activities.models import LineResult, LineStep
+from activities.order_models import LineResult, LineStep
 from activities.spec import ActivityDeps, ActivityFn
 from actors.inventory_interface import (
     INVENTORY_ACTOR_TYPE,

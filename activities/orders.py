@@ -4,7 +4,7 @@ from typing import Any
 
 from dapr.ext.workflow import WorkflowActivityContext
 
-from activities.models import OrderPlan, RecordStep, StepRecorded
+from activities.order_models import OrderPlan, RecordStep, StepRecorded
 from activities.spec import ActivityDeps, ActivityFn
 from actors.order_interface import (
     ORDER_ACTOR_TYPE,

@@ -5,7 +5,7 @@ from typing import Any
 
 from dapr.ext.workflow import WorkflowActivityContext
 
-from activities.models import ChargeInput, ChargeOutcome
+from activities.order_models import ChargeInput, ChargeOutcome
 from activities.spec import ActivityDeps, ActivityFn
 
 _SECRET, _VALUE = "payment", "api-key"

@@ -5,7 +5,7 @@ from typing import Any
 
 from dapr.ext.workflow import WorkflowActivityContext
 
-from activities.models import CompletedEvent, Label, ShippingInput
+from activities.order_models import CompletedEvent, Label, ShippingInput
 from activities.spec import ActivityDeps, ActivityFn
 
 ORDER_COMPLETED = "order.completed"

@@ -58,7 +58,7 @@ from app.services import Services
 from app.settings import Settings
 from app.workflow_control import WorkflowControl, purge_history
 from payments.models import API_KEY_HEADER
-from workflows import WORKFLOWS
+from workflows import ENGINE_CANARY, WORKFLOWS
 
 logger = logging.getLogger(__name__)
 
@@ -234,6 +234,7 @@ async def running_services(
             interval_s=settings.engine_canary_interval_s,
             deadline_s=settings.engine_canary_deadline_s,
             sweep_after_s=settings.admission_sweep_after_s,
+            canary_workflow=ENGINE_CANARY.name,
         )
         watching = asyncio.create_task(watchdog.run(), name="engine watchdog")
 

@@ -15,8 +15,9 @@ from app.building_blocks.errors import WorkflowConflictError
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflows import WorkflowEngine
 from app.records.workflow_index import InstanceRecord, WorkflowIndex
+from workflows import ORDER_FULFILLMENT
 
-WORKFLOW = "order_fulfillment"
+WORKFLOW = ORDER_FULFILLMENT.name
 
 
 async def start_order(

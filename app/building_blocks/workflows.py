@@ -26,11 +26,11 @@ from tenacity import retry_if_exception
 from app.building_blocks.call_context import call_deadline_s
 from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
 from app.building_blocks.retry import RetryPolicy
+from app.building_blocks.workflow_spec import WorkflowSpec
 from app.observability import tracing
 from app.observability.logging import SdkLogBridge
 from app.observability.workflow_metrics import observed_activity, observed_workflow
 from app.observability.workflow_tracing import ActivityTracing, traced_workflow_client
-from workflows.spec import WorkflowSpec
 
 T = TypeVar("T")
 

@@ -24,7 +24,7 @@ from app.records.workflow_index import WorkflowIndex, WorkflowProgress
 from app.workflow_control import TERMINAL, WorkflowControl
 from devstack.stack import Stack
 from workflows import WORKFLOWS
-from workflows.restock_approval import APPROVAL_EVENT
+from workflows.events import APPROVAL_EVENT
 
 # What INSTANCE_ID_PATTERN allows after its first character.
 id_suffixes = st.from_regex(r"\A[A-Za-z0-9._-]{1,40}\Z")

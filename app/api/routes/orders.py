@@ -24,7 +24,8 @@ from app.building_blocks.errors import DaprTimeoutError
 from app.building_blocks.ids import CLIENT_ID_MAX_LENGTH
 from app.order_placement import start_order
 from app.records.workflow_index import WorkflowIndex
-from workflows.order_models import APPROVAL_EVENT, CANCEL_EVENT, ApprovalDecision
+from workflows.events import APPROVAL_EVENT, CANCEL_EVENT
+from workflows.order_models import OrderDecision
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/orders", tags=["orders"])
@@ -180,7 +181,7 @@ async def _decide(services: ServicesDep, order_id: str, approved: bool, reason: 
     if order.status != OrderStatus.AWAITING_APPROVAL:
         target = "approved" if approved else "rejected"
         raise IllegalTransitionError(order_id, str(order.status), target)
-    decision = ApprovalDecision(approved=approved, reason=reason)
+    decision = OrderDecision(approved=approved, reason=reason)
     await services.workflows.raise_event(order_id, APPROVAL_EVENT, decision.model_dump())
 
 

@@ -6,7 +6,7 @@ order, and how the order ended. The real-stack tests show the same flows over da
 
 from decimal import Decimal
 
-from activities.models import LineResult, OrderPlan, StepRecorded
+from activities.order_models import LineResult, OrderPlan, StepRecorded
 from tests.unit.support.workflow_context import WorkflowRun
 from workflows.order_fulfillment import order_fulfillment
 from workflows.policies import ACTIVITY_RETRY, PAYMENT_RETRY
