@@ -20,12 +20,13 @@ from typing import Any
 
 from dapr.ext.workflow import WorkflowState, WorkflowStatus
 
-from app.building_blocks.client import DaprClientWrapper, raise_for_sidecar_status
+from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.errors import (
     InvalidRequestError,
     UnknownWorkflowEventError,
     WorkflowConflictError,
     WorkflowNotFoundError,
+    raise_for_sidecar_status,
 )
 from app.building_blocks.ids import CLIENT_ID_PATTERN, is_client_id
 from app.building_blocks.workflow_admission import WorkflowAdmission

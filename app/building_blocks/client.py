@@ -26,18 +26,16 @@ from tenacity import RetryCallState, retry_if_exception_type
 
 from app.building_blocks.call_context import CallContextStub, call_deadline_s
 from app.building_blocks.errors import (
-    ComponentNotFoundError,
     DaprConnectionError,
     DaprError,
     DaprTimeoutError,
-    InvalidRequestError,
     from_grpc,
     from_http,
     sidecar_unreachable,
 )
 from app.building_blocks.middleware import MiddlewarePipeline, OutboundCall
 from app.building_blocks.retry import RetryPolicy
-from app.observability.tracing import propagated_headers
+from app.observability.tracing import propagated_headers, span_attributes
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -76,17 +74,6 @@ def _sdk_start_probe_skipped() -> Iterator[None]:
 
 OutboundPipeline = MiddlewarePipeline[OutboundCall, Any]
 _NOT_SENT = retry_if_exception_type(DaprConnectionError)
-_SCALARS = (str, int, float, bool)
-
-
-def span_attributes(operation: str, context: Mapping[str, Any]) -> dict[str, str | int | float]:
-    """A sidecar call's span attributes: the operation and its scalar context values
-    (component, key, topic, app id ...), each under `dapr.`."""
-    attributes: dict[str, str | int | float] = {"rpc.system": "dapr", "dapr.operation": operation}
-    for name, value in context.items():
-        if isinstance(value, _SCALARS):
-            attributes[f"dapr.{name}"] = value
-    return attributes
 
 
 class DaprClientWrapper:
@@ -302,26 +289,3 @@ class DaprClientWrapper:
             )
             span.set_attribute("http.response.status_code", response.status_code)
         return response
-
-
-def raise_for_sidecar_status(response: httpx.Response, operation: str, **context: Any) -> None:
-    """Turn an error answer of the sidecar's own HTTP API into the taxonomy."""
-    if response.is_success:
-        return
-    try:
-        body = response.json()
-    except ValueError:
-        body = {"message": response.text}
-    error_code = str(body.get("errorCode", "")) if isinstance(body, dict) else ""
-    message = str(body.get("message", response.text)) if isinstance(body, dict) else response.text
-    details = {
-        "operation": operation,
-        "status": response.status_code,
-        "dapr_reason": error_code,
-        **context,
-    }
-    if response.status_code == 404 or "NOT_FOUND" in error_code or "not found" in message.lower():
-        raise ComponentNotFoundError(f"{operation} failed: {message}", details)
-    if response.status_code == 400:
-        raise InvalidRequestError(f"{operation} failed: {message}", details)
-    raise DaprError(f"{operation} failed: {message}", details)

@@ -261,3 +261,26 @@ def from_http(
     if isinstance(error, httpx.TimeoutException):
         return DaprTimeoutError(f"{operation} timed out", details)
     return sidecar_unreachable(operation, sidecar, error or type(error).__name__, details)
+
+
+def raise_for_sidecar_status(response: httpx.Response, operation: str, **context: Any) -> None:
+    """Turn an error answer of the sidecar's own HTTP API into the taxonomy."""
+    if response.is_success:
+        return
+    try:
+        body = response.json()
+    except ValueError:
+        body = {"message": response.text}
+    error_code = str(body.get("errorCode", "")) if isinstance(body, dict) else ""
+    message = str(body.get("message", response.text)) if isinstance(body, dict) else response.text
+    details = {
+        "operation": operation,
+        "status": response.status_code,
+        "dapr_reason": error_code,
+        **context,
+    }
+    if response.status_code == 404 or "NOT_FOUND" in error_code or "not found" in message.lower():
+        raise ComponentNotFoundError(f"{operation} failed: {message}", details)
+    if response.status_code == 400:
+        raise InvalidRequestError(f"{operation} failed: {message}", details)
+    raise DaprError(f"{operation} failed: {message}", details)
