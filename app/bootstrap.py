@@ -51,6 +51,7 @@ from app.building_blocks.workflow_channels import bound_reconnect_backoff
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
 from app.observability.sidecar_metrics import sidecar_call_metrics
+from app.order_service import OrderService
 from app.order_views import OrderViews
 from app.records.inventory_index import AuditRecords, SkuIndex
 from app.records.workflow_index import WorkflowIndex, WorkflowProgress
@@ -238,7 +239,17 @@ async def running_services(
         )
         watching = asyncio.create_task(watchdog.run(), name="engine watchdog")
 
-        handler_deps = SubscriberDeps(workflows=workflows, state=state, admission=admission)
+        orders = OrderService(
+            actors,
+            workflows,
+            admission,
+            WorkflowIndex(state),
+            SkuIndex(state),
+            order_views,
+            engine_read_deadline_s=settings.engine_read_deadline_s,
+            status_read_deadline_s=settings.status_read_deadline_s,
+        )
+        handler_deps = SubscriberDeps(workflows=workflows, state=state, orders=orders)
         routes.topics.activate(
             handler_deps, ProcessedEvents(state, ttl_seconds=settings.processed_event_ttl_s)
         )
@@ -256,6 +267,7 @@ async def running_services(
                 admission=admission,
                 watchdog=watchdog,
                 order_views=order_views,
+                orders=orders,
                 actor_methods=ActorMethodInvoker(actors, ACTORS),
             )
         finally:

@@ -9,6 +9,7 @@ from app.building_blocks.health import HealthChecker
 from app.building_blocks.state import StateManager
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflows import WorkflowEngine
+from app.order_service import OrderService
 from app.order_views import OrderViews
 from app.settings import Settings
 from app.workflow_control import WorkflowControl
@@ -25,4 +26,5 @@ class Services:
     admission: WorkflowAdmission
     watchdog: EngineWatchdog
     order_views: OrderViews
+    orders: OrderService
     actor_methods: ActorMethodInvoker

@@ -19,6 +19,7 @@ from app.api.error_status import http_status
 from app.building_blocks.errors import DaprError
 from app.building_blocks.workflow_admission import EngineAtCapacityError
 from app.observability import tracing
+from app.order_service import OrderNotFoundError
 
 logger = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -109,6 +110,11 @@ async def _on_illegal_transition(request: Request, error: Exception) -> JSONResp
     )
 
 
+async def _on_order_not_found(request: Request, error: Exception) -> JSONResponse:
+    # The same problem the routes' HTTPException(404) gave before the order service.
+    return _problem(request, 404, "HTTP error", str(error), "HTTP_404")
+
+
 async def _on_request_validation(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     return _problem(
@@ -158,6 +164,7 @@ def _is_json_scalar(value: Any) -> bool:
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DaprError, _on_dapr_error)
     app.add_exception_handler(IllegalTransitionError, _on_illegal_transition)
+    app.add_exception_handler(OrderNotFoundError, _on_order_not_found)
     app.add_exception_handler(RequestValidationError, _on_request_validation)
     app.add_exception_handler(ValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
