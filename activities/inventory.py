@@ -5,8 +5,7 @@ from typing import Any
 from dapr.ext.workflow import WorkflowActivityContext
 from pydantic import BaseModel, ConfigDict, Field
 
-from activities.inventory_audit import index_state
-from activities.models import LineResult, LineStep
+from activities.order_models import LineResult, LineStep
 from activities.spec import ActivityDeps, ActivityFn
 from actors.inventory_interface import (
     INVENTORY_ACTOR_TYPE,
@@ -17,7 +16,6 @@ from actors.inventory_interface import (
     RestockRequest,
     StockLevel,
 )
-from app.building_blocks.inventory_index import SkuIndex
 
 
 class ApplyRestockInput(BaseModel):
@@ -38,8 +36,9 @@ class InventoryActivities:
     """
 
     def __init__(self, deps: ActivityDeps) -> None:
+        self._loop = deps.loop
         self._actors = deps.actors
-        self._skus = SkuIndex(index_state(deps))
+        self._skus = deps.skus
 
     def activities(self) -> list[ActivityFn]:
         return [self.apply_restock, self.reserve_line, self.release_line, self.commit_line]
@@ -50,8 +49,8 @@ class InventoryActivities:
         """Add stock; a replayed call with the same restock_id changes nothing."""
         step = ApplyRestockInput.model_validate(payload)
         request = RestockRequest(restock_id=step.restock_id, quantity=step.quantity)
-        level = self._actors.call_blocking(self._inventory(step.sku).Restock(request.model_dump()))
-        self._actors.call_blocking(self._skus.add(step.sku))
+        level = self._loop.run(self._inventory(step.sku).Restock(request.model_dump()))
+        self._loop.run(self._skus.add(step.sku))
         return StockLevel.model_validate(level).model_dump()
 
     def reserve_line(self, ctx: WorkflowActivityContext, payload: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +72,7 @@ class InventoryActivities:
         return self._line(step, self._inventory(step.sku).Commit(ref))
 
     def _line(self, step: LineStep, call: Any) -> dict[str, Any]:
-        result = ReservationResult.model_validate(self._actors.call_blocking(call))
+        result = ReservationResult.model_validate(self._loop.run(call))
         return LineResult(sku=step.sku, ok=result.ok, status=result.status).model_dump()
 
     def _inventory(self, sku: str) -> Any:

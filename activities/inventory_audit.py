@@ -8,14 +8,6 @@ from dapr.ext.workflow import WorkflowActivityContext
 from activities.audit_models import Anomaly, AuditPage, AuditRecord, PageRequest
 from activities.spec import ActivityDeps, ActivityFn
 from actors.inventory_interface import INVENTORY_ACTOR_TYPE, InventoryActorInterface
-from app.building_blocks.inventory_index import AuditRecords, SkuIndex
-from app.building_blocks.state import StateManager
-
-
-def index_state(deps: ActivityDeps) -> StateManager:
-    """The app's state store, for activities that keep records of their own."""
-    settings = deps.settings
-    return StateManager(deps.dapr, settings.statestore_name, settings.state_max_value_bytes)
 
 
 def check_stock(sku: str, stock: dict[str, Any]) -> list[Anomaly]:
@@ -43,9 +35,10 @@ class InventoryAuditActivities:
     """Read-only towards the actors; only `record_audit` writes (one key, overwritten)."""
 
     def __init__(self, deps: ActivityDeps) -> None:
+        self._loop = deps.loop
         self._actors = deps.actors
-        self._skus = SkuIndex(index_state(deps))
-        self._records = AuditRecords(index_state(deps))
+        self._skus = deps.skus
+        self._records = deps.audits
         self._default_page_size = deps.settings.inventory_audit_page_size
 
     def activities(self) -> list[ActivityFn]:
@@ -55,12 +48,12 @@ class InventoryAuditActivities:
         """Read one page of the SKU index and check each SKU's stock."""
         request = PageRequest.model_validate(payload)
         size = request.page_size or self._default_page_size
-        return self._actors.call_blocking(self._audit(request.offset, size)).model_dump()
+        return self._loop.run(self._audit(request.offset, size)).model_dump()
 
     def record_audit(self, ctx: WorkflowActivityContext, payload: dict[str, Any]) -> None:
         """Overwrite the last-audit record; running it twice is harmless."""
         record = AuditRecord.model_validate(payload)
-        self._actors.call_blocking(self._records.save_last(record.model_dump(mode="json")))
+        self._loop.run(self._records.save_last(record.model_dump(mode="json")))
 
     async def _audit(self, offset: int, size: int) -> AuditPage:
         skus, total = await self._skus.page(offset, size)

@@ -4,7 +4,7 @@ from typing import Any
 
 from dapr.ext.workflow import WorkflowActivityContext
 
-from activities.models import OrderPlan, RecordStep, StepRecorded
+from activities.order_models import OrderPlan, RecordStep, StepRecorded
 from activities.spec import ActivityDeps, ActivityFn
 from actors.order_interface import (
     ORDER_ACTOR_TYPE,
@@ -19,6 +19,7 @@ from actors.order_states import OrderStatus
 
 class OrderActivities:
     def __init__(self, deps: ActivityDeps) -> None:
+        self._loop = deps.loop
         self._actors = deps.actors
         self._flags = deps.flags
         self._settings = deps.settings
@@ -36,7 +37,7 @@ class OrderActivities:
         may change, and a replay must see the decision that was made."""
         order = OrderDetails.model_validate(payload)
         actor = self._order(order.order_id)
-        created = self._actors.call_blocking(actor.Create(order.model_dump(mode="json")))
+        created = self._loop.run(actor.Create(order.model_dump(mode="json")))
         self._views.put(OrderView.model_validate(created))
         return OrderPlan(
             amount=order.amount,
@@ -49,7 +50,7 @@ class OrderActivities:
         """Move the OrderActor to the step's status; a repeat of the last step is accepted."""
         step = RecordStep.model_validate(payload)
         request = TransitionRequest(status=step.status, reason=step.reason, at=step.at)
-        answer = self._actors.call_blocking(
+        answer = self._loop.run(
             self._order(step.order_id).Transition(request.model_dump(mode="json"))
         )
         outcome = TransitionOutcome.model_validate(answer)

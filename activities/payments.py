@@ -5,16 +5,16 @@ from typing import Any
 
 from dapr.ext.workflow import WorkflowActivityContext
 
-from activities.models import ChargeInput, ChargeOutcome
+from activities.order_models import ChargeInput, ChargeOutcome
 from activities.spec import ActivityDeps, ActivityFn
-from payments.models import API_KEY_HEADER
 
 _SECRET, _VALUE = "payment", "api-key"
 
 
 class PaymentActivities:
     def __init__(self, deps: ActivityDeps) -> None:
-        self._actors = deps.actors
+        self._loop = deps.loop
+        self._key_header = deps.payment_key_header
         self._invoker = deps.invoker
         self._secrets = deps.secrets
         self._settings = deps.settings
@@ -31,16 +31,16 @@ class PaymentActivities:
         daprd's own retries) raises, and the workflow's retry policy tries again.
         """
         charge = ChargeInput.model_validate(payload)
-        key = self._actors.call_blocking(
+        key = self._loop.run(
             self._secrets.get_secret(self._settings.secretstore_name, _SECRET, _VALUE)
         )
         body = json.dumps({"order_id": charge.order_id, "amount": str(charge.amount)}).encode()
-        response = self._actors.call_blocking(
+        response = self._loop.run(
             self._invoker.invoke(
                 self._settings.payment_app_id,
                 "charges",
                 data=body,
-                headers={API_KEY_HEADER: key.get_secret_value()},
+                headers={self._key_header: key.get_secret_value()},
             )
         )
         answer = json.loads(response.data)

@@ -23,7 +23,8 @@ class ProgressUpdate(BaseModel):
 
 class ProgressActivities:
     def __init__(self, deps: ActivityDeps) -> None:
-        self._deps = deps
+        self._loop = deps.loop
+        self._progress = deps.progress
 
     def activities(self) -> list[ActivityFn]:
         return [self.record_progress]
@@ -31,6 +32,4 @@ class ProgressActivities:
     def record_progress(self, ctx: WorkflowActivityContext, payload: dict[str, Any]) -> None:
         """Overwrite the instance's progress record; running it twice is harmless."""
         update = ProgressUpdate.model_validate(payload)
-        self._deps.actors.call_blocking(
-            self._deps.progress.record(update.instance_id, update.progress)
-        )
+        self._loop.run(self._progress.record(update.instance_id, update.progress))

@@ -5,13 +5,16 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from app.building_blocks.actors import ActorGateway
-from app.building_blocks.client import DaprClientWrapper
+from app.building_blocks.bindings import BindingsManager
 from app.building_blocks.invoke import ServiceInvoker
+from app.building_blocks.loop_bridge import LoopBridge
+from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.workflow_admission import WorkflowAdmission
-from app.building_blocks.workflow_index import WorkflowProgress
 from app.feature_flags import FeatureFlags
 from app.order_views import OrderViews
+from app.records.inventory_index import AuditRecords, SkuIndex
+from app.records.workflow_index import WorkflowProgress
 from app.settings import Settings
 
 ActivityFn = Callable[[Any, Any], Any]
@@ -19,21 +22,26 @@ ActivityFn = Callable[[Any, Any], Any]
 
 @dataclass(frozen=True)
 class ActivityDeps:
-    """The clients activities may use; built once by bootstrap.
+    """The ports activities may use; built once by bootstrap.
 
-    Activities run on the workflow worker's threads: async clients are called through
-    `actors.call_blocking`, which runs the coroutine on the app's loop.
+    Activities run on the workflow worker's threads and every port is async: they call
+    it through `loop.run`, which runs the coroutine on the app's loop.
     """
 
-    actors: ActorGateway  # also the bridge from activity threads to the app's loop
+    loop: LoopBridge
+    actors: ActorGateway
     progress: WorkflowProgress
-    dapr: DaprClientWrapper
+    skus: SkuIndex
+    audits: AuditRecords
     invoker: ServiceInvoker
     secrets: SecretsManager
+    bindings: BindingsManager
+    pubsub: PubSubManager
     flags: FeatureFlags
     settings: Settings
     admission: WorkflowAdmission  # an order waiting for a person leaves the count
     order_views: OrderViews  # each step leaves the actor's new view for status reads
+    payment_key_header: str  # the payment provider's API-key header (its contract)
 
 
 class ActivityGroup(Protocol):

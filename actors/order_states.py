@@ -46,10 +46,9 @@ def can_move(current: OrderStatus, target: OrderStatus) -> bool:
 
 
 class IllegalTransitionError(Exception):
-    """The order cannot move from its status to the one asked for (HTTP 409)."""
+    """The order cannot move from its status to the one asked for."""
 
     error_code = "ILLEGAL_ORDER_TRANSITION"
-    http_status = 409
 
     def __init__(self, order_id: str, current: str, target: str) -> None:
         super().__init__(f"order {order_id} is {current}; it cannot become {target}")

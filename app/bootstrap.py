@@ -38,6 +38,7 @@ from app.building_blocks.engine_watchdog import EngineWatchdog
 from app.building_blocks.health import HealthChecker
 from app.building_blocks.input_bindings import InputBindingRegistry
 from app.building_blocks.invoke import ServiceInvoker
+from app.building_blocks.loop_bridge import LoopBridge
 from app.building_blocks.middleware import MiddlewarePipeline
 from app.building_blocks.processed_events import ProcessedEvents
 from app.building_blocks.pubsub import PubSubManager
@@ -47,15 +48,19 @@ from app.building_blocks.state import StateManager
 from app.building_blocks.subscriptions import SubscriptionRegistry
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflow_channels import bound_reconnect_backoff
-from app.building_blocks.workflow_index import WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
 from app.observability.sidecar_metrics import sidecar_call_metrics
+from app.order_recovery import OrderRecovery
+from app.order_service import OrderService
 from app.order_views import OrderViews
+from app.records.inventory_index import AuditRecords, SkuIndex
+from app.records.workflow_index import WorkflowIndex, WorkflowProgress
 from app.services import Services
 from app.settings import Settings
 from app.workflow_control import WorkflowControl, purge_history
-from workflows import WORKFLOWS
+from payments.models import API_KEY_HEADER
+from workflows import ENGINE_CANARY, WORKFLOWS
 
 logger = logging.getLogger(__name__)
 
@@ -186,12 +191,11 @@ async def running_services(
             else:
                 await routes.actors.register_actor(actor_type, actor_factory=factory)
 
+        retry = dapr.config.retry  # one policy for every call that never reached daprd
         actors = await ActorGateway.create(
-            call_timeout_s=60.0,
             sidecar=settings.dapr_http_endpoint,
             tracer=tracer,
-            retries=settings.dapr_max_retries,
-            initial_backoff_s=settings.dapr_retry_initial_backoff_s,
+            retry=retry,
         )
         actors.pool_runtime_clients()  # after registration: the actors' own calls too
         progress = WorkflowProgress(state)
@@ -199,24 +203,27 @@ async def running_services(
         admission = WorkflowAdmission(settings.max_orders_in_flight)
         order_views = OrderViews(settings.order_views_max_entries, settings.order_view_ttl_s)
         deps = ActivityDeps(
+            loop=LoopBridge.to_running_loop(call_timeout_s=60.0),
             actors=actors,
             progress=progress,
-            dapr=dapr,
+            skus=SkuIndex(state),
+            audits=AuditRecords(state),
             invoker=ServiceInvoker(dapr),
             secrets=secrets,
+            bindings=bindings,
+            pubsub=pubsub,
             flags=flags,
             settings=settings,
             admission=admission,
             order_views=order_views,
+            payment_key_header=API_KEY_HEADER,
         )
         activities = [fn for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
         workflows = WorkflowEngine(
             settings.dapr_host,
             settings.dapr_grpc_port,
             tracer,
-            max_retries=settings.dapr_max_retries,
-            retry_initial_backoff_s=settings.dapr_retry_initial_backoff_s,
-            retry_max_backoff_s=settings.dapr_retry_max_backoff_s,
+            retry=retry,
             on_run_ended=admission.release,
         )
         workflows.register(WORKFLOWS, activities)
@@ -230,12 +237,27 @@ async def running_services(
             interval_s=settings.engine_canary_interval_s,
             deadline_s=settings.engine_canary_deadline_s,
             sweep_after_s=settings.admission_sweep_after_s,
+            canary_workflow=ENGINE_CANARY.name,
         )
         watching = asyncio.create_task(watchdog.run(), name="engine watchdog")
 
-        handler_deps = SubscriberDeps(
-            workflows=workflows, state=state, admission=admission, index=index
+        orders = OrderService(
+            actors,
+            workflows,
+            admission,
+            index,  # the one WorkflowIndex: it coalesces concurrent additions
+            SkuIndex(state),
+            order_views,
+            OrderRecovery(
+                actors,
+                workflows,
+                admission,
+                purge=lambda instance_id: purge_history(dapr, instance_id),
+                stall_after_s=settings.order_stall_after_s,
+            ),
+            engine_read_deadline_s=settings.engine_read_deadline_s,
         )
+        handler_deps = SubscriberDeps(workflows=workflows, state=state, orders=orders)
         routes.topics.activate(
             handler_deps, ProcessedEvents(state, ttl_seconds=settings.processed_event_ttl_s)
         )
@@ -243,14 +265,8 @@ async def running_services(
         try:
             yield Services(
                 settings=settings,
-                dapr=dapr,
                 sidecar=sidecar,
                 state=state,
-                secrets=secrets,
-                config=config,
-                flags=flags,
-                pubsub=pubsub,
-                bindings=bindings,
                 actors=actors,
                 workflows=workflows,
                 workflow_control=WorkflowControl(
@@ -264,8 +280,8 @@ async def running_services(
                 admission=admission,
                 watchdog=watchdog,
                 order_views=order_views,
-                workflow_index=index,
-                actor_methods=ActorMethodInvoker(dapr, ACTORS),
+                orders=orders,
+                actor_methods=ActorMethodInvoker(actors, ACTORS),
             )
         finally:
             routes.input_bindings.deactivate()

@@ -27,8 +27,8 @@ from app.bootstrap import mount_sidecar_routes, running_services
 from app.building_blocks.middleware import MiddlewarePipeline
 from app.observability.actor_metrics import actor_call_metrics
 from app.observability.logging import configure_logging
+from app.observability.telemetry import instrument, tracer_provider
 from app.settings import Settings, get_settings
-from app.telemetry import instrument, tracer_provider
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

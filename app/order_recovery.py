@@ -15,6 +15,7 @@ twice), so a restart cannot double anything; after payment a restart could, and 
 """
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -24,15 +25,16 @@ from pydantic import BaseModel
 from actors.order_interface import (
     ORDER_ACTOR_TYPE,
     OrderActorInterface,
+    OrderDetails,
     OrderView,
     RestartRequest,
     TransitionOutcome,
 )
 from actors.order_states import RESTARTABLE, IllegalTransitionError, OrderStatus, is_terminal
+from app.building_blocks.actors import ActorGateway
 from app.building_blocks.errors import DaprTimeoutError, WorkflowConflictError
-from app.order_placement import start_order
-from app.services import Services
-from app.workflow_control import purge_history
+from app.building_blocks.workflow_admission import WorkflowAdmission
+from app.building_blocks.workflows import WorkflowEngine
 
 _ENDED = frozenset({WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TERMINATED})
 _TERMINATE_WAIT_S = 30.0
@@ -76,56 +78,75 @@ def attention(
     return None
 
 
-async def restart_order(services: Services, order_id: str) -> None:
-    """Restart a stranded or stalled order before payment (module docstring)."""
-    actor = services.actors.proxy(ORDER_ACTOR_TYPE, order_id, OrderActorInterface)
-    order = OrderView.model_validate(await actor.GetOrder())
-    if order.status is None or order.details is None or order.status not in RESTARTABLE:
-        raise IllegalTransitionError(order_id, str(order.status), "restarted")
-    state = await services.workflows.get_state(order_id, fetch_payloads=False)
-    found = state is not None
-    status = state.runtime_status if state is not None else None
-    why = attention(order, status, found, services.settings.order_stall_after_s)
-    if why is None:
-        raise WorkflowConflictError(
-            f"order {order_id} is {order.status.value} and its workflow is moving: "
-            "nothing to restart",
-            {"order_id": order_id},
-        )
-    if state is not None and state.runtime_status not in _ENDED:
-        await services.workflows.terminate(order_id)
-        state = await _ended(services, order_id)
-    if state is not None:
-        await purge_history(services.dapr, order_id)
-    services.admission.release(order_id)
-    request = RestartRequest(reason=f"restarted: {why.detail}", at=datetime.now(UTC))
-    restarted = TransitionOutcome.model_validate(
-        await actor.Restart(request.model_dump(mode="json"))
-    )
-    if not restarted.accepted:  # it moved on (e.g. paid) since the check above
-        raise IllegalTransitionError(order_id, str(restarted.order.status), "restarted")
-    services.order_views.put(restarted.order)
-    await start_order(
-        services.workflows, services.admission, services.workflow_index, order.details
-    )
+class OrderRecovery:
+    """Judges orders left behind, and takes them back to the start (module docstring)."""
 
+    def __init__(
+        self,
+        actors: ActorGateway,
+        workflows: WorkflowEngine,
+        admission: WorkflowAdmission,
+        purge: Callable[[str], Awaitable[None]],
+        stall_after_s: float,
+    ) -> None:
+        self._actors = actors
+        self._workflows = workflows
+        self._admission = admission
+        self._purge = purge
+        self._stall_after_s = stall_after_s
 
-async def _ended(services: Services, order_id: str) -> WorkflowState | None:
-    """Wait for a termination to take effect (the engine applies it in the instance's next
-    step); the final state, or None if the instance is gone."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + _TERMINATE_WAIT_S
-    while True:
-        state = await services.workflows.get_state(order_id, fetch_payloads=False)
-        if state is None or state.runtime_status in _ENDED:
-            return state
-        if loop.time() > deadline:
-            raise DaprTimeoutError(
-                f"the workflow engine did not end order {order_id}'s workflow within "
-                f"{_TERMINATE_WAIT_S:.0f}s; check /health/ready and retry",
+    def attention(
+        self, order: OrderView, workflow_status: WorkflowStatus | None, found: bool
+    ) -> Attention | None:
+        return attention(order, workflow_status, found, self._stall_after_s)
+
+    async def restart(self, order: OrderView) -> tuple[OrderView, OrderDetails]:
+        """End and purge the order's workflow if it has one, and put the OrderActor back
+        to `created`; returns the new view and the details to place the order with again.
+        IllegalTransitionError past payment, WorkflowConflictError for an order that moves."""
+        order_id = order.order_id
+        if order.status is None or order.details is None or order.status not in RESTARTABLE:
+            raise IllegalTransitionError(order_id, str(order.status), "restarted")
+        state = await self._workflows.get_state(order_id, fetch_payloads=False)
+        status = state.runtime_status if state is not None else None
+        why = self.attention(order, status, found=state is not None)
+        if why is None:
+            raise WorkflowConflictError(
+                f"order {order_id} is {order.status.value} and its workflow is moving: "
+                "nothing to restart",
                 {"order_id": order_id},
             )
-        await asyncio.sleep(_POLL_S)
+        if state is not None and state.runtime_status not in _ENDED:
+            await self._workflows.terminate(order_id)
+            state = await self._ended(order_id)
+        if state is not None:
+            await self._purge(order_id)
+        self._admission.release(order_id)
+        request = RestartRequest(reason=f"restarted: {why.detail}", at=datetime.now(UTC))
+        actor = self._actors.proxy(ORDER_ACTOR_TYPE, order_id, OrderActorInterface)
+        restarted = TransitionOutcome.model_validate(
+            await actor.Restart(request.model_dump(mode="json"))
+        )
+        if not restarted.accepted:  # it moved on (e.g. paid) since the check above
+            raise IllegalTransitionError(order_id, str(restarted.order.status), "restarted")
+        return restarted.order, order.details
+
+    async def _ended(self, order_id: str) -> WorkflowState | None:
+        """Wait for a termination to take effect (the engine applies it in the instance's
+        next step); the final state, or None if the instance is gone."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + _TERMINATE_WAIT_S
+        while True:
+            state = await self._workflows.get_state(order_id, fetch_payloads=False)
+            if state is None or state.runtime_status in _ENDED:
+                return state
+            if loop.time() > deadline:
+                raise DaprTimeoutError(
+                    f"the workflow engine did not end order {order_id}'s workflow within "
+                    f"{_TERMINATE_WAIT_S:.0f}s; check /health/ready and retry",
+                    {"order_id": order_id},
+                )
+            await asyncio.sleep(_POLL_S)
 
 
 def _idle_s(order: OrderView) -> float:

@@ -20,18 +20,19 @@ from typing import Any
 
 from dapr.ext.workflow import WorkflowState, WorkflowStatus
 
-from app.building_blocks.client import DaprClientWrapper, raise_for_sidecar_status
+from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.errors import (
     DaprTimeoutError,
     InvalidRequestError,
     UnknownWorkflowEventError,
     WorkflowConflictError,
     WorkflowNotFoundError,
+    raise_for_sidecar_status,
 )
 from app.building_blocks.ids import CLIENT_ID_PATTERN, is_client_id
 from app.building_blocks.workflow_admission import WorkflowAdmission
-from app.building_blocks.workflow_index import InstanceRecord, WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
+from app.records.workflow_index import InstanceRecord, WorkflowIndex, WorkflowProgress
 
 TERMINAL = frozenset({WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TERMINATED})
 _ACTIVE = frozenset({WorkflowStatus.RUNNING, WorkflowStatus.PENDING, WorkflowStatus.SUSPENDED})

@@ -22,7 +22,8 @@ from devstack.peers import PeerApp, payment_peer
 from devstack.ports import HOST, reserve_free_ports
 from devstack.processes import ManagedProcess
 from devstack.runtime import DAPR_DIR, DEV_SECRETS_FILE, PROJECT_ROOT
-from devstack.stack import Stack, StackConfig, StackPorts
+from devstack.stack import Stack
+from devstack.stack_config import StackConfig, StackPorts
 
 BASELINE_APP_ID = "bench-baseline"
 APP_ENV = {

@@ -46,7 +46,7 @@ AREAS = {
     "actor runtime (callbacks into actors)": "ActorRuntime",
     "outbound middleware pipeline": "building_blocks/middleware.py",
     "tenacity (retry wrapper)": "tenacity/",
-    "tracing helpers": "building_blocks/tracing.py",
+    "tracing helpers": "observability/tracing.py",
     "logging": "logging/__init__",
     "pydantic": "pydantic",
     "waiting in epoll (idle loop)": "EpollSelector.select",

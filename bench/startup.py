@@ -12,7 +12,7 @@ import httpx
 from devstack.peers import PAYMENT_SERVICE_PORTS
 from devstack.ports import HOST, is_free
 from devstack.runtime import PROJECT_ROOT
-from devstack.stack import StackPorts
+from devstack.stack_config import StackPorts
 
 
 def make_run_to_ready(data_dir: Path, timeout_s: float = 120.0) -> float | str:

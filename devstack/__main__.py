@@ -14,7 +14,8 @@ from devstack.ports import PortInUseError
 from devstack.progress import say
 from devstack.runtime import PROJECT_ROOT, RuntimeMissingError
 from devstack.servers import ServerError
-from devstack.stack import Stack, StackConfig, StackPorts, StackStartError, available_profiles
+from devstack.stack import Stack, StackStartError
+from devstack.stack_config import StackConfig, StackPorts, available_profiles
 from devstack.trace_export import ENDPOINT_VARIABLE, TraceExport
 
 

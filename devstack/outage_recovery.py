@@ -20,7 +20,8 @@ import httpx
 
 from devstack.peers import PeerApp, payment_peer
 from devstack.progress import say
-from devstack.stack import Stack, StackConfig, StackPorts
+from devstack.stack import Stack
+from devstack.stack_config import StackConfig, StackPorts
 
 
 def _until(check: Callable[[], bool], timeout_s: float) -> float:

@@ -2,7 +2,7 @@
 needs from one, and installing them from Debian packages.
 
 Each server is a ManagedProcess like placement and daprd: started and stopped by the
-stack, with its log in the stack's log dir. stack.PROFILE_SERVERS says which profile runs
+stack, with its log in the stack's log dir. stack_config.PROFILE_SERVERS says which profile runs
 which. Their packages are installed with apt-get only when the binaries are missing.
 """
 

@@ -7,18 +7,17 @@ port and reads the actor types. The stack is ready when the app's /health/ready 
 """
 
 import functools
-import os
 import time
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 from types import TracebackType
 
 import httpx
 
 from devstack.commands import SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
-from devstack.peers import PeerApp, peer_processes
-from devstack.ports import HOST, ensure_distinct, ensure_free, reserve_free_ports
+from devstack.peers import peer_processes
+from devstack.ports import HOST, ensure_distinct, ensure_free
 from devstack.postgres import PostgresServer
 from devstack.processes import ManagedProcess
 from devstack.progress import say
@@ -32,101 +31,12 @@ from devstack.runtime import (
     missing_binaries,
 )
 from devstack.servers import BackingServer, ensure_installed
-from devstack.trace_export import TraceExport
-
-PLACEMENT_ID = "dapr-placement-0"
-# Components every profile loads (secret store, bindings) live in `components/common`.
-COMMON = "common"
-
-
-def profile_resources(profile: str) -> tuple[Path, ...]:
-    """daprd --resources-path folders: shared components, the profile's components, and
-    the profile's resiliency (dapr/config/<profile>, aimed at that profile's targets)."""
-    return (
-        DAPR_DIR / "components" / COMMON,
-        DAPR_DIR / "components" / profile,
-        DAPR_DIR / "config" / profile,
-    )
-
-
-# The servers each profile runs before daprd, in start order; other profiles run none.
-PROFILE_SERVERS: dict[str, tuple[str, ...]] = {"full": ("postgres", "redis")}
-
-
-@dataclass(frozen=True)
-class StackPorts:
-    app: int = 8000
-    dapr_http: int = 3500
-    dapr_grpc: int = 50001
-    dapr_internal_grpc: int = 50002
-    dapr_metrics: int = 9090
-    placement: int = 50005
-    placement_raft: int = 8201
-    placement_healthz: int = 8081
-    placement_metrics: int = 9091
-    # Servers of the full profile: off Debian's 5432/6379 so a system service never clashes.
-    postgres: int = 15432
-    redis: int = 16379
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> "StackPorts":
-        """Defaults, each overridable: ORDERFLOW_APP_PORT, DAPR_HTTP_PORT, DAPR_GRPC_PORT,
-        and ORDERFLOW_<FIELD>_PORT for the rest (e.g. ORDERFLOW_PLACEMENT_PORT)."""
-        values = {}
-        for port_field in fields(cls):
-            variable = _port_variable(port_field.name)
-            if variable in env:
-                values[port_field.name] = int(env[variable])
-        return cls(**values)
-
-    def env(self) -> dict[str, str]:
-        """The variables from_env reads, set to these ports (for a `devstack run` child)."""
-        return {_port_variable(f.name): str(getattr(self, f.name)) for f in fields(self)}
-
-    @classmethod
-    def free(cls) -> "StackPorts":
-        """Distinct free ports, as tests use them (never the defaults a dev stack holds)."""
-        return cls(*reserve_free_ports(len(fields(cls))))
-
-    def roles(self, without: Collection[str] = ()) -> list[tuple[str, int]]:
-        """(role, port) pairs, leaving out the fields named in `without`."""
-        return [
-            (port_field.name.replace("_", " "), getattr(self, port_field.name))
-            for port_field in fields(self)
-            if port_field.name not in without
-        ]
-
-
-def _port_variable(field_name: str) -> str:
-    dapr_names = {"dapr_http": "DAPR_HTTP_PORT", "dapr_grpc": "DAPR_GRPC_PORT"}
-    return dapr_names.get(field_name, f"ORDERFLOW_{field_name.upper()}_PORT")
-
-
-@dataclass(frozen=True)
-class StackConfig:
-    ports: StackPorts
-    data_dir: Path
-    log_dir: Path
-    profile: str = "local"
-    app_id: str = "python-api"
-    app_env: Mapping[str, str] = field(default_factory=dict)
-    daprd_env: Mapping[str, str] = field(default_factory=dict)
-    peers: tuple[PeerApp, ...] = ()
-    ready_timeout_s: float = 120.0
-    trace_export: TraceExport | None = None  # None: spans are not exported
-
-    def __post_init__(self) -> None:
-        known = available_profiles()
-        if self.profile not in known:
-            raise ValueError(f"unknown profile {self.profile!r}; profiles: {', '.join(known)}")
-
-
-def available_profiles() -> list[str]:
-    """Profiles are the folders of dapr/components/."""
-    components = PROJECT_ROOT / "dapr" / "components"
-    return sorted(
-        path.name for path in components.iterdir() if path.is_dir() and path.name != COMMON
-    )
+from devstack.stack_config import (
+    PLACEMENT_ID,
+    PROFILE_SERVERS,
+    StackConfig,
+    profile_resources,
+)
 
 
 class StackStartError(RuntimeError):

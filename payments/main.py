@@ -17,7 +17,7 @@ import httpx
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.telemetry import instrument, tracer_provider
+from app.observability.telemetry import instrument, tracer_provider
 from payments.ledger import InjectedFailure, Ledger
 from payments.models import (
     API_KEY_HEADER,

@@ -18,7 +18,8 @@ from app.settings import Settings
 from devstack.build import build
 from devstack.peers import PeerApp, payment_peer
 from devstack.processes import ManagedProcess
-from devstack.stack import Stack, StackConfig, StackPorts
+from devstack.stack import Stack
+from devstack.stack_config import StackConfig, StackPorts
 from devstack.trace_export import TraceExport
 from tests.stack_secrets import write_secrets_file
 from tests.support.echo_app import ECHO_APP_ID

@@ -25,8 +25,6 @@ from workflows.policies import ACTIVITY_RETRY
 
 logger = logging.getLogger(__name__)
 
-INVENTORY_AUDIT = "inventory_audit"
-
 
 def inventory_audit(
     ctx: DaprWorkflowContext, payload: dict[str, Any]

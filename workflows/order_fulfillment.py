@@ -14,7 +14,7 @@ from durabletask.task import Task, TaskFailedError
 from pydantic import ValidationError
 
 from activities.inventory import InventoryActivities
-from activities.models import (
+from activities.order_models import (
     ChargeInput,
     ChargeOutcome,
     CompletedEvent,
@@ -32,7 +32,8 @@ from activities.shipping import ShippingActivities
 from actors.order_interface import OrderDetails
 from actors.order_states import OrderStatus
 from app.building_blocks.ids import child_instance_id
-from workflows.order_models import APPROVAL_EVENT, CANCEL_EVENT, ApprovalDecision, OrderOutcome
+from workflows.events import APPROVAL_EVENT, CANCEL_EVENT
+from workflows.order_models import OrderDecision, OrderOutcome
 from workflows.policies import ACTIVITY_RETRY, PAYMENT_RETRY
 from workflows.shipping import shipping
 
@@ -140,12 +141,12 @@ def order_fulfillment(ctx: DaprWorkflowContext, payload: dict[str, Any]) -> Step
     ).model_dump(mode="json")
 
 
-def _decision(payload: Any) -> ApprovalDecision | str:
+def _decision(payload: Any) -> OrderDecision | str:
     """The approval event's decision, or why it is a rejection: a payload that is not a
     decision (sent around the API's check, e.g. through daprd's raise-event API) must not
     fail the orchestrator and strand the order with its stock held."""
     try:
-        return ApprovalDecision.model_validate(payload)
+        return OrderDecision.model_validate(payload)
     except ValidationError as error:
         fields = sorted({".".join(map(str, e["loc"])) or "payload" for e in error.errors()})
         return f"approval rejected: malformed approval event ({', '.join(fields)})"[:400]

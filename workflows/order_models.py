@@ -1,4 +1,4 @@
-"""The order_fulfillment workflow's result and approval event."""
+"""The order_fulfillment workflow's result and the payloads of the events it waits for."""
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,8 +17,8 @@ class OrderOutcome(BaseModel):
     label: str = ""
 
 
-class ApprovalDecision(BaseModel):
-    """Payload of the `approval` event."""
+class OrderDecision(BaseModel):
+    """Payload of the `approval` event on an order: approved or not, and why."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -32,7 +32,3 @@ class CancelRequest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     reason: str = Field(default="", max_length=500)
-
-
-APPROVAL_EVENT = "approval"
-CANCEL_EVENT = "cancel"

@@ -13,9 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from activities.inventory import ApplyRestockInput, InventoryActivities
 from activities.progress import ProgressActivities, ProgressUpdate
+from workflows.events import APPROVAL_EVENT
 from workflows.restock import RestockOrder
-
-APPROVAL_EVENT = "approval"
 
 
 class RestockApprovalRequest(RestockOrder):
@@ -24,8 +23,8 @@ class RestockApprovalRequest(RestockOrder):
     approval_timeout_s: int = Field(default=3600, gt=0, le=7 * 24 * 3600)
 
 
-class ApprovalDecision(BaseModel):
-    """The `approval` event's data."""
+class RestockDecision(BaseModel):
+    """Payload of the `approval` event on a restock: approved or not, and by whom."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -44,7 +43,7 @@ def restock_approval(ctx: DaprWorkflowContext, payload: dict[str, Any]) -> Gener
         yield _report(ctx, "rejected")
         return {"approved": False, "reason": "no decision before the timeout"}
     try:
-        decision = ApprovalDecision.model_validate(decision_event.get_result())
+        decision = RestockDecision.model_validate(decision_event.get_result())
     except ValidationError:
         # A malformed decision must not leave the restock half-decided: it counts as a no.
         yield _report(ctx, "rejected")

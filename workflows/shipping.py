@@ -6,7 +6,7 @@ from typing import Any
 
 from dapr.ext.workflow import DaprWorkflowContext
 
-from activities.models import Label, ShippingInput
+from activities.order_models import Label, ShippingInput
 from activities.shipping import ShippingActivities
 from workflows.policies import ACTIVITY_RETRY
 

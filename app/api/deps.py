@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 from app.building_blocks.actor_methods import ActorMethodInvoker
 from app.building_blocks.state import StateManager
 from app.building_blocks.workflows import WorkflowEngine
+from app.order_service import OrderService
 from app.services import Services
 from app.workflow_control import WorkflowControl
 
@@ -40,3 +41,10 @@ def get_actor_methods(services: ServicesDep) -> ActorMethodInvoker:
 
 WorkflowControlDep = Annotated[WorkflowControl, Depends(get_workflow_control)]
 ActorMethodsDep = Annotated[ActorMethodInvoker, Depends(get_actor_methods)]
+
+
+def get_orders(services: ServicesDep) -> OrderService:
+    return services.orders
+
+
+OrdersDep = Annotated[OrderService, Depends(get_orders)]

@@ -10,9 +10,9 @@ from fastapi import Request, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problems import dapr_error_response
-from app.building_blocks import tracing
 from app.building_blocks.errors import DaprError
 from app.building_blocks.middleware import Middleware, MiddlewarePipeline, Next
+from app.observability import tracing
 from app.observability.metrics import HTTP_REQUEST_DURATION, HTTP_REQUESTS
 
 logger = logging.getLogger("orderflow.access")

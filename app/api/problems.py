@@ -15,9 +15,11 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actors.order_states import IllegalTransitionError
-from app.building_blocks import tracing
+from app.api.error_status import http_status
 from app.building_blocks.errors import DaprError
 from app.building_blocks.workflow_admission import EngineAtCapacityError
+from app.observability import tracing
+from app.order_service import OrderNotFoundError
 
 logger = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
@@ -80,11 +82,12 @@ async def _on_dapr_error(request: Request, error: Exception) -> JSONResponse:
 def dapr_error_response(request: Request, error: DaprError) -> JSONResponse:
     """The problem for an error of the taxonomy (also used by middleware, which runs
     outside FastAPI's exception handlers)."""
-    if error.http_status >= 500:
+    status = http_status(error)
+    if status >= 500:
         logger.warning("%s on %s: %s", error.error_code, request.url.path, error)
     response = _problem(
         request,
-        error.http_status,
+        status,
         type(error).__name__,
         str(error),
         error.error_code,
@@ -99,12 +102,17 @@ async def _on_illegal_transition(request: Request, error: Exception) -> JSONResp
     assert isinstance(error, IllegalTransitionError)
     return _problem(
         request,
-        error.http_status,
+        http_status(error),
         "Illegal order transition",
         str(error),
         error.error_code,
         details=error.details,
     )
+
+
+async def _on_order_not_found(request: Request, error: Exception) -> JSONResponse:
+    # The same problem the routes' HTTPException(404) gave before the order service.
+    return _problem(request, 404, "HTTP error", str(error), "HTTP_404")
 
 
 async def _on_request_validation(request: Request, error: Exception) -> JSONResponse:
@@ -156,6 +164,7 @@ def _is_json_scalar(value: Any) -> bool:
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DaprError, _on_dapr_error)
     app.add_exception_handler(IllegalTransitionError, _on_illegal_transition)
+    app.add_exception_handler(OrderNotFoundError, _on_order_not_found)
     app.add_exception_handler(RequestValidationError, _on_request_validation)
     app.add_exception_handler(ValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)

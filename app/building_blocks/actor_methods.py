@@ -2,22 +2,34 @@
 
 Only methods an actor's interface declares with `@actor_method` can be called: the
 public surface is the interface, not whatever the implementation class happens to have.
+The call takes the same proxy path as the domain's (ActorGateway: traced, pooled,
+sidecar-guarded), by wire name; the JSON is passed through as it is.
 """
 
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
 
 from dapr.actor import Actor, ActorInterface
+from dapr.clients.exceptions import DaprInternalError
 
-from app.building_blocks.client import DaprClientWrapper, raise_for_sidecar_status
-from app.building_blocks.errors import ActorMethodRejectedError, ActorNotFoundError
+from app.building_blocks.actors import ActorGateway
+from app.building_blocks.errors import (
+    ActorMethodRejectedError,
+    ActorNotFoundError,
+    ComponentNotFoundError,
+    DaprError,
+    DaprTimeoutError,
+    InvalidRequestError,
+)
 
 # daprd 1.14 answers 500 ERR_ACTOR_INVOKE_METHOD both when the actor raised and when it
 # could not reach the actor; the actor's own failure carries this phrase.
 _RAISED_BY_ACTOR = "error from actor service"
 _INVOKE_FAILED = "ERR_ACTOR_INVOKE_METHOD"
+# The codes daprd 1.14 answers with 400 on the actor API (pkg/messages/predefined.go); the
+# SDK's error keeps the code and message, not the status.
+_BAD_REQUEST = frozenset({"ERR_MALFORMED_REQUEST", "ERR_BAD_REQUEST", "ERR_ACTOR_INSTANCE_MISSING"})
 
 
 def declared_methods(actor_class: type[Actor]) -> frozenset[str]:
@@ -34,13 +46,13 @@ def declared_methods(actor_class: type[Actor]) -> frozenset[str]:
 
 
 class ActorMethodInvoker:
-    """Calls actors through the sidecar's actor HTTP API (async; no loop blocking)."""
+    """Calls hosted actors' declared methods by name through the actor gateway."""
 
-    def __init__(self, dapr: DaprClientWrapper, actors: Sequence[type[Actor]]) -> None:
-        self._dapr = dapr
+    def __init__(self, actors: ActorGateway, hosted: Sequence[type[Actor]]) -> None:
+        self._actors = actors
         # Dapr's actor type name is the class name unless registered otherwise.
         self._methods: Mapping[str, frozenset[str]] = {
-            actor.__name__: declared_methods(actor) for actor in actors
+            actor.__name__: declared_methods(actor) for actor in hosted
         }
 
     def check_declared(self, actor_type: str, method: str) -> None:
@@ -60,25 +72,30 @@ class ActorMethodInvoker:
         """The method's JSON result; the actor's own exception is ActorMethodRejectedError."""
         self.check_declared(actor_type, method)
         context = {"actor_type": actor_type, "actor_id": actor_id, "method": method}
-        path = (
-            f"/v1.0/actors/{quote(actor_type, safe='')}/{quote(actor_id, safe='')}/method/{method}"
-        )
-        response = await self._dapr.http_call(
-            "actor invoke",
-            "POST",
-            path,
-            content=None if argument is None else json.dumps(argument).encode(),
-            headers={"content-type": "application/json"},
-            actor_type=actor_type,
-            actor_id=actor_id,
-            actor_method=method,
-        )
-        if not response.is_success and _INVOKE_FAILED in response.text:
-            message = str(response.json().get("message", ""))
-            if _RAISED_BY_ACTOR in message:
-                raise ActorMethodRejectedError(_actor_message(message), context)
-        raise_for_sidecar_status(response, "actor invoke", **context)
-        return response.json() if response.content else None
+        body = None if argument is None else json.dumps(argument).encode()
+        proxy = self._actors.proxy(actor_type, actor_id)
+        try:
+            answer = await proxy.invoke_method(method, body)
+        except DaprInternalError as error:
+            raise _translated(error, context) from error
+        except TimeoutError:
+            raise DaprTimeoutError("actor invoke timed out", context) from None
+        return json.loads(answer) if answer else None
+
+
+def _translated(error: DaprInternalError, context: dict[str, Any]) -> DaprError:
+    """daprd's refusal as the taxonomy (as raise_for_sidecar_status does for its answers)."""
+    answer = error.as_dict()
+    code, message = str(answer["errorCode"] or ""), str(answer["message"] or "")
+    details = {"operation": "actor invoke", "dapr_reason": code, **context}
+    text = f"actor invoke failed: {message}"
+    if code == _INVOKE_FAILED and _RAISED_BY_ACTOR in message:
+        return ActorMethodRejectedError(_actor_message(message), context)
+    if "NOT_FOUND" in code or "DOES_NOT_EXIST" in code or "not found" in message.lower():
+        return ComponentNotFoundError(text, details)
+    if code in _BAD_REQUEST:
+        return InvalidRequestError(text, details)
+    return DaprError(text, details)
 
 
 def _actor_message(message: str) -> str:

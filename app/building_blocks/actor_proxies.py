@@ -12,18 +12,18 @@ import aiohttp
 from dapr.actor import ActorProxyFactory
 from dapr.actor.runtime.runtime import ActorRuntime
 from dapr.clients.http.dapr_actor_http_client import DaprActorHttpClient
-from dapr.clients.retry import RetryPolicy
+from dapr.clients.retry import RetryPolicy as SdkRetryPolicy
 from dapr.conf import settings as dapr_sdk_settings
 from dapr.serializers import DefaultJSONSerializer
 from opentelemetry.trace import SpanKind, Tracer
-from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
-from tenacity import wait_exponential_jitter as backoff
+from tenacity import retry_if_exception_type
 
 from app.building_blocks.errors import DaprConnectionError, sidecar_unreachable
-from app.building_blocks.tracing import propagated_headers
+from app.building_blocks.retry import RetryPolicy
+from app.observability.tracing import propagated_headers
 
 
-class _PooledSession(RetryPolicy):
+class _PooledSession(SdkRetryPolicy):
     """Sends the SDK's actor HTTP calls through one long-lived aiohttp session.
 
     The 1.14 SDK opens a new `aiohttp.ClientSession` per call, so every actor call paid a
@@ -60,7 +60,7 @@ def pool_runtime_clients(session: aiohttp.ClientSession | None) -> int:
     """
     clients = _runtime_http_clients()
     for client in clients:
-        client.retry_policy = _PooledSession(session) if session is not None else RetryPolicy()
+        client.retry_policy = _PooledSession(session) if session is not None else SdkRetryPolicy()
     return len(clients)
 
 
@@ -80,7 +80,8 @@ class TracedProxyFactory(ActorProxyFactory):
 
 
 class TracedProxy:
-    """An actor proxy whose method calls each run in a client span `actor Type.Method`."""
+    """An actor proxy whose method calls each run in a client span `actor Type.Method`,
+    whether called as a declared method or by wire name (`invoke_method`)."""
 
     def __init__(self, proxy: Any, tracer: Tracer, actor_type: str, actor_id: str) -> None:
         self._proxy = proxy
@@ -94,24 +95,36 @@ class TracedProxy:
             return call  # actor_id, actor_type
 
         async def traced(*args: Any) -> Any:
-            with self._tracer.start_as_current_span(
-                f"actor {self._actor_type}.{method}",
-                kind=SpanKind.CLIENT,
-                attributes={
-                    "rpc.system": "dapr",
-                    "dapr.operation": "actor invoke",
-                    "dapr.actor_type": self._actor_type,
-                    "dapr.actor_id": self._actor_id,
-                    "dapr.actor_method": method,
-                },
-            ):
+            with self._span(method):
                 return await call(*args)
 
         return traced
 
+    async def invoke_method(self, method: str, body: bytes | None = None) -> bytes:
+        """The SDK's call by wire name, spanned like a declared method's."""
+        with self._span(method):
+            answer: bytes = await self._proxy.invoke_method(method, body)
+            return answer
+
+    def _span(self, method: str) -> Any:
+        return self._tracer.start_as_current_span(
+            f"actor {self._actor_type}.{method}",
+            kind=SpanKind.CLIENT,
+            attributes={
+                "rpc.system": "dapr",
+                "dapr.operation": "actor invoke",
+                "dapr.actor_type": self._actor_type,
+                "dapr.actor_id": self._actor_id,
+                "dapr.actor_method": method,
+            },
+        )
+
 
 class _SidecarRefusedError(Exception):
     """The actor call found nothing listening at the sidecar's address (never sent)."""
+
+
+_REFUSED = retry_if_exception_type(_SidecarRefusedError)
 
 
 class SidecarGuardedProxy:
@@ -122,36 +135,36 @@ class SidecarGuardedProxy:
     lost mid-call is translated but not retried (the actor may have run it).
     """
 
-    def __init__(self, proxy: Any, sidecar: str, retries: int, initial_backoff_s: float) -> None:
+    def __init__(self, proxy: Any, sidecar: str, retry: RetryPolicy) -> None:
         self._proxy = proxy
         self._sidecar = sidecar
-        self._retries = retries
-        self._initial_backoff_s = initial_backoff_s
+        self._retry = retry
 
     def __getattr__(self, method: str) -> Callable[..., Coroutine[Any, Any, Any]]:
-        target = getattr(self._proxy, method)
+        return self._guarded(method, getattr(self._proxy, method))
 
+    async def invoke_method(self, method: str, body: bytes | None = None) -> bytes:
+        """A method called by its wire name, guarded like a declared one."""
+        answer: bytes = await self._guarded(method, self._proxy.invoke_method)(method, body)
+        return answer
+
+    def _guarded(
+        self, method: str, target: Callable[..., Coroutine[Any, Any, Any]]
+    ) -> Callable[..., Coroutine[Any, Any, Any]]:
         async def call(*args: Any, **kwargs: Any) -> Any:
+            async def attempt() -> Any:
+                try:
+                    return await target(*args, **kwargs)
+                except aiohttp.ClientConnectorError as error:
+                    raise _SidecarRefusedError(str(error)) from error
+
             operation = f"actor call {method}"
             try:
-                async for attempt in AsyncRetrying(
-                    stop=stop_after_attempt(self._retries + 1),
-                    wait=backoff(
-                        multiplier=self._initial_backoff_s, jitter=self._initial_backoff_s
-                    ),
-                    retry=retry_if_exception_type(_SidecarRefusedError),
-                    reraise=True,
-                ):
-                    with attempt:
-                        try:
-                            return await target(*args, **kwargs)
-                        except aiohttp.ClientConnectorError as error:
-                            raise _SidecarRefusedError(str(error)) from error
+                return await self._retry.call(attempt, _REFUSED)
             except _SidecarRefusedError as error:
                 raise self._unreachable(operation, error) from error
             except aiohttp.ClientConnectionError as error:
                 raise self._unreachable(operation, error) from error
-            raise AssertionError("unreachable: tenacity re-raises the last error")
 
         return call
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import grpc
 
-from app.building_blocks.tracing import propagated_headers
+from app.observability.tracing import propagated_headers
 
 _UNARY = (grpc.aio.UnaryUnaryMultiCallable, grpc.UnaryUnaryMultiCallable)
 

@@ -22,27 +22,20 @@ from dapr.clients.exceptions import DaprInternalError
 from dapr.clients.health import DaprHealth
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
+from tenacity import RetryCallState, retry_if_exception_type
 
 from app.building_blocks.call_context import CallContextStub, call_deadline_s
 from app.building_blocks.errors import (
-    ComponentNotFoundError,
     DaprConnectionError,
     DaprError,
     DaprTimeoutError,
-    InvalidRequestError,
     from_grpc,
     from_http,
     sidecar_unreachable,
 )
 from app.building_blocks.middleware import MiddlewarePipeline, OutboundCall
-from app.building_blocks.tracing import propagated_headers
+from app.building_blocks.retry import RetryPolicy
+from app.observability.tracing import propagated_headers, span_attributes
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -60,6 +53,10 @@ class DaprConfig:
     retry_initial_backoff_s: float = 0.1
     retry_max_backoff_s: float = 2.0
 
+    @property
+    def retry(self) -> RetryPolicy:
+        return RetryPolicy(self.max_retries, self.retry_initial_backoff_s, self.retry_max_backoff_s)
+
 
 @contextmanager
 def _sdk_start_probe_skipped() -> Iterator[None]:
@@ -76,17 +73,7 @@ def _sdk_start_probe_skipped() -> Iterator[None]:
 
 
 OutboundPipeline = MiddlewarePipeline[OutboundCall, Any]
-_SCALARS = (str, int, float, bool)
-
-
-def span_attributes(operation: str, context: Mapping[str, Any]) -> dict[str, str | int | float]:
-    """A sidecar call's span attributes: the operation and its scalar context values
-    (component, key, topic, app id ...), each under `dapr.`."""
-    attributes: dict[str, str | int | float] = {"rpc.system": "dapr", "dapr.operation": operation}
-    for name, value in context.items():
-        if isinstance(value, _SCALARS):
-            attributes[f"dapr.{name}"] = value
-    return attributes
+_NOT_SENT = retry_if_exception_type(DaprConnectionError)
 
 
 class DaprClientWrapper:
@@ -107,6 +94,7 @@ class DaprClientWrapper:
         self._grpc_lock = asyncio.Lock()
         self._http: httpx.AsyncClient | None = None
         self.on_retry: Callable[[RetryCallState], None] | None = None
+        self._retry = config.retry
 
     async def open(self) -> None:
         token = self.config.dapr_api_token
@@ -172,25 +160,11 @@ class DaprClientWrapper:
             )
         return self._http
 
-    def _retrying(self) -> AsyncRetrying:
-        return AsyncRetrying(
-            stop=stop_after_attempt(self.config.max_retries + 1),
-            wait=wait_exponential_jitter(
-                multiplier=self.config.retry_initial_backoff_s,
-                max=self.config.retry_max_backoff_s,
-                jitter=self.config.retry_initial_backoff_s,
-            ),
-            retry=retry_if_exception_type(DaprConnectionError),
-            before_sleep=self.on_retry,
-            reraise=True,
-        )
-
     async def _retried(self, attempt: Callable[[], Awaitable[T]]) -> T:
         """`attempt`, retried while the sidecar is unreachable. The first attempt runs
         outside tenacity (building its AsyncRetrying per call cost ~7% of a state get,
-        bench/analysis.md); only after a connection error does tenacity take over, its
-        first attempt re-raising that error, so the attempts, waits and `on_retry` calls
-        are tenacity's own."""
+        bench/analysis.md); only after a connection error does the retry policy take
+        over (RetryPolicy.call with `failed_first`)."""
         try:
             return await attempt()
         except DaprConnectionError as unreachable:
@@ -199,15 +173,10 @@ class DaprClientWrapper:
     async def _retried_after(
         self, unreachable: DaprConnectionError, attempt: Callable[[], Awaitable[T]]
     ) -> T:
-        """Tenacity's retries of `attempt`, whose first attempt failed with `unreachable`."""
-        first: DaprConnectionError | None = unreachable
-        async for retry in self._retrying():
-            with retry:
-                if first is not None:
-                    failed, first = first, None
-                    raise failed
-                return await attempt()
-        raise AssertionError("unreachable: tenacity re-raises the last error")
+        """The policy's retries of `attempt`, whose first attempt failed with `unreachable`."""
+        return await self._retry.call(
+            attempt, _NOT_SENT, failed_first=unreachable, before_sleep=self.on_retry
+        )
 
     async def grpc_call(
         self,
@@ -320,26 +289,3 @@ class DaprClientWrapper:
             )
             span.set_attribute("http.response.status_code", response.status_code)
         return response
-
-
-def raise_for_sidecar_status(response: httpx.Response, operation: str, **context: Any) -> None:
-    """Turn an error answer of the sidecar's own HTTP API into the taxonomy."""
-    if response.is_success:
-        return
-    try:
-        body = response.json()
-    except ValueError:
-        body = {"message": response.text}
-    error_code = str(body.get("errorCode", "")) if isinstance(body, dict) else ""
-    message = str(body.get("message", response.text)) if isinstance(body, dict) else response.text
-    details = {
-        "operation": operation,
-        "status": response.status_code,
-        "dapr_reason": error_code,
-        **context,
-    }
-    if response.status_code == 404 or "NOT_FOUND" in error_code or "not found" in message.lower():
-        raise ComponentNotFoundError(f"{operation} failed: {message}", details)
-    if response.status_code == 400:
-        raise InvalidRequestError(f"{operation} failed: {message}", details)
-    raise DaprError(f"{operation} failed: {message}", details)

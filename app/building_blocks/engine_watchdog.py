@@ -26,7 +26,6 @@ from app.building_blocks.workflows import WorkflowEngine
 
 logger = logging.getLogger(__name__)
 
-CANARY_WORKFLOW = "engine_canary"
 _POLL_S = 0.2
 _RETRY_S = 1.0
 # Every call the watchdog makes carries this gRPC deadline: against a stalled engine an
@@ -54,6 +53,7 @@ class EngineWatchdog:
         interval_s: float,
         deadline_s: float,
         sweep_after_s: float,
+        canary_workflow: str,
     ) -> None:
         self._engine = engine
         self._admission = admission
@@ -62,6 +62,7 @@ class EngineWatchdog:
         self._interval_s = interval_s
         self._deadline_s = deadline_s
         self._sweep_after_s = sweep_after_s
+        self._canary_workflow = canary_workflow  # its registry entry's name
         self._sequence = 0
         self._unpurged: list[str] = []
         self.verdict: CanaryVerdict | None = None
@@ -90,7 +91,7 @@ class EngineWatchdog:
         started = time.monotonic()
         try:
             async with asyncio.timeout(self._deadline_s):
-                await self._engine.schedule(CANARY_WORKFLOW, payload, instance_id)
+                await self._engine.schedule(self._canary_workflow, payload, instance_id)
                 self._unpurged.append(instance_id)
                 status = await self._finished(instance_id)
             healthy = status is WorkflowStatus.COMPLETED

@@ -2,7 +2,8 @@
 
 Nothing raw (grpc.RpcError, httpx errors, the SDK's own exceptions) leaves the
 building-block layer: callers see these types, and the HTTP edge renders them as
-RFC 9457 problem details carrying `error_code`.
+RFC 9457 problem details carrying `error_code`, with the status it maps each type to
+(app/api/error_status.py).
 """
 
 from collections.abc import Mapping
@@ -21,7 +22,6 @@ class DaprError(Exception):
     details: dict[str, Any] = field(default_factory=dict)
 
     error_code = "DAPR_ERROR"
-    http_status = 502
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -34,47 +34,40 @@ class DaprConnectionError(DaprError):
     """The sidecar could not be reached, after bounded retries."""
 
     error_code = "DAPR_CONNECTION_ERROR"
-    http_status = 503
 
 
 class DaprTimeoutError(DaprError):
     """The call did not finish within its deadline."""
 
     error_code = "DAPR_TIMEOUT"
-    http_status = 504
 
 
 class ComponentNotFoundError(DaprError):
     """The named store, pub/sub, binding or secret store is not loaded in the sidecar."""
 
     error_code = "COMPONENT_NOT_FOUND"
-    http_status = 404
 
 
 class InvalidRequestError(DaprError):
     """The sidecar or component refused the request as malformed."""
 
     error_code = "VALIDATION_ERROR"
-    http_status = 400
 
 
 class ConcurrencyError(DaprError):
     """An ETag did not match: someone else wrote first."""
 
     error_code = "CONCURRENCY_CONFLICT"
-    http_status = 409
 
 
 class StateNotFoundError(DaprError):
     error_code = "STATE_NOT_FOUND"
-    http_status = 404
 
 
 class SecretNotFoundError(DaprError):
     """Names the store and key, never a value."""
 
     error_code = "SECRET_NOT_FOUND"
-    http_status = 404
 
     @classmethod
     def for_key(
@@ -101,28 +94,24 @@ class ConfigurationNotFoundError(DaprError):
     """No configuration layer holds the key (not even the defaults)."""
 
     error_code = "CONFIGURATION_NOT_FOUND"
-    http_status = 404
 
 
 class ConfigurationValueError(DaprError):
     """A configuration layer holds a value the setting cannot use; names key and layer."""
 
     error_code = "CONFIGURATION_INVALID"
-    http_status = 500
 
 
 class NotSupportedError(DaprError):
     """The component does not offer this operation (e.g. query on state.sqlite)."""
 
     error_code = "NOT_SUPPORTED"
-    http_status = 501
 
 
 class InvocationError(DaprError):
     """The invoked app answered with a non-2xx status; `status` carries it."""
 
     error_code = "INVOCATION_FAILED"
-    http_status = 502
 
     @property
     def status(self) -> int:
@@ -131,52 +120,44 @@ class InvocationError(DaprError):
 
 class ActorInvocationError(DaprError):
     error_code = "ACTOR_INVOCATION_FAILED"
-    http_status = 502
 
 
 class WorkflowFailedError(DaprError):
     error_code = "WORKFLOW_FAILED"
-    http_status = 409
 
 
 class WorkflowNotFoundError(DaprError):
     """No registered workflow has this name, or no instance has this id."""
 
     error_code = "WORKFLOW_NOT_FOUND"
-    http_status = 404
 
 
 class WorkflowConflictError(DaprError):
     """The instance's state does not allow the operation (or the id is taken)."""
 
     error_code = "WORKFLOW_CONFLICT"
-    http_status = 409
 
 
 class UnknownWorkflowEventError(DaprError):
     """The instance's workflow waits for no event of this name (details list the ones it does)."""
 
     error_code = "UNKNOWN_WORKFLOW_EVENT"
-    http_status = 422
 
 
 class ActorNotFoundError(DaprError):
     """No hosted actor type has this name, or its interface declares no such method."""
 
     error_code = "ACTOR_NOT_FOUND"
-    http_status = 404
 
 
 class ActorMethodRejectedError(DaprError):
     """The actor's method raised (e.g. it refused its argument); the message is the actor's."""
 
     error_code = "ACTOR_METHOD_REJECTED"
-    http_status = 422
 
 
 class CircuitBreakerOpenError(DaprError):
     error_code = "CIRCUIT_OPEN"
-    http_status = 503
 
 
 _NOT_FOUND_HINTS = ("not found", "not configured", "is not configured", "no such", "does not exist")
@@ -280,3 +261,26 @@ def from_http(
     if isinstance(error, httpx.TimeoutException):
         return DaprTimeoutError(f"{operation} timed out", details)
     return sidecar_unreachable(operation, sidecar, error or type(error).__name__, details)
+
+
+def raise_for_sidecar_status(response: httpx.Response, operation: str, **context: Any) -> None:
+    """Turn an error answer of the sidecar's own HTTP API into the taxonomy."""
+    if response.is_success:
+        return
+    try:
+        body = response.json()
+    except ValueError:
+        body = {"message": response.text}
+    error_code = str(body.get("errorCode", "")) if isinstance(body, dict) else ""
+    message = str(body.get("message", response.text)) if isinstance(body, dict) else response.text
+    details = {
+        "operation": operation,
+        "status": response.status_code,
+        "dapr_reason": error_code,
+        **context,
+    }
+    if response.status_code == 404 or "NOT_FOUND" in error_code or "not found" in message.lower():
+        raise ComponentNotFoundError(f"{operation} failed: {message}", details)
+    if response.status_code == 400:
+        raise InvalidRequestError(f"{operation} failed: {message}", details)
+    raise DaprError(f"{operation} failed: {message}", details)

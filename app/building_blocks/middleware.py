@@ -29,7 +29,6 @@ class MiddlewareError(DaprError):
     """A middleware failed; `details` names it, the stage and the operation."""
 
     error_code = "MIDDLEWARE_ERROR"
-    http_status = 500
 
 
 @dataclass

@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from app.building_blocks.client import DaprClientWrapper, raise_for_sidecar_status
+from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.cloudevents import (
     BINARY_CONTENT_TYPE,
     CLOUDEVENTS_CONTENT_TYPE,
@@ -34,8 +34,8 @@ from app.building_blocks.cloudevents import (
     CloudEvent,
     to_json,
 )
-from app.building_blocks.errors import InvalidRequestError
-from app.building_blocks.tracing import outbound_headers
+from app.building_blocks.errors import InvalidRequestError, raise_for_sidecar_status
+from app.observability.tracing import outbound_headers
 
 # Names end up as URL path segments on the sidecar's API; these would change the URL.
 _UNUSABLE_IN_NAMES = re.compile(r"[\s?#%]|[\x00-\x1f\x7f]")

@@ -34,7 +34,6 @@ class EngineAtCapacityError(DaprError):
     """The workflow engine is running as many orders as it can; try again later."""
 
     error_code = "ENGINE_AT_CAPACITY"
-    http_status = 429
 
     @property
     def retry_after_s(self) -> int:

@@ -21,15 +21,16 @@ from dapr.ext.workflow import WorkflowRuntime, WorkflowState
 from dapr.ext.workflow.logger import LoggerOptions
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import retry_if_exception
 
-from app.building_blocks import tracing
 from app.building_blocks.call_context import call_deadline_s
 from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
-from app.building_blocks.workflow_tracing import ActivityTracing, traced_workflow_client
+from app.building_blocks.retry import RetryPolicy
+from app.building_blocks.workflow_spec import WorkflowSpec
+from app.observability import tracing
 from app.observability.logging import SdkLogBridge
 from app.observability.workflow_metrics import observed_activity, observed_workflow
-from workflows.spec import WorkflowSpec
+from app.observability.workflow_tracing import ActivityTracing, traced_workflow_client
 
 T = TypeVar("T")
 
@@ -109,9 +110,7 @@ class WorkflowEngine:
         host: str,
         grpc_port: int,
         tracer: Tracer | None = None,
-        max_retries: int = 3,
-        retry_initial_backoff_s: float = 0.1,
-        retry_max_backoff_s: float = 2.0,
+        retry: RetryPolicy | None = None,
         on_run_ended: Callable[[str], None] | None = None,
     ) -> None:
         self._address = f"{host}:{grpc_port}"
@@ -126,9 +125,7 @@ class WorkflowEngine:
         self._specs: dict[str, WorkflowSpec] = {}
         self._started = False
         self._stream_seen: tuple[object, float] | None = None
-        self._max_retries = max_retries
-        self._initial_backoff_s = retry_initial_backoff_s
-        self._max_backoff_s = retry_max_backoff_s
+        self._retry = retry or RetryPolicy()
 
     @property
     def started(self) -> bool:
@@ -317,20 +314,7 @@ class WorkflowEngine:
         UNAVAILABLE from a gRPC call means no connection to daprd: the request was not
         processed (a start that did get through is caught by its instance id).
         """
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self._max_retries + 1),
-            wait=wait_exponential_jitter(
-                multiplier=self._initial_backoff_s,
-                max=self._max_backoff_s,
-                jitter=self._initial_backoff_s,
-            ),
-            retry=retry_if_exception(_unavailable),
-            reraise=True,
-        )
-        async for attempt in retrying:
-            with attempt:
-                return await self._in_thread(call)
-        raise AssertionError("unreachable: tenacity re-raises the last error")
+        return await self._retry.call(lambda: self._in_thread(call), _NOT_SENT)
 
     async def _in_thread(self, call: Callable[[], T]) -> T:
         """`call` on the client's own pool, in a copy of this context (trace, deadline)."""
@@ -342,6 +326,9 @@ class WorkflowEngine:
 
 def _unavailable(error: BaseException) -> bool:
     return isinstance(error, grpc.RpcError) and error.code() == grpc.StatusCode.UNAVAILABLE
+
+
+_NOT_SENT = retry_if_exception(_unavailable)
 
 
 def _translated(error: grpc.RpcError, operation: str, instance_id: str, sidecar: str) -> Exception:

@@ -1,1 +1,1 @@
-"""Logs and metrics: what the service tells operators about itself."""
+"""Logs, metrics and traces: what the service tells operators about itself."""

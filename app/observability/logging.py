@@ -8,7 +8,7 @@ from typing import Literal
 from pythonjsonlogger.core import RESERVED_ATTRS, LogData
 from pythonjsonlogger.json import JsonFormatter
 
-from app.building_blocks import tracing
+from app.observability import tracing
 
 LogFormat = Literal["auto", "json", "text"]
 

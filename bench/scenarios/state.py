@@ -17,7 +17,7 @@ from app.building_blocks.client import DaprClientWrapper, DaprConfig
 from app.building_blocks.middleware import MiddlewarePipeline
 from app.building_blocks.state import StateManager, StateOptions
 from app.observability.sidecar_metrics import sidecar_call_metrics
-from app.telemetry import tracer_provider
+from app.observability.telemetry import tracer_provider
 from bench.context import BenchContext
 from bench.load import Operation
 from bench.scenarios.common import alternate, compare_p50, warm_up

@@ -8,7 +8,7 @@ import httpx
 from dapr.ext.workflow import DaprWorkflowClient, WorkflowStatus
 
 from app.api.bindings.inventory_audit import AUDIT_INSTANCE_ID
-from app.building_blocks.inventory_index import SKU_INDEX_KEY
+from app.records.inventory_index import SKU_INDEX_KEY
 from workflows.inventory_audit import inventory_audit
 from workflows.restock import restock
 

@@ -6,7 +6,8 @@ import httpx
 import pytest
 
 from app.api.bindings.inventory_audit import AUDIT_INSTANCE_ID
-from devstack.stack import Stack, StackConfig, StackPorts
+from devstack.stack import Stack
+from devstack.stack_config import StackConfig, StackPorts
 from tests.conftest import TEST_APP_ENV
 from tests.support.probe import wait_until
 

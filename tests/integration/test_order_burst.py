@@ -18,7 +18,8 @@ import pytest
 from devstack.build import build
 from devstack.burst import BurstResult, order_body, run_burst
 from devstack.peers import PeerApp, payment_peer
-from devstack.stack import Stack, StackConfig, StackPorts
+from devstack.stack import Stack
+from devstack.stack_config import StackConfig, StackPorts
 from tests.conftest import TEST_APP_ENV
 from tests.support.orders import new_id, stock, stocked_sku
 

@@ -10,7 +10,8 @@ import pytest
 
 from devstack.build import build
 from devstack.peers import PeerApp, payment_peer
-from devstack.stack import Stack, StackConfig, StackPorts
+from devstack.stack import Stack
+from devstack.stack_config import StackConfig, StackPorts
 from tests.conftest import TEST_APP_ENV
 from tests.support.orders import new_id, place, stock, stocked_sku, view, wait_for
 from tests.support.payments import PaymentsAdmin

@@ -170,10 +170,13 @@ def test_the_payment_invocation_crosses_both_sidecars(order_trace: Trace) -> Non
 
 def test_the_published_event_carries_the_trace_to_its_subscriber(order_trace: Trace) -> None:
     """publish_completed's event reaches the app's own subscription in the same trace:
-    app publish -> daprd PublishEvent -> daprd delivery -> the app's subscription route."""
+    app publish (PubSubManager) -> daprd publish -> daprd delivery -> the app's subscription
+    route. PubSubManager sends the caller's traceparent (the envelope carries the same one),
+    so daprd's span of the call is the activity's child, beside the client span."""
     start = order_trace.one("python-api", APP, "workflow start order_fulfillment")
     (announce,) = order_trace.children(start, APP, "activity publish_completed")
-    (publish,) = order_trace.children(announce, APP, "publish order.completed")
-    (api_call,) = order_trace.children(publish, DAPRD, "/dapr.proto.runtime.v1.Dapr/PublishEvent")
+    (publish,) = order_trace.children(announce, APP, "publish")
+    assert publish.attributes["dapr.topic"] == "orders"
+    (api_call,) = order_trace.children(announce, DAPRD, "/v1.0/publish/pubsub/orders")
     (delivery,) = order_trace.children(api_call, DAPRD, "pubsub/orders")
     order_trace.children(delivery, HTTP_SERVER, "POST /events/pubsub/orders")

@@ -15,7 +15,7 @@ from app.building_blocks.cloudevents import (
     from_json,
     to_json,
 )
-from app.building_blocks.tracing import context_from_headers
+from app.observability.tracing import context_from_headers
 from tests.properties.strategies import cloud_events, event_data, non_blank_text
 from tests.support.probe import Probe, wait_until
 from tests.support.probe_app import ECHO_TOPIC

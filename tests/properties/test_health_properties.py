@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devstack.build import build
-from devstack.stack import Stack, StackConfig, StackPorts
+from devstack.stack import Stack
+from devstack.stack_config import StackConfig, StackPorts
 from tests.conftest import TEST_APP_ENV
 
 # Which components each full-profile server backs (dapr/components/full/*.yaml).

@@ -8,8 +8,8 @@ import secrets
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.building_blocks import tracing
 from app.building_blocks.invoke import HttpMethod, ServiceInvoker
+from app.observability import tracing
 from tests.support.echo_app import ECHO_APP_ID
 
 header_names = st.from_regex(r"x-[a-z][a-z0-9-]{0,20}", fullmatch=True)

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from devstack.stack import Stack, StackConfig, StackPorts
+from devstack.stack import Stack
+from devstack.stack_config import StackConfig, StackPorts
 from tests.conftest import TEST_APP_ENV
 
 

@@ -19,12 +19,12 @@ from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.errors import WorkflowConflictError
 from app.building_blocks.state import StateManager
 from app.building_blocks.workflow_admission import WorkflowAdmission
-from app.building_blocks.workflow_index import WorkflowIndex, WorkflowProgress
 from app.building_blocks.workflows import WorkflowEngine
+from app.records.workflow_index import WorkflowIndex, WorkflowProgress
 from app.workflow_control import TERMINAL, WorkflowControl
 from devstack.stack import Stack
 from workflows import WORKFLOWS
-from workflows.restock_approval import APPROVAL_EVENT
+from workflows.events import APPROVAL_EVENT
 
 # What INSTANCE_ID_PATTERN allows after its first character.
 id_suffixes = st.from_regex(r"\A[A-Za-z0-9._-]{1,40}\Z")

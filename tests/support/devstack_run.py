@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from devstack.runtime import PROJECT_ROOT
-from devstack.stack import StackPorts
+from devstack.stack_config import StackPorts
 
 
 def launch_until_ready(

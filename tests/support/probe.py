@@ -23,7 +23,7 @@ from devstack.commands import SidecarPorts, daprd_argv, daprd_env
 from devstack.ports import HOST, reserve_free_ports
 from devstack.processes import ManagedProcess
 from devstack.runtime import DAPR_DIR, DEV_SECRETS_FILE, PROJECT_ROOT
-from devstack.stack import profile_resources
+from devstack.stack_config import profile_resources
 
 PROBE_APP_ID = "python-api"
 PROFILE = "local"

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from app.building_blocks.bindings import BindingResponse, BindingsManager
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
 from app.building_blocks.pubsub import BulkPublishResult, PubSubManager
-from app.building_blocks.tracing import TraceContext, bind
+from app.observability.tracing import TraceContext, bind
 from app.settings import Settings
 
 T = TypeVar("T")

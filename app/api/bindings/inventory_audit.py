@@ -11,7 +11,7 @@ from dapr.ext.workflow import WorkflowStatus
 from app.api.subscriptions.spec import SubscriberDeps
 from app.building_blocks.errors import WorkflowConflictError
 from app.building_blocks.input_bindings import BindingEvent
-from workflows.inventory_audit import INVENTORY_AUDIT
+from workflows import INVENTORY_AUDIT
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ async def on_audit_tick(event: BindingEvent, deps: SubscriberDeps) -> None:
         logger.info("inventory audit still %s; tick skipped", state.runtime_status.name)
         return
     try:
-        await deps.workflows.schedule(INVENTORY_AUDIT, {}, instance_id=AUDIT_INSTANCE_ID)
+        await deps.workflows.schedule(INVENTORY_AUDIT.name, {}, instance_id=AUDIT_INSTANCE_ID)
     except WorkflowConflictError:  # another tick started it between our read and start
         logger.info("inventory audit started by another tick")
         return

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.api.deps import StateDep
-from app.dead_letters import DeadLetter, DeadLetters
+from app.records.dead_letters import DeadLetter, DeadLetters
 
 router = APIRouter(prefix="/api/v1/dead-letters", tags=["dead letters"])
 

@@ -1,20 +1,13 @@
-"""Inventory: read one SKU's stock, restock it."""
+"""Inventory: read one SKU's stock, restock it (the rules: app/order_service.py)."""
 
-import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from actors.inventory_interface import (
-    INVENTORY_ACTOR_TYPE,
-    InventoryActorInterface,
-    RestockRequest,
-    StockLevel,
-)
+from actors.inventory_interface import StockLevel
 from actors.order_interface import SKU_PATTERN
-from app.api.deps import ServicesDep
-from app.building_blocks.inventory_index import SkuIndex
+from app.api.deps import OrdersDep
 
 router = APIRouter(prefix="/api/v1/inventory", tags=["inventory"])
 
@@ -30,22 +23,13 @@ class RestockBody(BaseModel):
     restock_id: str | None = Field(default=None, min_length=1, max_length=200)
 
 
-def _inventory(services: ServicesDep, sku: str) -> Any:
-    return services.actors.proxy(INVENTORY_ACTOR_TYPE, sku, InventoryActorInterface)
-
-
 @router.get("/{sku}")
-async def get_stock(sku: Sku, services: ServicesDep) -> StockLevel:
+async def get_stock(sku: Sku, orders: OrdersDep) -> StockLevel:
     """On hand, reserved for orders, and available."""
-    return StockLevel.model_validate(await _inventory(services, sku).GetStock())
+    return await orders.stock(sku)
 
 
 @router.post("/{sku}/restock")
-async def restock(sku: Sku, body: RestockBody, services: ServicesDep) -> StockLevel:
+async def restock(sku: Sku, body: RestockBody, orders: OrdersDep) -> StockLevel:
     """Add units to a SKU's stock."""
-    request = RestockRequest(
-        restock_id=body.restock_id or f"api-{uuid.uuid4()}", quantity=body.quantity
-    )
-    level = StockLevel.model_validate(await _inventory(services, sku).Restock(request.model_dump()))
-    await SkuIndex(services.state).add(sku)  # after the stock exists: the audit finds it
-    return level
+    return await orders.restock(sku, body.quantity, body.restock_id)

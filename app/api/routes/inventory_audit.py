@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from app.api.deps import ServicesDep
 from app.building_blocks.errors import StateNotFoundError
-from app.building_blocks.inventory_index import AuditRecords
+from app.records.inventory_index import AuditRecords
 
 router = APIRouter(prefix="/api/v1/inventory", tags=["inventory"])
 

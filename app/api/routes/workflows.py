@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import WorkflowControlDep
 from app.building_blocks.ids import CLIENT_ID_PATTERN, INSTANCE_ID_PATTERN
-from app.building_blocks.workflow_index import InstanceRecord
+from app.records.workflow_index import InstanceRecord
 from app.workflow_control import TERMINAL, InstanceView
 
 router = APIRouter(prefix="/api/v1/workflows", tags=["workflows"])

@@ -5,8 +5,8 @@ import logging
 from app.api.subscriptions.spec import SubscriberDeps
 from app.building_blocks.cloudevents import CloudEvent
 from app.building_blocks.subscriptions import TopicHandler, TopicStatus
-from app.dead_letters import DeadLetter, DeadLetters, now
 from app.observability.metrics import DEAD_LETTERS
+from app.records.dead_letters import DeadLetter, DeadLetters, now
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,6 @@ from app.api.subscriptions.spec import SubscriberDeps
 from app.building_blocks.cloudevents import CloudEvent
 from app.building_blocks.subscriptions import TopicStatus
 from app.building_blocks.workflow_admission import EngineAtCapacityError
-from app.order_placement import start_order
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +30,10 @@ async def on_order_event(event: CloudEvent, deps: SubscriberDeps) -> TopicStatus
     except ValidationError as error:
         logger.warning("dropping order event %s: %s", event.id, error.errors(include_input=False))
         return TopicStatus.DROP
-    if deps.index is None:  # bootstrap always hands the app's one index
-        raise RuntimeError("order events need the workflow index")
+    if deps.orders is None:  # bootstrap always hands the order service
+        raise RuntimeError("order events need the order service")
     try:
-        started = await start_order(deps.workflows, deps.admission, deps.index, details)
+        started = await deps.orders.place(details)
     except EngineAtCapacityError as error:
         # The broker redelivers later (its resiliency policy spaces the retries).
         logger.info("order event %s: %s", event.id, error)

@@ -8,6 +8,7 @@ from app.api.subscriptions.spec import SubscriberDeps
 from app.building_blocks.cloudevents import CloudEvent
 from app.building_blocks.ids import CLIENT_ID_PATTERN, is_client_id
 from app.building_blocks.subscriptions import TopicStatus
+from workflows import RESTOCK
 from workflows.restock import RestockOrder
 
 logger = logging.getLogger(__name__)
@@ -28,5 +29,5 @@ async def on_restock_requested(event: CloudEvent, deps: SubscriberDeps) -> Topic
         logger.warning("dropping restock event %s: %s", event.id, error.errors(include_input=False))
         return TopicStatus.DROP
     if await deps.workflows.get_state(event.id, fetch_payloads=False) is None:
-        await deps.workflows.schedule("restock", order.model_dump(), instance_id=event.id)
+        await deps.workflows.schedule(RESTOCK.name, order.model_dump(), instance_id=event.id)
     return TopicStatus.SUCCESS

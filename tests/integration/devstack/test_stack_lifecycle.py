@@ -13,7 +13,8 @@ import pytest
 
 from devstack.build import build
 from devstack.ports import HOST, PortInUseError, is_free
-from devstack.stack import Stack, StackConfig, StackPorts, StackStartError
+from devstack.stack import Stack, StackStartError
+from devstack.stack_config import StackConfig, StackPorts
 from tests.support.devstack_run import launch_until_ready
 
 

@@ -8,7 +8,7 @@ import httpx
 
 from devstack.build import build
 from devstack.ports import HOST
-from devstack.stack import StackPorts
+from devstack.stack_config import StackPorts
 from tests.support.devstack_run import launch_until_ready
 from tests.support.otlp_collector import running_collector
 

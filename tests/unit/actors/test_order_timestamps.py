@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from activities.models import RecordStep
+from activities.order_models import RecordStep
 from actors.order_interface import OrderView, Transition
 from actors.order_states import OrderStatus
 

@@ -11,14 +11,19 @@ from activities.spec import ActivityDeps
 from actors import ACTORS
 from app.bootstrap import actor_runtime_config, configuration_layers, configure_sdk, dapr_config
 from app.building_blocks.actors import ActorGateway
+from app.building_blocks.bindings import BindingsManager
 from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.invoke import ServiceInvoker
+from app.building_blocks.loop_bridge import LoopBridge
+from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.redaction import Redactor
 from app.building_blocks.secrets import SecretsManager
+from app.building_blocks.state import StateManager
 from app.building_blocks.workflow_admission import WorkflowAdmission
-from app.building_blocks.workflow_index import WorkflowProgress
 from app.feature_flags import FeatureFlags
 from app.order_views import OrderViews
+from app.records.inventory_index import AuditRecords, SkuIndex
+from app.records.workflow_index import WorkflowProgress
 from app.settings import Settings
 from workflows import WORKFLOWS
 
@@ -32,6 +37,13 @@ class UnusedProgress(WorkflowProgress):
 
 class UnusedActorGateway(ActorGateway):
     """Stands in where a gateway is required but never called."""
+
+    def __init__(self) -> None:
+        pass
+
+
+class UnusedLoopBridge(LoopBridge):
+    """Stands in where a bridge to the app's loop is required but never used."""
 
     def __init__(self) -> None:
         pass
@@ -67,16 +79,22 @@ def test_registries_name_each_workflow_and_activity_once() -> None:
     settings = Settings()
     dapr = DaprClientWrapper(dapr_config(settings))
     resolver, _ = configuration_layers(settings, dapr)
+    state = StateManager(dapr, settings.statestore_name, settings.state_max_value_bytes)
     deps = ActivityDeps(
+        loop=UnusedLoopBridge(),
         actors=UnusedActorGateway(),
         progress=UnusedProgress(),
-        dapr=dapr,
+        skus=SkuIndex(state),
+        audits=AuditRecords(state),
         invoker=ServiceInvoker(dapr),
         secrets=SecretsManager(dapr, Redactor(), 0, 1),
+        bindings=BindingsManager(dapr, max_data_bytes=1),
+        pubsub=PubSubManager(dapr, source="test", max_event_bytes=1, max_request_bytes=1),
         flags=FeatureFlags(resolver),
         settings=settings,
         admission=WorkflowAdmission(1),
         order_views=OrderViews(1, 1.0),
+        payment_key_header="x-api-key",
     )
     names = [fn.__name__ for group in ACTIVITY_GROUPS for fn in group(deps).activities()]
     assert {

@@ -79,6 +79,7 @@ def _watchdog(engine: WorkflowEngine, canary: CanaryVerdict | None) -> EngineWat
         interval_s=10,
         deadline_s=30,
         sweep_after_s=60,
+        canary_workflow="engine_canary",
     )
     watchdog.verdict = canary
     return watchdog

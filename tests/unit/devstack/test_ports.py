@@ -5,7 +5,7 @@ import socket
 import pytest
 
 from devstack.ports import HOST, PortInUseError, ensure_distinct, ensure_free, reserve_free_ports
-from devstack.stack import StackPorts
+from devstack.stack_config import StackPorts
 
 
 def test_reserved_ports_are_distinct_and_free() -> None:

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from devstack.postgres_schema import CONFIG_TABLE
 from devstack.runtime import PROJECT_ROOT
-from devstack.stack import Stack, StackConfig, StackPorts
+from devstack.stack import Stack
+from devstack.stack_config import StackConfig, StackPorts
 
 
 def _stack(tmp_path: Path, profile: str) -> Stack:

@@ -9,7 +9,7 @@ import pytest
 
 from app.settings import Settings
 from devstack.runtime import DAPR_DIR, PROJECT_ROOT
-from devstack.stack import available_profiles, profile_resources
+from devstack.stack_config import available_profiles, profile_resources
 
 RESILIENCY_FILES = [
     *(DAPR_DIR / "config" / profile / "resiliency.yaml" for profile in available_profiles()),

@@ -4,91 +4,22 @@ Each test answers the activities the workflow schedules and checks which ran, in
 order, and how the order ended. The real-stack tests show the same flows over daprd.
 """
 
-from decimal import Decimal
-
-from activities.models import LineResult, OrderPlan, StepRecorded
-from tests.unit.support.workflow_context import WorkflowRun
-from workflows.order_fulfillment import order_fulfillment
+from activities.order_models import LineResult
+from tests.unit.workflows.order_run import (
+    CHARGED,
+    COMMIT,
+    RELEASE,
+    RESERVE,
+    SKUS,
+    ended,
+    lines,
+    pay_and_ship,
+    record,
+    reserved,
+    start,
+    trail,
+)
 from workflows.policies import ACTIVITY_RETRY, PAYMENT_RETRY
-
-ORDER = {
-    "order_id": "order-1",
-    "customer_id": "c-1",
-    "lines": [
-        {"sku": "SKU-1", "quantity": 2, "unit_price": "10.00"},
-        {"sku": "SKU-2", "quantity": 1, "unit_price": "5.00"},
-    ],
-}
-SKUS = ["SKU-1", "SKU-2"]
-CHARGED = {"approved": True, "charge_id": "ch-1"}
-LABEL = {"file_name": "label-order-1.json"}
-RESERVE = ["reserve_line SKU-1", "reserve_line SKU-2"]
-RELEASE = ["release_line SKU-1", "release_line SKU-2"]
-COMMIT = ["commit_line SKU-1", "commit_line SKU-2"]
-
-
-def trail(run: WorkflowRun) -> list[str]:
-    """What the workflow scheduled, in order: `record_step <status>`, `<line step> <sku>`."""
-    out = []
-    for call in run.ctx.scheduled:
-        if call.name == "record_step":
-            out.append(f"record_step {call.input['status']}")
-        elif call.name.endswith("_line"):
-            out.append(f"{call.name} {call.input['sku']}")
-        else:
-            out.append(call.name)
-    return out
-
-
-def start(*, approval: bool = False) -> WorkflowRun:
-    run = WorkflowRun(order_fulfillment, ORDER, instance_id="order-1")
-    plan = OrderPlan(
-        amount=Decimal("25.00"),
-        requires_approval=approval,
-        approval_timeout_s=60,
-        shipping_delay_s=2,
-    )
-    run.complete("validate_order", plan.model_dump(mode="json"))
-    return run
-
-
-def lines(run: WorkflowRun, name: str, *, failing: tuple[str, ...] = (), status: str = "") -> None:
-    """Answer the pending `name` line steps, in order; SKUs in `failing` come back not ok."""
-    for sku in SKUS:
-        ok = sku not in failing
-        result = LineResult(sku=sku, ok=ok, status=status or ("ok" if ok else "insufficient"))
-        run.complete(name, result.model_dump())
-
-
-def record(run: WorkflowRun, *, accepted: bool = True) -> None:
-    """The OrderActor answers the pending record_step (the move accepted or refused)."""
-    status = run.next_pending("record_step").input["status"]
-    run.complete("record_step", StepRecorded(accepted=accepted, status=status).model_dump())
-
-
-def reserved(*, approval: bool = False) -> WorkflowRun:
-    """A run with every line reserved and `reserved` recorded."""
-    run = start(approval=approval)
-    lines(run, "reserve_line")
-    record(run)
-    return run
-
-
-def pay_and_ship(run: WorkflowRun) -> None:
-    """From the charge on: charged, paid, committed, shipped, announced, completed."""
-    run.complete("charge_payment", CHARGED)
-    record(run)
-    lines(run, "commit_line")
-    run.complete("shipping", LABEL)
-    record(run)
-    run.complete("publish_completed")
-    record(run)
-
-
-def ended(run: WorkflowRun) -> tuple[str, str]:
-    assert run.finished, f"still waiting on {[c.name for c in run.pending()]}"
-    assert run.failure is None
-    return run.output["status"], run.output["reason"]
 
 
 def test_an_order_below_the_threshold_runs_every_step_in_order() -> None:
@@ -157,136 +88,6 @@ def test_a_shortage_releases_every_line_and_fails_the_order() -> None:
 
     assert trail(run) == ["validate_order", *RESERVE, *RELEASE, "record_step failed"]
     assert ended(run) == ("failed", "insufficient stock: ['SKU-2']")
-
-
-def test_an_order_at_the_threshold_waits_for_approval_and_goes_on_when_approved() -> None:
-    """awaiting_approval is recorded, a timer of the plan's timeout starts, approval wins."""
-    run = reserved(approval=True)
-    record(run)  # awaiting_approval
-    [timer] = run.calls("timer")
-    assert timer.fire_at is not None
-    assert (timer.fire_at - run.ctx.current_utc_datetime).total_seconds() == 60
-    assert run.pending()[0].name == "timer"  # nothing else runs while it waits
-
-    run.raise_event("approval", {"approved": True})
-    pay_and_ship(run)
-
-    assert trail(run) == [
-        "validate_order",
-        *RESERVE,
-        "record_step reserved",
-        "record_step awaiting_approval",
-        "timer",
-        "charge_payment",
-        "record_step paid",
-        *COMMIT,
-        "shipping",
-        "record_step shipped",
-        "publish_completed",
-        "record_step completed",
-    ]
-    assert ended(run) == ("completed", "")
-
-
-def test_a_rejected_approval_releases_the_stock_and_cancels() -> None:
-    """`approved: false` cancels with the approver's reason after releasing every line."""
-    run = reserved(approval=True)
-    record(run)
-    run.raise_event("APPROVAL", {"approved": False, "reason": "too large"})  # names ignore case
-    lines(run, "release_line", status="released")
-    record(run)
-
-    assert trail(run)[-4:] == ["timer", *RELEASE, "record_step cancelled"]
-    assert "charge_payment" not in run.names()
-    assert ended(run) == ("cancelled", "approval rejected: too large")
-
-
-def test_an_approval_without_data_counts_as_a_rejection() -> None:
-    """An `approval` event with no body is a no, and the reason carries no dangling colon."""
-    run = reserved(approval=True)
-    record(run)
-    run.raise_event("approval")
-    lines(run, "release_line", status="released")
-    record(run)
-    assert ended(run) == ("cancelled", "approval rejected")
-
-
-def test_an_approval_that_never_comes_times_out_and_cancels() -> None:
-    """The durable timer fires first: release every line, cancel as timed out."""
-    run = reserved(approval=True)
-    record(run)
-    run.fire_timer()
-    lines(run, "release_line", status="released")
-    record(run)
-
-    assert trail(run)[-4:] == ["timer", *RELEASE, "record_step cancelled"]
-    assert ended(run) == ("cancelled", "approval timed out")
-
-
-def test_a_cancel_that_arrives_while_reserving_is_honoured_after_the_reservation() -> None:
-    """Cancel raised before the lines answer: reserved is recorded, then everything released."""
-    run = start()
-    run.raise_event("cancel", {"reason": "requested"})
-    lines(run, "reserve_line")
-    record(run)
-    lines(run, "release_line", status="released")
-    record(run)
-
-    assert trail(run) == [
-        "validate_order",
-        *RESERVE,
-        "record_step reserved",
-        *RELEASE,
-        "record_step cancelled",
-    ]
-    assert ended(run) == ("cancelled", "cancelled by request")
-
-
-def test_an_order_actor_that_refuses_reserved_cancels_the_workflow() -> None:
-    """The OrderActor refusing `reserved` (cancelled meanwhile) makes the workflow give up."""
-    run = start()
-    lines(run, "reserve_line")
-    record(run, accepted=False)
-    lines(run, "release_line", status="released")
-    record(run)
-    assert trail(run)[-3:] == [*RELEASE, "record_step cancelled"]
-    assert ended(run) == ("cancelled", "cancelled by request")
-
-
-def test_a_cancel_while_waiting_for_approval_wins_over_the_timer() -> None:
-    """Cancel during the approval wait: release every line and cancel, no charge."""
-    run = reserved(approval=True)
-    record(run)
-    run.raise_event("cancel", {"reason": "requested"})
-    lines(run, "release_line", status="released")
-    record(run)
-
-    assert trail(run)[-4:] == ["timer", *RELEASE, "record_step cancelled"]
-    assert ended(run) == ("cancelled", "cancelled by request")
-
-
-def test_a_cancel_that_comes_with_the_approval_is_checked_just_before_charging() -> None:
-    """Approval and cancel both in hand when the wait starts: approval wins the race, the
-    cancel check before the charge still stops the order."""
-    run = reserved(approval=True)
-    run.raise_event("approval", {"approved": True})  # buffered: nobody waits for it yet
-    run.raise_event("cancel", {"reason": "requested"})  # completes the cancel task
-    record(run)  # awaiting_approval; the wait then finds both events
-    lines(run, "release_line", status="released")
-    record(run)
-
-    assert "charge_payment" not in run.names()
-    assert trail(run)[-4:] == ["timer", *RELEASE, "record_step cancelled"]
-    assert ended(run) == ("cancelled", "cancelled by request")
-
-
-def test_a_cancel_after_the_charge_started_does_not_stop_the_order() -> None:
-    """Past payment cancelling is no longer possible: the order completes (a known gap)."""
-    run = reserved()
-    run.raise_event("cancel", {"reason": "requested"})
-    pay_and_ship(run)
-    assert "release_line" not in run.names()
-    assert ended(run) == ("completed", "")
 
 
 def test_a_declined_payment_releases_the_stock_and_fails() -> None:

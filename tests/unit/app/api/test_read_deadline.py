@@ -6,6 +6,7 @@ import asyncio
 import pytest
 from fastapi import Request, Response
 
+from app.api.error_status import http_status
 from app.api.read_deadline import ReadDeadlineError, read_deadline
 
 
@@ -30,7 +31,7 @@ def test_a_slow_read_is_a_504_naming_path_and_deadline() -> None:
     """GET past the deadline raises ReadDeadlineError (504), with the path in its details."""
     with pytest.raises(ReadDeadlineError) as refused:
         _run("GET", "/api/v1/orders/o-1", 1.0)
-    assert refused.value.http_status == 504
+    assert http_status(refused.value) == 504
     assert refused.value.details == {"path": "/api/v1/orders/o-1", "deadline_s": 0.05}
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from app.building_blocks.actor_proxies import SidecarGuardedProxy
 from app.building_blocks.errors import DaprConnectionError
+from app.building_blocks.retry import RetryPolicy
 
 SIDECAR = "http://127.0.0.1:1"
 
@@ -35,7 +36,7 @@ class FakeProxy:
 
 
 def _guarded(proxy: FakeProxy, retries: int = 2) -> SidecarGuardedProxy:
-    return SidecarGuardedProxy(proxy, SIDECAR, retries=retries, initial_backoff_s=0.01)
+    return SidecarGuardedProxy(proxy, SIDECAR, RetryPolicy(retries, initial_backoff_s=0.01))
 
 
 def test_refused_every_time_fails_after_bounded_retries_naming_the_sidecar() -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 import grpc
 
-from app.building_blocks import tracing
 from app.building_blocks.call_context import CallContextStub, call_deadline_s
+from app.observability import tracing
 
 
 class _Recording(grpc.aio.UnaryUnaryMultiCallable):  # type: ignore[misc]

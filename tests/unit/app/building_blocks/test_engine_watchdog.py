@@ -48,7 +48,14 @@ def _watchdog(
         purged.append(instance_id)
 
     return EngineWatchdog(
-        engine, admission, purge, replica="r1", interval_s=10, deadline_s=0.3, sweep_after_s=0
+        engine,
+        admission,
+        purge,
+        canary_workflow="engine_canary",
+        replica="r1",
+        interval_s=10,
+        deadline_s=0.3,
+        sweep_after_s=0,
     )
 
 

@@ -3,6 +3,7 @@ Retry-After that follows the recent completion rate."""
 
 import pytest
 
+from app.api.error_status import http_status
 from app.building_blocks.workflow_admission import (
     MAX_RETRY_AFTER_S,
     NO_RATE_RETRY_AFTER_S,
@@ -30,7 +31,7 @@ def test_admits_up_to_capacity_then_refuses_with_429() -> None:
     admission.admit("b")
     with pytest.raises(EngineAtCapacityError) as refused:
         admission.admit("c")
-    assert refused.value.http_status == 429
+    assert http_status(refused.value) == 429
     assert refused.value.details["in_flight"] == 2
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app.building_blocks import tracing
+from app.observability import tracing
 from app.observability.logging import configure_logging, json_formatter, resolved_format
 
 

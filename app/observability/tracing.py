@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
@@ -140,3 +141,16 @@ def outbound_headers() -> dict[str, str]:
         "tracestate": context.tracestate,
         CORRELATION_HEADER: context.correlation_id,
     }
+
+
+_SCALARS = (str, int, float, bool)
+
+
+def span_attributes(operation: str, context: Mapping[str, Any]) -> dict[str, str | int | float]:
+    """A sidecar call's span attributes: the operation and its scalar context values
+    (component, key, topic, app id ...), each under `dapr.`."""
+    attributes: dict[str, str | int | float] = {"rpc.system": "dapr", "dapr.operation": operation}
+    for name, value in context.items():
+        if isinstance(value, _SCALARS):
+            attributes[f"dapr.{name}"] = value
+    return attributes

@@ -9,8 +9,8 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from app.building_blocks import tracing
-from app.telemetry import instrument, otlp_traces_url, tracer_provider
+from app.observability import tracing
+from app.observability.telemetry import instrument, otlp_traces_url, tracer_provider
 
 
 def test_server_spans_are_named_by_route_and_continue_the_callers_trace() -> None:

@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from app.building_blocks.workflow_index import CoalescedAdds
+from app.records.workflow_index import CoalescedAdds
 
 
 def test_a_burst_of_additions_is_written_in_a_few_batches_holding_every_id() -> None:

@@ -21,8 +21,8 @@ from dapr.ext.workflow.logger import LoggerOptions
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
 
-from app.building_blocks import tracing
 from app.building_blocks.call_context import CallContextStub
+from app.observability import tracing
 
 # Instances are started far less often than this many live at once.
 _REMEMBERED_INSTANCES = 10_000

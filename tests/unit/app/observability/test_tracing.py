@@ -8,9 +8,9 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import format_span_id, format_trace_id
 
-from app.building_blocks import tracing
-from app.building_blocks.client import span_attributes
-from app.building_blocks.workflow_tracing import ActivityTracing
+from app.observability import tracing
+from app.observability.tracing import span_attributes
+from app.observability.workflow_tracing import ActivityTracing
 
 TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-01$")
 
