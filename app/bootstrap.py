@@ -76,12 +76,18 @@ def configure_sdk(settings: Settings) -> None:
 
 
 def actor_runtime_config(settings: Settings) -> ActorRuntimeConfig:
-    """The seed's ActorConfig, served to daprd on /dapr/config. Reentrancy stays off."""
+    """The seed's ActorConfig, served to daprd on /dapr/config. Reentrancy stays off.
+
+    Reminders are spread over partitions: daprd 1.14 keeps every reminder of an actor type
+    in one state-store value by default, and the workflow engine's types (one reminder per
+    step of every instance) made that value the bottleneck of a burst
+    (docs/workflow-engine.md). The count applies to the engine's internal types too."""
     return ActorRuntimeConfig(
         actor_idle_timeout=settings.actor_idle_timeout,
         actor_scan_interval=settings.actor_scan_interval,
         drain_ongoing_call_timeout=settings.actor_drain_ongoing_call_timeout,
         drain_rebalanced_actors=settings.actor_drain_rebalanced_actors,
+        reminders_storage_partitions=settings.actor_reminders_storage_partitions,
     )
 
 

@@ -96,6 +96,8 @@ class Settings(BaseSettings):
     actor_scan_interval: timedelta = timedelta(seconds=30)
     actor_drain_ongoing_call_timeout: timedelta = timedelta(seconds=60)
     actor_drain_rebalanced_actors: bool = True
+    # daprd stores an actor type's reminders in this many state values (0: one value).
+    actor_reminders_storage_partitions: int = Field(default=32, ge=0, le=1024)
 
     # The order domain. An uncommitted stock reservation is released after this hold time
     # (an actor reminder); a large order waits this long for approval, then is rejected.

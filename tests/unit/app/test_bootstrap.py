@@ -50,7 +50,8 @@ class UnusedLoopBridge(LoopBridge):
 
 
 def test_actor_runtime_config_comes_from_settings() -> None:
-    """Idle timeout, scan interval and drain settings reach the config daprd reads."""
+    """Idle timeout, scan interval, drain settings and the reminder partitions reach the
+    config daprd reads."""
     settings = Settings(
         actor_idle_timeout=timedelta(seconds=10), actor_scan_interval=timedelta(seconds=2)
     )
@@ -58,6 +59,7 @@ def test_actor_runtime_config_comes_from_settings() -> None:
     assert served["actorIdleTimeout"] == "0h0m10s0ms0μs"
     assert served["actorScanInterval"] == "0h0m2s0ms0μs"
     assert served["drainRebalancedActors"] is True
+    assert served["remindersStoragePartitions"] == settings.actor_reminders_storage_partitions
     assert "reentrancy" not in served
 
 
