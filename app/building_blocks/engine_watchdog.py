@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from dapr.ext.workflow import WorkflowStatus
 
-from app.building_blocks.call_context import call_deadline_s
 from app.building_blocks.errors import DaprError, DaprTimeoutError
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflows import WorkflowEngine
@@ -28,9 +27,9 @@ logger = logging.getLogger(__name__)
 
 _POLL_S = 0.2
 _RETRY_S = 1.0
-# Every call the watchdog makes carries this gRPC deadline: against a stalled engine an
-# unbounded call would hold one of the workflow client's threads for as long as it hangs.
-_CALL_DEADLINE_S = 2.0
+# The watchdog waits this long for each read of an instance; the read itself is not cut
+# short (a cancelled call can poison daprd 1.14's SQLite connection: patient_calls.py).
+_READ_WAIT_S = 2.0
 _TERMINAL = {WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TERMINATED}
 _RUNNING = {WorkflowStatus.RUNNING, WorkflowStatus.PENDING}
 
@@ -70,7 +69,6 @@ class EngineWatchdog:
     async def run(self) -> None:
         """Probe and sweep until cancelled (the lifespan cancels it at shutdown). Probes
         start once the worker's stream is open, and come again soon after a failure."""
-        call_deadline_s.set(_CALL_DEADLINE_S)  # this task's context only
         while True:
             if not self._engine.worker_connected():
                 await asyncio.sleep(_POLL_S)
@@ -117,7 +115,9 @@ class EngineWatchdog:
         """Count out admitted runs that are no longer running."""
         for instance_id in self._admission.admitted_before(self._sweep_after_s):
             try:
-                state = await self._engine.get_state(instance_id, fetch_payloads=False)
+                state = await self._engine.get_state(
+                    instance_id, fetch_payloads=False, deadline_s=_READ_WAIT_S
+                )
             except DaprError as error:
                 logger.debug("engine watchdog: cannot read %s yet: %s", instance_id, error)
                 continue
@@ -127,7 +127,9 @@ class EngineWatchdog:
     async def _finished(self, instance_id: str) -> WorkflowStatus:
         while True:
             try:
-                state = await self._engine.get_state(instance_id, fetch_payloads=False)
+                state = await self._engine.get_state(
+                    instance_id, fetch_payloads=False, deadline_s=_READ_WAIT_S
+                )
             except DaprTimeoutError:
                 state = None  # busy with the canary's step: not finished yet
             if state is not None and state.runtime_status in _TERMINAL:
@@ -139,7 +141,9 @@ class EngineWatchdog:
         waiting = []
         for instance_id in self._unpurged:
             try:
-                state = await self._engine.get_state(instance_id, fetch_payloads=False)
+                state = await self._engine.get_state(
+                    instance_id, fetch_payloads=False, deadline_s=_READ_WAIT_S
+                )
                 if state is None:
                     continue
                 if state.runtime_status not in _TERMINAL:

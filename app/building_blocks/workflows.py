@@ -23,8 +23,8 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
 from tenacity import retry_if_exception
 
-from app.building_blocks.call_context import call_deadline_s
 from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
+from app.building_blocks.patient_calls import PatientCalls
 from app.building_blocks.retry import RetryPolicy
 from app.building_blocks.workflow_spec import WorkflowSpec
 from app.observability import tracing
@@ -116,6 +116,8 @@ class WorkflowEngine:
         self._address = f"{host}:{grpc_port}"
         self._on_run_ended = on_run_ended
         self._calls = ThreadPoolExecutor(CLIENT_THREADS, thread_name_prefix="workflow-client")
+        # Reads that outlive their caller's patience keep at most half the pool.
+        self._patient = PatientCalls(self._calls, max_outstanding=CLIENT_THREADS // 2)
         # The SDK's lines go through the app's log handler, not a stderr handler of its own.
         sdk_logs = LoggerOptions(log_handler=SdkLogBridge())
         self._runtime = WorkflowRuntime(host=host, port=str(grpc_port), logger_options=sdk_logs)
@@ -218,15 +220,17 @@ class WorkflowEngine:
     ) -> WorkflowState | None:
         """The instance's state, or None if no such instance exists. With `deadline_s`,
         a sidecar that has not answered by then raises DaprTimeoutError: the 1.14 engine
-        answers only between the instance's steps (its actor is turn-based)."""
+        answers only between the instance's steps (its actor is turn-based). The call is
+        never cut short (app/building_blocks/patient_calls.py says why)."""
+
+        def read() -> WorkflowState | None:
+            return self._client.get_workflow_state(instance_id, fetch_payloads=fetch_payloads)
+
         with self._span("workflow get", "workflow get", instance_id) as span:
-            deadline = call_deadline_s.set(deadline_s) if deadline_s else None
             try:
-                return await self._retried(
-                    lambda: self._client.get_workflow_state(
-                        instance_id, fetch_payloads=fetch_payloads
-                    )
-                )
+                if deadline_s is None:
+                    return await self._retried(read)
+                return await self._patient.within(deadline_s, read, f"workflow {instance_id}")
             except grpc.RpcError as error:
                 # The 1.14 sidecar answers UNKNOWN, not NOT_FOUND, for an unknown instance id.
                 # An expected answer (every order placement asks first), so it is not an
@@ -238,9 +242,6 @@ class WorkflowEngine:
                 raise _translated(
                     error, "workflow get state", instance_id, self._address
                 ) from error
-            finally:
-                if deadline is not None:
-                    call_deadline_s.reset(deadline)
 
     async def wait_for_completion(self, instance_id: str, timeout_s: float) -> WorkflowState | None:
         """The final state, or None if the instance is still running after `timeout_s`."""
