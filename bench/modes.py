@@ -24,6 +24,10 @@ class Mode:
     state_calls_per_trial: int = 300
     state_rounds: int = 7
     measure_make_run: bool = True
+    # Burst: orders placed at once (bare workflows started at once) per run, one run per
+    # size per side; each run is cut off after burst_timeout_s and reported as unfinished.
+    burst_sizes: tuple[int, ...] = (200, 500, 1000)
+    burst_timeout_s: float = 300.0
 
     @property
     def workflow_concurrency(self) -> tuple[int, ...]:

@@ -111,6 +111,7 @@ class StackConfig:
     app_id: str = "python-api"
     app_env: Mapping[str, str] = field(default_factory=dict)
     daprd_env: Mapping[str, str] = field(default_factory=dict)
+    daprd_args: tuple[str, ...] = ()  # appended to the app's daprd command line
     peers: tuple[PeerApp, ...] = ()
     ready_timeout_s: float = 120.0
     trace_export: TraceExport | None = None  # None: spans are not exported
@@ -275,6 +276,7 @@ class Stack:
             # would never pass. An unready app (a store down) also must not make daprd drop
             # its subscriptions: the local in-memory broker loses what is published meanwhile.
             app_health_path="/health/live",
+            extra_args=self.config.daprd_args,
         )
 
     def start_sidecar(self) -> None:
