@@ -1,5 +1,6 @@
-"""How much each mode measures. Quick (`make bench`) stays under 3 minutes with stack
-start on 2 cores; full repeats more, with larger trials."""
+"""How much each mode measures. Quick (`make bench`) took under 3 minutes with stack
+start on 2 cores before the burst scenario, which adds about 75 s; full repeats more,
+with larger trials and bursts."""
 
 from dataclasses import dataclass
 
