@@ -29,7 +29,7 @@ from bench.footprint import rss_mb
 from bench.harness import BenchStack
 from bench.modes import MODES, Mode
 from bench.plots import write_charts
-from bench.report import render_markdown
+from bench.report import burst_table, render_markdown
 from bench.results import BenchRun
 from bench.scenarios import actors, burst, pubsub, state, workflows
 from bench.startup import make_run_to_ready
@@ -176,6 +176,8 @@ def main() -> int:
     run = _run(MODES[args.mode], args.conditions, args.only)
     _write(run, args.results, args.markdown, args.charts, args.only if args.merge else None)
     for line in render_markdown(run).split("## Targets", 1)[1].split("\n## ", 1)[0].splitlines():
+        say(line)
+    for line in burst_table(run.bursts) if run.bursts else []:
         say(line)
     return 0
 
