@@ -182,7 +182,6 @@ class SidecarWatch:
 
     def _run(self) -> None:
         with httpx.Client(timeout=SAMPLE_TIMEOUT_S) as client:
-            self._first_reports = self._pending_reports(client)
             next_sample = time.monotonic()
             while True:
                 for name, pid in self._target.pids.items():
@@ -215,6 +214,9 @@ class SidecarWatch:
         self.peaks.samples += 1
 
     def __enter__(self) -> "SidecarWatch":
+        # Read before the load starts, not on the thread: no turn of the burst is missed.
+        with httpx.Client(timeout=SAMPLE_TIMEOUT_S) as client:
+            self._first_reports = self._pending_reports(client)
         self._thread.start()
         return self
 
