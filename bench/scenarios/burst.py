@@ -26,7 +26,7 @@ from typing import Any
 from dapr.ext.workflow import DaprWorkflowClient
 from dapr.ext.workflow.logger.options import LoggerOptions
 
-from bench.baselines.bare_sdk_app import bare_five_actor_calls
+from bench.baselines.bare_sdk_app import bare_five, bare_five_actor_calls
 from bench.context import BenchContext
 from bench.results import BURST_SCENARIO, BurstRow
 from bench.sidecar_watch import SidecarPeaks, SidecarTarget, SidecarWatch
@@ -126,7 +126,7 @@ async def bare_burst(
         try:
             await call(schedule)
         except Exception as error:  # gRPC errors and our timeout alike: the start failed
-            result.place_errors.append(f"{instance_id}: {type(error).__name__}")
+            result.place_errors.append(f"{instance_id}: {type(error).__name__}: {error}"[:300])
             return
         status = "unknown"
         while loop.time() < deadline:
@@ -154,6 +154,32 @@ async def bare_burst(
     return result
 
 
+async def bare_engine_ready(client: DaprWorkflowClient, run_id: str, timeout_s: float) -> None:
+    """Untimed: one bare no-op workflow run to completion, retried until it is.
+
+    daprd 1.14 starts its workflow engine only after the app's first healthy probe (every
+    5 s, 2 s each), and the harness waits for daprd's healthz, which comes first: in a dev
+    run of `--only burst` on a loaded machine, every start of the first bare burst failed
+    at once. That measures the harness, not the SDK under a burst."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    attempt = 0
+    while True:
+        attempt += 1
+        instance_id = f"bare-ready-{run_id}-{attempt}"
+        try:
+            await loop.run_in_executor(
+                None, partial(client.schedule_new_workflow, bare_five, instance_id=instance_id)
+            )
+            wait = partial(client.wait_for_workflow_completion, timeout_in_seconds=30)
+            await loop.run_in_executor(None, wait, instance_id)
+            return
+        except Exception:  # the engine is not there yet: gRPC errors, timeouts
+            if loop.time() > deadline:
+                raise
+            await asyncio.sleep(1.0)
+
+
 async def _watched(
     target: SidecarTarget, run: Callable[[], Awaitable[BurstResult]]
 ) -> tuple[BurstResult, SidecarPeaks]:
@@ -168,6 +194,7 @@ async def run(ctx: BenchContext) -> None:
     client = DaprWorkflowClient(host=host, port=str(port), logger_options=quiet)
     timeout_s = ctx.mode.burst_timeout_s
     sizes = ctx.mode.burst_sizes
+    await bare_engine_ready(client, ctx.run_id, timeout_s=90.0)
     bar = ctx.bar(2 * len(sizes), BURST_SCENARIO)
     try:
         for size in sizes:
