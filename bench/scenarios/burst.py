@@ -157,10 +157,11 @@ async def bare_burst(
 async def bare_engine_ready(client: DaprWorkflowClient, run_id: str, timeout_s: float) -> None:
     """Untimed: one bare no-op workflow run to completion, retried until it is.
 
-    daprd 1.14 starts its workflow engine only after the app's first healthy probe (every
-    5 s, 2 s each), and the harness waits for daprd's healthz, which comes first: in a dev
-    run of `--only burst` on a loaded machine, every start of the first bare burst failed
-    at once. That measures the harness, not the SDK under a burst."""
+    In a dev run on a loaded machine, every start of a first bare burst made soon after
+    the stack was ready failed at once (not reproduced since). Most likely the engine was
+    not up yet: daprd 1.14 starts it only after the app's first healthy probe (every 5 s,
+    2 s each; devstack/stack.py), and the harness waits only for daprd's healthz. That
+    would measure the harness, not the SDK under a burst."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
     attempt = 0
