@@ -66,7 +66,7 @@ test-unit: venv ## unit tests only (no sidecar; under 30 s)
 test-integration: venv runtime ## the real-stack tests only (everything outside tests/unit)
 	@$(PY) -m pytest --ignore=tests/unit $(PYTEST_ARGS)
 
-bench: bench-venv runtime ## benchmarks against bare-SDK baselines (MODE=quick, < 3 min; MODE=full)
+bench: bench-venv runtime ## benchmarks against bare-SDK baselines (MODE=quick, about 4 min; MODE=full)
 	@$(PY) -m bench --mode $(MODE) $(BENCH_ARGS)
 
 bench-full: ## the full benchmark run (about 10 min)

@@ -29,9 +29,9 @@ from bench.footprint import rss_mb
 from bench.harness import BenchStack
 from bench.modes import MODES, Mode
 from bench.plots import write_charts
-from bench.report import render_markdown
+from bench.report import burst_table, render_markdown
 from bench.results import BenchRun
-from bench.scenarios import actors, pubsub, state, workflows
+from bench.scenarios import actors, burst, pubsub, state, workflows
 from bench.startup import make_run_to_ready
 from devstack.progress import say
 from devstack.runtime import PROJECT_ROOT
@@ -43,6 +43,8 @@ SCENARIOS: dict[str, Callable[[BenchContext], Awaitable[None]]] = {
     "actors": actors.run,
     "state": state.run,
     "pubsub": pubsub.run,
+    # Last: a 1000-order burst leaves the stack busier than any other scenario does.
+    "burst": burst.run,
 }
 
 
@@ -107,7 +109,9 @@ def _run(mode: Mode, conditions: list[str], only: list[str]) -> BenchRun:
     return run
 
 
-def _write(run: BenchRun, results: Path, markdown: Path, charts: Path) -> None:
+def _write(
+    run: BenchRun, results: Path, markdown: Path, charts: Path, merge: list[str] | None = None
+) -> None:
     results.mkdir(parents=True, exist_ok=True)
     data = run.to_json()
     document = json.dumps(data, indent=1)
@@ -115,8 +119,15 @@ def _write(run: BenchRun, results: Path, markdown: Path, charts: Path) -> None:
     # The timestamped copy stays on this machine (git-ignored); git keeps latest.json and
     # the headline figures of every run in history.csv.
     (results / f"{stamp}-{run.context['mode']}.json").write_text(document)
-    (results / "latest.json").write_text(document)
     history.append(results / "history.csv", data)
+    latest = results / "latest.json"
+    if merge and latest.exists():
+        # A --only run updates its own scenarios on the published page and leaves the rest
+        # of the last full run as it was (with a note saying so).
+        base = BenchRun.from_json(json.loads(latest.read_text()))
+        run = run.merged_into(base, merge)
+        document = json.dumps(run.to_json(), indent=1)
+    latest.write_text(document)
     render(run, markdown, charts)
 
 
@@ -143,6 +154,11 @@ def main() -> int:
     parser.add_argument(
         "--only", action="append", default=[], choices=sorted(SCENARIOS), help="(repeatable)"
     )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="with --only: keep the other scenarios of the existing latest.json on the page",
+    )
     parser.add_argument("--charts", type=Path, default=BENCH_DIR / "charts")
     parser.add_argument(
         "--render",
@@ -155,9 +171,13 @@ def main() -> int:
         document = json.loads(args.render.read_text())
         render(BenchRun.from_json(document), args.markdown, args.charts)
         return 0
+    if args.merge and not args.only:
+        parser.error("--merge goes with --only")
     run = _run(MODES[args.mode], args.conditions, args.only)
-    _write(run, args.results, args.markdown, args.charts)
+    _write(run, args.results, args.markdown, args.charts, args.only if args.merge else None)
     for line in render_markdown(run).split("## Targets", 1)[1].split("\n## ", 1)[0].splitlines():
+        say(line)
+    for line in burst_table(run.bursts) if run.bursts else []:
         say(line)
     return 0
 

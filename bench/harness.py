@@ -2,6 +2,11 @@
 the payment-service peer) plus the workflow baseline behind its own daprd, from the same
 Dapr build and on the same placement.
 
+Both daprds run with their profiling server on (`--enable-profiling`, loopback only): the
+burst scenario counts the goroutines waiting for an actor's turn from its goroutine dump,
+since daprd 1.14's `pending_actor_calls` metric is a count of reports, not a gauge
+(bench/sidecar_watch.py). The server costs nothing until asked.
+
 The service runs with ORDERFLOW_SHIPPING_DELAY=PT0S: the shipping workflow's durable timer
 still runs (a timer is a workflow step), but does not wait 2 s, which would measure the
 clock instead of the service.
@@ -16,6 +21,7 @@ from types import TracebackType
 
 import httpx
 
+from bench.sidecar_watch import SidecarTarget
 from devstack.build import build
 from devstack.commands import SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
 from devstack.peers import PeerApp, payment_peer
@@ -37,12 +43,17 @@ class BaselineStartError(RuntimeError):
     pass
 
 
+def profiling_args(port: int) -> tuple[str, ...]:
+    return ("--enable-profiling", f"--profile-port={port}")
+
+
 class BenchStack:
     """Starts the service's stack, then the baseline app and its daprd; stops all."""
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = root or Path(tempfile.mkdtemp(prefix="orderflow-bench-"))
         self._own_root = root is None
+        self.profile_port, self.baseline_profile_port = reserve_free_ports(2)
         self.stack = Stack(
             StackConfig(
                 ports=StackPorts.free(),
@@ -50,6 +61,7 @@ class BenchStack:
                 log_dir=self.root / "logs",
                 app_env=APP_ENV,
                 peers=(payment_peer(PeerApp.free_ports()),),
+                daprd_args=profiling_args(self.profile_port),
             ),
             progress=lambda _: None,
         )
@@ -82,6 +94,7 @@ class BenchStack:
                 config=DAPR_DIR / "config" / "local" / "config.yaml",
                 placement_port=self.stack.config.ports.placement,
                 app_health_path="/health",
+                extra_args=profiling_args(self.baseline_profile_port),
             ),
             log_path=self.root / "logs" / "baseline-daprd.log",
             cwd=data,
@@ -103,6 +116,21 @@ class BenchStack:
     @property
     def baseline_grpc(self) -> tuple[str, int]:
         return HOST, self.baseline_ports.dapr_grpc
+
+    def subject_sidecar(self) -> SidecarTarget:
+        """The service's app and daprd, as the burst scenario watches them."""
+        return SidecarTarget(
+            metrics_url=f"http://{HOST}:{self.stack.config.ports.dapr_metrics}/metrics",
+            profile_url=f"http://{HOST}:{self.profile_port}",
+            pids={"app": self.stack.app.pid, "daprd": self.stack.daprd.pid},
+        )
+
+    def baseline_sidecar(self) -> SidecarTarget:
+        return SidecarTarget(
+            metrics_url=f"http://{HOST}:{self.baseline_ports.dapr_metrics}/metrics",
+            profile_url=f"http://{HOST}:{self.baseline_profile_port}",
+            pids={"app": self.baseline_app.pid, "daprd": self.baseline_daprd.pid},
+        )
 
     def start(self) -> None:
         build()  # no-op when the binaries are cached

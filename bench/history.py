@@ -40,6 +40,21 @@ def headline_rows(document: dict[str, Any]) -> list[dict[str, str]]:
         )
     for name, value in document.get("footprint", {}).items():
         rows.append({**run, "figure": name, "value": f"{value:.1f}"})
+    for burst in document.get("bursts", []):
+        # An unfinished burst's orders/s counts only what ended: the terminal count says so.
+        figure = f"burst: {burst['variant']}, {burst['orders']} at once"
+        elapsed = burst["elapsed_s"]
+        per_second = burst["terminal"] / elapsed if elapsed > 0 else 0.0
+        rows += [
+            {**run, "figure": f"{figure}: terminal", "value": str(burst["terminal"])},
+            {**run, "figure": f"{figure}: seconds to all terminal", "value": f"{elapsed:.1f}"},
+            {**run, "figure": f"{figure}: per second", "value": f"{per_second:.2f}"},
+            {
+                **run,
+                "figure": f"{figure}: status p99 ms",
+                "value": f"{burst['status_p99_s'] * 1000:.0f}",
+            },
+        ]
     return [{column: row.get(column, "") for column in COLUMNS} for row in rows]
 
 

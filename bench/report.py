@@ -4,7 +4,7 @@ comparisons, the footprint, charts, and the hand-written analysis (bench/analysi
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bench.results import BenchRun, Comparison, Series
+from bench.results import BenchRun, BurstRow, Comparison, Series
 from bench.stats import Spread
 
 APP_RSS_LIMIT_MB = 250.0
@@ -105,6 +105,65 @@ def _comparison_table(comparisons: list[Comparison]) -> list[str]:
     return lines
 
 
+BURST_INTRO = (
+    "N one-unit orders placed at once for a SKU stocked to N/10 (a 429 placed again after"
+    " its Retry-After), each order's status read every second until terminal; against N"
+    " bare-SDK workflows (5 activities, each calling the same actor) started at once on the"
+    " baseline's daprd, each read every second with `get_workflow_state`. Status latencies"
+    " are client side. From daprd, sampled every second: calls waiting for an actor's turn"
+    " (goroutines under `ActorLock.Lock` in its goroutine dump: 1.14's"
+    " `dapr_runtime_actor_pending_actor_calls` counts reports, it is no gauge), goroutines in"
+    " `CompleteOrchestrationWorkItem` (the engine-slot leak), all goroutines, and actor turns"
+    " (that counter's growth / 2). One run per size and side; the figures before the fix are"
+    " in the analysis below (Burst, issue 11)."
+)
+
+
+def burst_time_text(row: BurstRow) -> str:
+    """Seconds until all were terminal, or how far it got before the timeout."""
+    if row.finished:
+        return f"{row.elapsed_s:.1f}"
+    return (
+        f"**did not finish**: {row.terminal} of {row.orders} terminal after {row.elapsed_s:.0f} s"
+    )
+
+
+def burst_table(rows: list[BurstRow]) -> list[str]:
+    lines = [
+        "| size | side | terminal | outcomes | time to all terminal, s | per second |"
+        " status p50 / p99 / max, ms | reads (errors) | 429s |"
+        " waiting for an actor's turn, peak | in CompleteOrchestrationWorkItem, peak |"
+        " daprd goroutines, peak | actor turns | app / daprd peak RSS, MB |",
+        "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in sorted(rows, key=lambda r: r.orders):  # stable: each size's sides stay in order
+        size = f"{row.orders}" + (f" (stock {row.stock})" if row.stock is not None else "")
+        outcomes = ", ".join(f"{status} {n}" for status, n in sorted(row.outcomes.items()))
+        latency = " / ".join(
+            f"{value * 1000:.0f}"
+            for value in (row.status_p50_s, row.status_p99_s, row.status_max_s)
+        )
+        errors = row.read_errors + row.place_errors
+        cells = [
+            size,
+            row.variant,
+            f"{row.terminal}/{row.orders}",
+            outcomes or "-",
+            burst_time_text(row),
+            f"{row.orders_per_s:.1f}",
+            latency,
+            f"{row.status_reads} ({errors})",
+            str(row.refused_429),
+            str(row.waiting_for_turn_peak),
+            str(row.completing_orchestration_peak),
+            str(row.goroutines_peak),
+            f"{row.actor_turns:.0f}",
+            f"{row.app_rss_peak_mb:.0f} / {row.daprd_rss_peak_mb:.0f}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
 def render_markdown(run: BenchRun, analysis: str = "") -> str:
     ctx = run.context
     lines = [
@@ -139,6 +198,8 @@ def render_markdown(run: BenchRun, analysis: str = "") -> str:
     lines += [f"| {r.target} | {r.measured} | {_met_text(r.met)} |" for r in target_rows(run)]
     for scenario in dict.fromkeys(s.scenario for s in run.series):
         lines += ["", f"## {scenario}", "", *_series_table(run.series_of(scenario))]
+    if run.bursts:
+        lines += ["", "## burst", "", BURST_INTRO, "", *burst_table(run.bursts)]
     lines += ["", "## Comparisons", "", *_comparison_table(run.comparisons)]
     lines += ["", "## Footprint", "", "| what | value |", "|---|---:|"]
     for key, value in run.footprint.items():

@@ -6,6 +6,7 @@ from typing import Any
 
 from bench.stats import Spread, TrialStats, ratio_spread
 
+BURST_SCENARIO = "burst"
 # Pooled latencies kept per series for the distribution chart (a sample, not all of them).
 MAX_KEPT_LATENCIES = 2000
 
@@ -70,6 +71,43 @@ class Comparison:
         return cls(scenario, label, concurrency, metric, ratio_spread(subject, baseline), target)
 
 
+@dataclass(frozen=True)
+class BurstRow:
+    """One burst: `orders` placed at once (workflows started, for the bare SDK), each
+    polled every second until terminal or `timeout_s`; what the clients and daprd saw."""
+
+    variant: str
+    orders: int
+    terminal: int
+    elapsed_s: float  # until every one was terminal, or until the timeout
+    timeout_s: float
+    outcomes: dict[str, int]  # terminal status (or last status read) -> count
+    refused_429: int
+    status_reads: int
+    read_errors: int
+    place_errors: int  # orders (instances) never accepted: an error other than 429
+    status_p50_s: float
+    status_p99_s: float
+    status_max_s: float
+    waiting_for_turn_peak: int  # daprd goroutines waiting for an actor's turn, sampled
+    completing_orchestration_peak: int  # daprd goroutines in CompleteOrchestrationWorkItem
+    goroutines_peak: int
+    actor_turns: float  # from the growth of daprd's pending_actor_calls count
+    app_rss_peak_mb: float
+    daprd_rss_peak_mb: float
+    sidecar_samples: int
+    failed_sidecar_samples: int
+    stock: int | None = None  # units on hand before the burst (None: no stock involved)
+
+    @property
+    def finished(self) -> bool:
+        return self.terminal == self.orders
+
+    @property
+    def orders_per_s(self) -> float:
+        return self.terminal / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+
 @dataclass
 class BenchRun:
     context: dict[str, Any]
@@ -77,6 +115,7 @@ class BenchRun:
     comparisons: list[Comparison] = field(default_factory=list)
     footprint: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    bursts: list[BurstRow] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, document: dict[str, Any]) -> "BenchRun":
@@ -103,8 +142,14 @@ class BenchRun:
             )
             for c in document["comparisons"]
         ]
+        bursts = [BurstRow(**row) for row in document.get("bursts", [])]  # none before issue 11
         return cls(
-            document["context"], series, comparisons, document["footprint"], document["notes"]
+            document["context"],
+            series,
+            comparisons,
+            document["footprint"],
+            document["notes"],
+            bursts,
         )
 
     def series_of(self, scenario: str) -> list[Series]:
@@ -128,4 +173,29 @@ class BenchRun:
             "comparisons": [{**asdict(c), "met": c.met} for c in self.comparisons],
             "footprint": self.footprint,
             "notes": self.notes,
+            "bursts": [asdict(row) for row in self.bursts],
         }
+
+    def merged_into(self, base: "BenchRun", scenarios: list[str]) -> "BenchRun":
+        """`base` with the named scenarios' results taken from this run instead (a run
+        made with --only): the page keeps the last full run's other tables, and a note
+        says where the replaced ones come from. Footprint and context stay base's."""
+        replaced = set(scenarios)
+        started = self.context.get("started", "?")
+        commit = self.context.get("versions", {}).get("orderflow commit", "?")
+        load = self.context.get("machine", {}).get("load average at end (1/5/15 min)", "?")
+        note = (
+            f"{', '.join(sorted(replaced))}: from a separate `--only` run started {started}"
+            f" (commit {commit}, {self.context.get('mode')} mode, load at its end {load});"
+            " everything else from the run described above."
+        )
+        return BenchRun(
+            context=base.context,
+            series=[s for s in base.series if s.scenario not in replaced]
+            + [s for s in self.series if s.scenario in replaced],
+            comparisons=[c for c in base.comparisons if c.scenario not in replaced]
+            + [c for c in self.comparisons if c.scenario in replaced],
+            footprint=base.footprint,
+            notes=[*base.notes, note, *self.notes],
+            bursts=self.bursts if BURST_SCENARIO in replaced else base.bursts,
+        )

@@ -4,8 +4,9 @@
 
 Restocks a fresh SKU, places `n` orders for it all at once, and polls each order's status
 until every one is terminal (or `--timeout` passes). An order refused with 429 is placed
-again after its Retry-After, as a well-behaved client does. Prints the time until all are
-terminal, orders/s, status-read latency percentiles and what was left unfinished.
+again after its Retry-After, as a well-behaved client does, until the timeout. Prints the
+time until all are terminal, orders/s, status-read latency percentiles and what was left
+unfinished.
 Tests (tests/integration/test_order_burst.py) and `make bench` use `run_burst` directly.
 The client is aiohttp: with hundreds of requests in flight, httpx's own CPU per request
 on this 2-core machine added seconds to the latencies it measured.
@@ -26,6 +27,8 @@ import aiohttp
 from devstack.progress import say
 
 TERMINAL = frozenset({"completed", "cancelled", "failed"})
+# An order still refused with 429 when the timeout comes (counted, never terminal).
+NOT_ACCEPTED = "not accepted"
 # A 429 without a Retry-After (never sent by the service) is retried after this long.
 DEFAULT_RETRY_AFTER_S = 1.0
 
@@ -84,9 +87,13 @@ def order_body(order_id: str, sku: str) -> dict[str, object]:
 
 
 async def _place(
-    client: aiohttp.ClientSession, order_id: str, sku: str, result: BurstResult
+    client: aiohttp.ClientSession, order_id: str, sku: str, result: BurstResult, deadline: float
 ) -> bool:
-    """Place until accepted (202, or 200 for an id that already exists); False on an error."""
+    """Place until accepted (202, or 200 for an id that already exists); False on an error,
+    or when 429s last until `deadline`: a service that refuses for good (its runs in flight
+    never end) must not keep the burst going past its timeout. Such an order is counted
+    as "not accepted" and unfinished."""
+    loop = asyncio.get_running_loop()
     while True:
         try:
             async with client.post("/api/v1/orders", json=order_body(order_id, sku)) as response:
@@ -99,7 +106,12 @@ async def _place(
             return True
         if status == 429:
             result.refused += 1
-            await asyncio.sleep(float(retry_after) if retry_after else DEFAULT_RETRY_AFTER_S)
+            wait = float(retry_after) if retry_after else DEFAULT_RETRY_AFTER_S
+            if loop.time() + wait >= deadline:
+                result.statuses[NOT_ACCEPTED] += 1
+                result.unfinished.append(f"{order_id} ({NOT_ACCEPTED})")
+                return False
+            await asyncio.sleep(wait)
             continue
         result.place_errors.append(f"{order_id}: {status} {text[:200]}")
         return False
@@ -113,7 +125,7 @@ async def _follow(
     poll_interval_s: float,
     deadline: float,
 ) -> None:
-    if not await _place(client, order_id, sku, result):
+    if not await _place(client, order_id, sku, result, deadline):
         return
     loop = asyncio.get_running_loop()
     status = "unknown"

@@ -45,10 +45,12 @@ def daprd_argv(
     config: Path,
     placement_port: int | None,
     app_health_path: str,
+    extra_args: Sequence[str] = (),
 ) -> list[str]:
     """daprd for one app, every port explicit on loopback; actors only with placement.
 
-    Paths are absolute: daprd runs in the stack's data directory.
+    Paths are absolute: daprd runs in the stack's data directory. `extra_args` go last
+    (the benchmarks add the profiling server, to count goroutines during a burst).
     """
     argv = [
         str(binary("daprd")),
@@ -77,4 +79,5 @@ def daprd_argv(
     ]
     if placement_port is not None:
         argv.append(f"--placement-host-address={HOST}:{placement_port}")
+    argv.extend(extra_args)
     return argv

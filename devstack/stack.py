@@ -185,6 +185,7 @@ class Stack:
             # would never pass. An unready app (a store down) also must not make daprd drop
             # its subscriptions: the local in-memory broker loses what is published meanwhile.
             app_health_path="/health/live",
+            extra_args=self.config.daprd_args,
         )
 
     def start_sidecar(self) -> None:

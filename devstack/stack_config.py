@@ -91,6 +91,7 @@ class StackConfig:
     app_id: str = "python-api"
     app_env: Mapping[str, str] = field(default_factory=dict)
     daprd_env: Mapping[str, str] = field(default_factory=dict)
+    daprd_args: tuple[str, ...] = ()  # appended to the app's daprd command line
     peers: tuple[PeerApp, ...] = ()
     ready_timeout_s: float = 120.0
     trace_export: TraceExport | None = None  # None: spans are not exported

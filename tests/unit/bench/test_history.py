@@ -63,3 +63,22 @@ def test_append_writes_the_header_once_and_each_run_once(tmp_path: Path) -> None
         assert reader.fieldnames == COLUMNS
         rows = list(reader)
     assert len(rows) == 6
+
+
+def test_a_burst_becomes_its_terminal_count_time_rate_and_p99() -> None:
+    """An unfinished burst keeps its terminal count: its rate covers only what ended."""
+    document = _document()
+    document["bursts"] = [
+        {
+            "variant": "bare SDK",
+            "orders": 1000,
+            "terminal": 400,
+            "elapsed_s": 300.04,
+            "status_p99_s": 1.2341,
+        }
+    ]
+    rows = {r["figure"]: r["value"] for r in headline_rows(document)}
+    assert rows["burst: bare SDK, 1000 at once: terminal"] == "400"
+    assert rows["burst: bare SDK, 1000 at once: seconds to all terminal"] == "300.0"
+    assert rows["burst: bare SDK, 1000 at once: per second"] == "1.33"
+    assert rows["burst: bare SDK, 1000 at once: status p99 ms"] == "1234"
