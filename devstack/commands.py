@@ -20,11 +20,19 @@ class SidecarPorts:
     dapr_metrics: int
 
 
+# daprd calls its app over kept-alive connections that it drops after 90 s idle (Go's
+# default transport). uvicorn drops them after 5 s by default, and a call daprd sends on a
+# connection the app is closing at that moment fails with EOF: a 500 for an actor call
+# (seen in bursts). The app keeps them longer than daprd, so daprd always closes first.
+APP_KEEP_ALIVE_S = 120
+
+
 def uvicorn_argv(factory: str, port: int) -> list[str]:
     """`factory` is "module:function" returning the ASGI app."""
     return [
         *(sys.executable, "-m", "uvicorn", "--factory", factory),
         *("--host", HOST, "--port", str(port), "--no-access-log"),
+        *("--timeout-keep-alive", str(APP_KEEP_ALIVE_S)),
     ]
 
 
