@@ -1,6 +1,7 @@
 """A client for the payment-service peer through the test stack's own sidecar."""
 
 import json
+import time
 from typing import Any
 
 import httpx
@@ -65,3 +66,25 @@ class PaymentsAdmin:
         response.raise_for_status()
         result: dict[str, Any] = response.json()
         return result
+
+
+def restart_payment_service(stack: Stack, timeout_s: float = 60.0) -> None:
+    """Stop payment-service's app and daprd, start both again, and wait until its daprd
+    reaches the app (the ledger's state is all that carries over)."""
+    index = [peer.app_id for peer in stack.config.peers].index(PAYMENT_APP_ID)
+    app, sidecar = stack.peers[index]
+    sidecar.stop()
+    app.stop()
+    app.start()
+    sidecar.start()
+    peer = stack.config.peers[index]
+    health = f"http://127.0.0.1:{peer.ports.dapr_http}/v1.0/healthz"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(health, timeout=2.0).status_code == 204:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"payment-service not healthy {timeout_s:.0f}s after its restart")
