@@ -59,6 +59,23 @@ class PaymentsAdmin:
         response = self._http.delete(f"{self._base}/admin/attempts", headers=self._headers)
         response.raise_for_status()
 
+    def refund(self, charge_id: str) -> dict[str, Any] | None:
+        """The refund of `charge_id`, or None if it was never refunded."""
+        response = self._http.get(f"{self._base}/refunds/{charge_id}", headers=self._headers)
+        if response.status_code == 404:
+            return None
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+    def wait_for_attempt(self, order_id: str, timeout_s: float = 30.0) -> None:
+        """Until a charge request for `order_id` has reached the provider."""
+        deadline = time.monotonic() + timeout_s
+        while not self.attempts(order_id):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no charge request for {order_id} in {timeout_s:.0f}s")
+            time.sleep(0.05)
+
     def charge(self, order_id: str) -> dict[str, Any] | None:
         response = self._http.get(f"{self._base}/charges/{order_id}", headers=self._headers)
         if response.status_code == 404:
