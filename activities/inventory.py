@@ -54,9 +54,10 @@ class InventoryActivities:
         return StockLevel.model_validate(level).model_dump()
 
     def reserve_line(self, ctx: WorkflowActivityContext, payload: dict[str, Any]) -> dict[str, Any]:
-        """Hold one line's units for the order, all or nothing."""
+        """Hold one line's units for the order, all or nothing (`renew`: again, after its
+        hold expired)."""
         step = LineStep.model_validate(payload)
-        request = ReserveRequest(order_id=step.order_id, quantity=step.quantity)
+        request = ReserveRequest(order_id=step.order_id, quantity=step.quantity, renew=step.renew)
         return self._line(step, self._inventory(step.sku).Reserve(request.model_dump()))
 
     def release_line(self, ctx: WorkflowActivityContext, payload: dict[str, Any]) -> dict[str, Any]:

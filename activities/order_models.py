@@ -22,11 +22,15 @@ class OrderPlan(_Frozen):
 
 
 class LineStep(_Frozen):
-    """Reserve, release or commit one line of one order."""
+    """Reserve, release or commit one line of one order.
+
+    `renew`: reserve again after the order's hold expired before commit (the actor fences
+    an expired order id against late reserves; the order's own workflow may lift it)."""
 
     order_id: str
     sku: str
     quantity: int = 0
+    renew: bool = False
 
 
 class LineResult(_Frozen):
@@ -55,6 +59,20 @@ class ChargeInput(_Frozen):
 class ChargeOutcome(_Frozen):
     approved: bool
     charge_id: str = ""
+    reason: str = ""
+
+
+class RefundInput(_Frozen):
+    order_id: str
+    charge_id: str
+    reason: str = ""
+
+
+class RefundOutcome(_Frozen):
+    """`refunded` False: the provider refused (unknown or declined charge); `reason` says why."""
+
+    refunded: bool
+    refund_id: str = ""
     reason: str = ""
 
 

@@ -1,14 +1,17 @@
-"""Charging the order through Dapr service invocation to the payment provider."""
+"""Charging the order, and refunding it, through Dapr service invocation to the provider."""
 
 import json
 from typing import Any
 
 from dapr.ext.workflow import WorkflowActivityContext
 
-from activities.order_models import ChargeInput, ChargeOutcome
+from activities.order_models import ChargeInput, ChargeOutcome, RefundInput, RefundOutcome
 from activities.spec import ActivityDeps, ActivityFn
+from app.building_blocks.errors import InvocationError
 
 _SECRET, _VALUE = "payment", "api-key"
+# The provider's answers that no retry changes: an unknown charge id, a declined charge.
+_REFUSED = frozenset({404, 409})
 
 
 class PaymentActivities:
@@ -20,7 +23,7 @@ class PaymentActivities:
         self._settings = deps.settings
 
     def activities(self) -> list[ActivityFn]:
-        return [self.charge_payment]
+        return [self.charge_payment, self.refund_payment]
 
     def charge_payment(
         self, ctx: WorkflowActivityContext, payload: dict[str, Any]
@@ -31,21 +34,42 @@ class PaymentActivities:
         daprd's own retries) raises, and the workflow's retry policy tries again.
         """
         charge = ChargeInput.model_validate(payload)
-        key = self._loop.run(
-            self._secrets.get_secret(self._settings.secretstore_name, _SECRET, _VALUE)
-        )
-        body = json.dumps({"order_id": charge.order_id, "amount": str(charge.amount)}).encode()
-        response = self._loop.run(
-            self._invoker.invoke(
-                self._settings.payment_app_id,
-                "charges",
-                data=body,
-                headers={self._key_header: key.get_secret_value()},
-            )
-        )
-        answer = json.loads(response.data)
+        answer = self._call("charges", {"order_id": charge.order_id, "amount": str(charge.amount)})
         return ChargeOutcome(
             approved=bool(answer["approved"]),
             charge_id=str(answer.get("charge_id", "")),
             reason=str(answer.get("reason", "")),
         ).model_dump()
+
+    def refund_payment(
+        self, ctx: WorkflowActivityContext, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Refund the charge once (the provider keys refunds by charge id, so a retry returns
+        the first refund). A refusal (unknown or declined charge) is an outcome; a failure
+        raises, and the workflow's retry policy tries again."""
+        refund = RefundInput.model_validate(payload)
+        body = {"charge_id": refund.charge_id, "reason": refund.reason[:500]}
+        try:
+            answer = self._call("refunds", body)
+        except InvocationError as error:
+            if error.status not in _REFUSED:
+                raise
+            detail = str(error.details.get("body", ""))[:200]
+            refused = f"refused ({error.status}): {detail}"
+            return RefundOutcome(refunded=False, reason=refused).model_dump()
+        return RefundOutcome(refunded=True, refund_id=str(answer["refund_id"])).model_dump()
+
+    def _call(self, method: str, body: dict[str, str]) -> dict[str, Any]:
+        key = self._loop.run(
+            self._secrets.get_secret(self._settings.secretstore_name, _SECRET, _VALUE)
+        )
+        response = self._loop.run(
+            self._invoker.invoke(
+                self._settings.payment_app_id,
+                method,
+                data=json.dumps(body).encode(),
+                headers={self._key_header: key.get_secret_value()},
+            )
+        )
+        answer: dict[str, Any] = json.loads(response.data)
+        return answer

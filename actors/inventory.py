@@ -59,13 +59,16 @@ class InventoryActor(Actor, InventoryActorInterface, Remindable):
             return await self._result(order, True, "committed", committed[order])
         if order in reservations:  # a retried Reserve: the hold already exists
             return await self._result(order, True, "reserved", reservations[order])
-        if order in await self._get(_RELEASED, []):
+        released: list[str] = await self._get(_RELEASED, [])
+        if order in released and not command.renew:
             return await self._result(order, False, "released")
         level = await self._stock_level()
         if command.quantity > level.available:
             return await self._result(order, False, "insufficient")
         reservations[order] = command.quantity
         await self._state_manager.set_state(_RESERVATIONS, reservations)
+        if order in released:  # renewed: a later Release fences it again
+            await self._state_manager.set_state(_RELEASED, [o for o in released if o != order])
         await self._state_manager.save_state()
         hold = timedelta(seconds=command.hold_s) if command.hold_s else self._hold
         # Registered after the save: a reminder never points at a hold that was not stored.

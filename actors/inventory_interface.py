@@ -37,7 +37,9 @@ class RestockRequest(BaseModel):
 class ReserveRequest(BaseModel):
     """Hold `quantity` units for one order, all or nothing.
 
-    `hold_s` overrides the actor's configured hold time for this reservation.
+    `hold_s` overrides the actor's configured hold time for this reservation. `renew` lifts
+    the fence of an order id whose hold ended: only the order's own workflow sends it, to
+    take the units again when the hold expired before commit (after payment).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -47,6 +49,7 @@ class ReserveRequest(BaseModel):
     order_id: OrderId = Field(min_length=1, pattern=CLIENT_ID_PATTERN)
     quantity: int = Field(gt=0, le=1_000_000)
     hold_s: float | None = Field(default=None, gt=0, le=7 * 24 * 3600)
+    renew: bool = False
 
 
 class OrderRef(BaseModel):

@@ -8,6 +8,7 @@ class OrderStatus(StrEnum):
     RESERVED = "reserved"
     AWAITING_APPROVAL = "awaiting_approval"
     PAID = "paid"
+    REFUNDED = "refunded"  # the charge was given back; the order then ends without goods
     SHIPPED = "shipped"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
@@ -17,12 +18,15 @@ class OrderStatus(StrEnum):
 S = OrderStatus
 _ENDS = frozenset({S.COMPLETED, S.CANCELLED, S.FAILED})
 
-# Cancelling is allowed until payment; after that the order is on its way.
+# Before payment an order may end at once. A paid order ends without its goods only
+# through `refunded` (its charge given back), or `failed` when the refund itself could not
+# be made ("refund pending: ..."): no path leaves money taken with the order cancelled.
 TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.CREATED: frozenset({S.RESERVED, S.CANCELLED, S.FAILED}),
     S.RESERVED: frozenset({S.AWAITING_APPROVAL, S.PAID, S.CANCELLED, S.FAILED}),
     S.AWAITING_APPROVAL: frozenset({S.PAID, S.CANCELLED, S.FAILED}),
-    S.PAID: frozenset({S.SHIPPED, S.FAILED}),
+    S.PAID: frozenset({S.SHIPPED, S.REFUNDED, S.FAILED}),
+    S.REFUNDED: frozenset({S.CANCELLED, S.FAILED}),
     S.SHIPPED: frozenset({S.COMPLETED}),
     S.COMPLETED: frozenset(),
     S.CANCELLED: frozenset(),
@@ -30,9 +34,14 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 }
 
 
-# Statuses from which an order whose workflow was lost may be run again from the start:
-# nothing was charged yet, and every step before payment is idempotent per order id.
-RESTARTABLE = frozenset({S.CREATED, S.RESERVED, S.AWAITING_APPROVAL})
+# Statuses before payment: a person may cancel the order, and one whose workflow was lost
+# may be run again from the start (nothing was charged yet, or the charge started and the
+# provider replays it: every step before payment is idempotent per order id).
+BEFORE_PAYMENT = frozenset({S.CREATED, S.RESERVED, S.AWAITING_APPROVAL})
+RESTARTABLE = BEFORE_PAYMENT
+# Paid statuses whose workflow may have ended without settling (terminated): the
+# compensating cancel refunds them (app/order_recovery.py).
+SETTLEABLE = frozenset({S.PAID, S.REFUNDED})
 
 
 def is_terminal(status: OrderStatus) -> bool:

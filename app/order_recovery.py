@@ -12,10 +12,16 @@ runs) is terminated and purged, the OrderActor goes back to `created` with the r
 its history, and `order_fulfillment` starts again with the same id and details. Every step
 before payment is idempotent per order id (the reservation is found again, not taken
 twice), so a restart cannot double anything; after payment a restart could, and is refused.
+
+Past payment, a stranded order (`paid`, or `refunded` but not yet ended: its workflow was
+terminated before it settled) is settled instead: the compensating cancel starts
+`order_compensation`, which gives the stock back, refunds the charge and cancels the order.
+Terminating a workflow runs no compensation by itself: money taken stays taken until then.
 """
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -30,11 +36,20 @@ from actors.order_interface import (
     RestartRequest,
     TransitionOutcome,
 )
-from actors.order_states import RESTARTABLE, IllegalTransitionError, OrderStatus, is_terminal
+from actors.order_states import (
+    RESTARTABLE,
+    SETTLEABLE,
+    IllegalTransitionError,
+    OrderStatus,
+    is_terminal,
+)
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.errors import DaprTimeoutError, WorkflowConflictError
+from app.building_blocks.ids import child_instance_id
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflows import WorkflowEngine
+from workflows import ORDER_COMPENSATION
+from workflows.order_compensation import CompensationInput
 
 _ENDED = frozenset({WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TERMINATED})
 _TERMINATE_WAIT_S = 30.0
@@ -56,11 +71,12 @@ def attention(
     (`found` False: the engine has no such instance)."""
     if not order.exists or order.status is None or is_terminal(order.status):
         return None
-    action = (
-        f"POST /api/v1/orders/{order.order_id}/restart"
-        if order.status in RESTARTABLE
-        else "past payment: settle it by hand (docs/workflow-engine.md)"
-    )
+    if order.status in RESTARTABLE:
+        action = f"POST /api/v1/orders/{order.order_id}/restart"
+    elif order.status in SETTLEABLE:
+        action = f"POST /api/v1/orders/{order.order_id}/cancel refunds the charge and cancels"
+    else:
+        action = "past shipping: settle it by hand (docs/workflow-engine.md)"
     if not found or workflow_status is None or workflow_status in _ENDED:
         ended = "no longer exists" if workflow_status is None else f"ended {workflow_status.name}"
         return Attention(
@@ -131,6 +147,28 @@ class OrderRecovery:
             raise IllegalTransitionError(order_id, str(restarted.order.status), "restarted")
         return restarted.order, order.details
 
+    async def settle(self, order: OrderView) -> None:
+        """The compensating cancel of a paid order whose workflow ended without settling
+        it: start `order_compensation` (once; a repeat finds it). IllegalTransitionError
+        for an order not paid or whose workflow still runs (it settles the order itself)."""
+        order_id = order.order_id
+        charge_id = charge_of(order)
+        if order.status not in SETTLEABLE or order.details is None or not charge_id:
+            raise IllegalTransitionError(order_id, str(order.status), OrderStatus.CANCELLED.value)
+        state = await self._workflows.get_state(order_id, fetch_payloads=False)
+        if state is not None and state.runtime_status not in _ENDED:
+            raise IllegalTransitionError(order_id, str(order.status), OrderStatus.CANCELLED.value)
+        request = CompensationInput(
+            order=order.details,
+            charge_id=charge_id,
+            reason="cancelled by request after its workflow ended",
+        )
+        instance_id = child_instance_id(order_id, "compensation")
+        with suppress(WorkflowConflictError):  # started before: it goes on
+            if await self._workflows.get_state(instance_id, fetch_payloads=False) is None:
+                payload = request.model_dump(mode="json")
+                await self._workflows.schedule(ORDER_COMPENSATION.name, payload, instance_id)
+
     async def _ended(self, order_id: str) -> WorkflowState | None:
         """Wait for a termination to take effect (the engine applies it in the instance's
         next step); the final state, or None if the instance is gone."""
@@ -147,6 +185,12 @@ class OrderRecovery:
                     {"order_id": order_id},
                 )
             await asyncio.sleep(_POLL_S)
+
+
+def charge_of(order: OrderView) -> str:
+    """The order's charge id: the reason of its `paid` step ("" if it was never paid)."""
+    paid = [step.reason for step in order.history if step.status is OrderStatus.PAID]
+    return paid[-1] if paid else ""
 
 
 def _idle_s(order: OrderView) -> float:

@@ -22,7 +22,13 @@ from actors.inventory_interface import (
     StockLevel,
 )
 from actors.order_interface import ORDER_ACTOR_TYPE, OrderActorInterface, OrderDetails, OrderView
-from actors.order_states import IllegalTransitionError, OrderStatus, can_move, is_terminal
+from actors.order_states import (
+    BEFORE_PAYMENT,
+    SETTLEABLE,
+    IllegalTransitionError,
+    OrderStatus,
+    is_terminal,
+)
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.errors import DaprTimeoutError, WorkflowConflictError
 from app.building_blocks.workflow_admission import WorkflowAdmission
@@ -36,8 +42,9 @@ from workflows.events import APPROVAL_EVENT, CANCEL_EVENT
 from workflows.order_models import OrderDecision
 
 WORKFLOW = ORDER_FULFILLMENT.name
-# Cancelling is allowed from the statuses the order's transition table lets cancel.
-CANCELLABLE = frozenset(status for status in OrderStatus if can_move(status, OrderStatus.CANCELLED))
+# A cancel is asked of the workflow before payment; past it, the workflow refunds a cancel
+# that arrived while it charged, and a paid order whose workflow ended is settled.
+CANCELLABLE = BEFORE_PAYMENT
 
 # An order whose last step is this recent is running: its workflow is not asked (below).
 RECENT_STEP = timedelta(seconds=60)
@@ -192,14 +199,19 @@ class OrderService:
         await self._decide(order_id, False, reason)
 
     async def cancel(self, order_id: str) -> None:
-        """Ask the workflow to cancel an order not yet paid; it releases the stock.
+        """Cancel an order not yet paid (the workflow releases the stock), or settle a paid
+        one whose workflow ended without settling it (a refund, app/order_recovery.py).
 
-        Requested is not done: if payment completes first, the order goes on (GET shows
-        which). An order that ends between the check and the event keeps the event unread.
+        Requested is not done: a cancel the workflow reads once `paid` is recorded refunds
+        the charge and cancels; one that arrives after that check is unread and the order
+        goes on (GET shows which).
         """
         order = await self._order(order_id, fresh=True)
         if not order.exists:
             raise OrderNotFoundError(order_id)
+        if order.status in SETTLEABLE:
+            await self._recovery.settle(order)
+            return
         if order.status not in CANCELLABLE:
             raise IllegalTransitionError(order_id, str(order.status), OrderStatus.CANCELLED.value)
         await self._workflows.raise_event(order_id, CANCEL_EVENT, {"reason": "requested"})

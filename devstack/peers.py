@@ -62,7 +62,12 @@ def peer_processes(
         ),
         log_path=log_dir / f"{peer.app_id}-daprd.log",
         cwd=data_dir,
-        env={**daprd_env(DEV_SECRETS_FILE), **(daprd_extra_env or {})},
+        env={
+            **daprd_env(DEV_SECRETS_FILE),
+            # A peer's own state store file (payment-service's ledger), one per app id.
+            "ORDERFLOW_PEER_STATE_DB": str(data_dir.resolve() / f"{peer.app_id}-state.db"),
+            **(daprd_extra_env or {}),
+        },
     )
     return app, sidecar
 
@@ -75,7 +80,8 @@ PAYMENT_SERVICE_PORTS = SidecarPorts(
 
 
 def payment_peer(ports: SidecarPorts = PAYMENT_SERVICE_PORTS) -> PeerApp:
-    """The payment provider (payments/), with only the secret store it reads its key from."""
+    """The payment provider (payments/), with its own components: the secret store it reads
+    its key from and the state store of its ledger."""
     return PeerApp(
         app_id="payment-service",
         factory="payments.main:create_app",

@@ -1,7 +1,8 @@
 """The payment provider's FastAPI app: `uvicorn --factory payments.main:create_app`.
 
 At start-up it reads its API key from the secret store through its own daprd
-(DAPR_HTTP_PORT); every route but /health requires the caller to send that key.
+(DAPR_HTTP_PORT); every route but /health requires the caller to send that key. Charges
+and refunds live in its own state store through the same daprd (payments/store.py).
 """
 
 import asyncio
@@ -18,7 +19,7 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, Res
 from fastapi.responses import JSONResponse
 
 from app.observability.telemetry import instrument, tracer_provider
-from payments.ledger import InjectedFailure, Ledger
+from payments.ledger import InjectedFailure, Ledger, NotRefundableError, UnknownChargeError
 from payments.models import (
     API_KEY_HEADER,
     PAYMENT_APP_ID,
@@ -26,12 +27,16 @@ from payments.models import (
     Behaviour,
     Charge,
     ChargeRequest,
+    Refund,
+    RefundRequest,
 )
+from payments.store import LEDGER_STORE, LedgerStore, LedgerUnavailableError
 
 logger = logging.getLogger("payments")
 
 SECRET_STORE = os.environ.get("PAYMENT_SECRET_STORE", "secretstore")
 SECRET_NAME, SECRET_VALUE = "payment", "api-key"
+STATE_STORE = os.environ.get("PAYMENT_LEDGER_STORE", LEDGER_STORE)
 
 
 async def read_api_key(dapr_http: str, timeout_s: float = 60.0) -> str:
@@ -56,7 +61,8 @@ async def read_api_key(dapr_http: str, timeout_s: float = 60.0) -> str:
 
 def create_app() -> FastAPI:
     dapr_http = f"http://127.0.0.1:{os.environ.get('DAPR_HTTP_PORT', '3500')}"
-    ledger = Ledger()
+    store = LedgerStore(dapr_http, STATE_STORE)
+    ledger = Ledger(store)
     # The stack passes the service's trace settings on (devstack/trace_export.py).
     tracing = tracer_provider(
         PAYMENT_APP_ID,
@@ -71,10 +77,17 @@ def create_app() -> FastAPI:
             logger.info("payment-service ready; API key read from %s", SECRET_STORE)
             yield
         finally:
+            await store.aclose()
             tracing.shutdown()
 
     app = FastAPI(title="payment-service", lifespan=lifespan)
     instrument(app, tracing, untraced=("/health",))
+
+    @app.exception_handler(LedgerUnavailableError)
+    async def ledger_unavailable(request: Request, error: LedgerUnavailableError) -> JSONResponse:
+        # 503: the caller's retry policy tries again; nothing was decided.
+        logger.warning("ledger unavailable: %s", error)
+        return JSONResponse({"detail": str(error)}, status_code=503)
 
     def caller_is_known(
         request: Request, key: Annotated[str | None, Header(alias=API_KEY_HEADER)] = None
@@ -105,9 +118,30 @@ def create_app() -> FastAPI:
 
     @app.get("/charges/{order_id}", dependencies=[Authorized])
     async def get_charge(order_id: str) -> Charge:
-        found = ledger.get(order_id)
+        found = await ledger.get(order_id)
         if found is None:
             raise HTTPException(status_code=404, detail=f"no charge for order {order_id}")
+        return found
+
+    @app.post("/refunds", dependencies=[Authorized])
+    async def refund(request: RefundRequest) -> JSONResponse:
+        """Refund a charge once by its id: a repeat returns the first refund (200). 404 for
+        an unknown charge id, 409 for a declined charge, 503 for an injected failure."""
+        try:
+            result = await ledger.refund(request)
+        except UnknownChargeError as error:
+            return JSONResponse({"detail": str(error)}, status_code=404)
+        except NotRefundableError as error:
+            return JSONResponse({"detail": str(error)}, status_code=409)
+        except InjectedFailure as failure:
+            return JSONResponse({"detail": str(failure)}, status_code=503)
+        return JSONResponse(result.model_dump(mode="json"))
+
+    @app.get("/refunds/{charge_id}", dependencies=[Authorized])
+    async def get_refund(charge_id: str) -> Refund:
+        found = await ledger.get_refund(charge_id)
+        if found is None:
+            raise HTTPException(status_code=404, detail=f"no refund of charge {charge_id}")
         return found
 
     @app.get("/admin/behaviour", dependencies=[Authorized])
@@ -116,7 +150,7 @@ def create_app() -> FastAPI:
 
     @app.put("/admin/behaviour", dependencies=[Authorized])
     async def set_behaviour(behaviour: Behaviour) -> Behaviour:
-        """Switch approve/decline, fail the next N charges, add latency."""
+        """Switch approve/decline, fail the next N charges or refunds, add latency."""
         ledger.behaviour = behaviour
         return behaviour
 

@@ -42,7 +42,8 @@ class Behaviour(BaseModel):
 
     mode: Mode = "approve"
     fail_next: int = Field(default=0, ge=0, le=1000)  # answer 503 to this many charges
-    latency_ms: int = Field(default=0, ge=0, le=60_000)
+    fail_next_refunds: int = Field(default=0, ge=0, le=1000)  # and to this many refunds
+    latency_ms: int = Field(default=0, ge=0, le=60_000)  # before every charge and refund
 
 
 class Attempt(BaseModel):
@@ -56,3 +57,24 @@ class Attempt(BaseModel):
     arrived_at: datetime  # wall clock, UTC
     outcome: AttemptOutcome = "pending"
     finished_monotonic: float | None = None
+
+
+class RefundRequest(BaseModel):
+    """Give a charge's money back; the charge id is the idempotency key."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    charge_id: str = Field(min_length=1, max_length=200)
+    reason: str = Field(default="", max_length=500)
+
+
+class Refund(BaseModel):
+    """The one refund per charge id: a retried refund returns it instead of refunding again."""
+
+    refund_id: str
+    charge_id: str
+    order_id: str
+    amount: Decimal
+    currency: str
+    reason: str = ""
+    attempts: int = 1  # refund requests seen for this charge id once it was refunded

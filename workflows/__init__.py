@@ -8,6 +8,7 @@ from app.building_blocks.workflow_spec import WorkflowSpec
 from workflows.engine_canary import CanaryInput, engine_canary
 from workflows.events import APPROVAL_EVENT, CANCEL_EVENT
 from workflows.inventory_audit import inventory_audit
+from workflows.order_compensation import CompensationInput, order_compensation
 from workflows.order_fulfillment import order_fulfillment
 from workflows.order_models import CancelRequest, OrderDecision
 from workflows.restock import RestockOrder, restock
@@ -25,8 +26,10 @@ ORDER_FULFILLMENT = WorkflowSpec(
     name="order_fulfillment",
     orchestrator=order_fulfillment,
     input_model=OrderDetails,
-    # payment.* events reach it from the `payments` topic only (app/api/subscriptions).
     events={APPROVAL_EVENT: OrderDecision, CANCEL_EVENT: CancelRequest},
+)
+ORDER_COMPENSATION = WorkflowSpec(
+    name="order_compensation", orchestrator=order_compensation, input_model=CompensationInput
 )
 SHIPPING = WorkflowSpec(name="shipping", orchestrator=shipping, input_model=ShippingInput)
 INVENTORY_AUDIT = WorkflowSpec(
@@ -40,6 +43,7 @@ WORKFLOWS: list[WorkflowSpec] = [
     RESTOCK,
     RESTOCK_APPROVAL,
     ORDER_FULFILLMENT,
+    ORDER_COMPENSATION,
     SHIPPING,
     INVENTORY_AUDIT,
     ENGINE_CANARY,

@@ -14,6 +14,7 @@ class OrderOutcome(BaseModel):
     status: OrderStatus
     reason: str = ""
     charge_id: str = ""
+    refund_id: str = ""  # set when the charge was given back
     label: str = ""
 
 

@@ -20,3 +20,13 @@ PAYMENT_RETRY = RetryPolicy(
     backoff_coefficient=2.0,
     max_retry_interval=timedelta(seconds=15),
 )
+
+# Refund: as the charge, with more patience. A refund is owed money, so it is retried for
+# about two minutes before the order is left `failed` with "refund pending" for a person;
+# the provider keys refunds by charge id, so a retry never refunds twice.
+REFUND_RETRY = RetryPolicy(
+    first_retry_interval=timedelta(seconds=2),
+    max_number_of_attempts=8,
+    backoff_coefficient=2.0,
+    max_retry_interval=timedelta(seconds=30),
+)

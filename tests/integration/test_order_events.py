@@ -1,4 +1,4 @@
-"""`orders` and `payments` topics and their dead letters through the real pub/sub."""
+"""The `orders` topic and its dead letters through the real pub/sub."""
 
 import time
 
@@ -82,7 +82,6 @@ def test_malformed_order_is_dropped_to_the_dead_letters(
     assert letter["data"] == bad
     assert workflow_state(workflow_client, order_id) is None
     assert any(x["event_id"] == event_id for x in dead_letters(api, "orders-deadletter"))
-    assert not any(x["event_id"] == event_id for x in dead_letters(api, "payments"))
 
 
 def test_dead_letters_are_listed_newest_first(api: httpx.Client, dapr: DaprClient) -> None:
@@ -95,43 +94,6 @@ def test_dead_letters_are_listed_newest_first(api: httpx.Client, dapr: DaprClien
     assert listed.index(newer) < listed.index(older)
     assert len(dead_letters(api, "orders", limit=1)) == 1
     assert api.get("/api/v1/dead-letters", params={"limit": 0}).status_code == 422
-
-
-def test_payment_event_for_a_running_order_is_acknowledged(
-    api: httpx.Client, dapr: DaprClient
-) -> None:
-    """`payment.approved` is raised on the running instance; nothing waits for it yet."""
-    sku, order_id = stocked_sku(api, 5), new_id("order")
-    assert place(api, order_id, [(sku, 3, "450.00")]).status_code == 202
-    wait_for(api, order_id, {"awaiting_approval"})
-    event_id = publish(dapr, "payments", "payment.approved", {"order_id": order_id})
-    time.sleep(SETTLE_S)
-    assert not dead_lettered(api, event_id)
-    assert view(api, order_id)["status"] == "awaiting_approval"
-    assert api.post(f"/api/v1/orders/{order_id}/cancel").status_code == 202
-    wait_for(api, order_id, {"cancelled"})
-
-
-def test_payment_event_for_an_ended_order_is_ignored(api: httpx.Client, dapr: DaprClient) -> None:
-    """`payment.declined` for a completed order is acknowledged and changes nothing."""
-    sku, order_id = stocked_sku(api, 5), new_id("order")
-    assert place(api, order_id, [(sku, 1, "10.00")]).status_code == 202
-    wait_for(api, order_id, {"completed"})
-    event_id = publish(dapr, "payments", "payment.declined", {"order_id": order_id})
-    time.sleep(SETTLE_S)
-    assert not dead_lettered(api, event_id)
-    assert view(api, order_id)["status"] == "completed"
-
-
-def test_payment_event_for_an_unknown_order_is_dead_lettered(
-    api: httpx.Client, dapr: DaprClient
-) -> None:
-    """An unknown order id is poison: dropped and listed under `payments`."""
-    data = {"order_id": new_id("no-such-order"), "reason": "card"}
-    event_id = publish(dapr, "payments", "payment.declined", data)
-    letter = wait_dead_letter(api, event_id, "payments")
-    assert letter["dead_letter_topic"] == "payments-deadletter"
-    assert letter["data"] == data
 
 
 def test_concurrent_dead_letters_are_all_kept(api: httpx.Client, dapr: DaprClient) -> None:

@@ -1,4 +1,5 @@
-"""The payment-service peer through real sidecars: key, idempotency, behaviour."""
+"""The payment-service peer through real sidecars: key, idempotency, refunds, behaviour,
+and a ledger that survives restarts."""
 
 import uuid
 from collections.abc import Iterator
@@ -8,7 +9,7 @@ import pytest
 
 from devstack.stack import Stack
 from payments.models import API_KEY_HEADER, PAYMENT_APP_ID
-from tests.support.payments import PaymentsAdmin, dev_api_key
+from tests.support.payments import PaymentsAdmin, dev_api_key, restart_payment_service
 
 
 @pytest.fixture
@@ -77,3 +78,43 @@ def test_the_provider_records_every_charge_request_for_tests(payments: PaymentsA
     assert payments.get("/admin/attempts", key="wrong").status_code == 401
     payments.clear_attempts()
     assert payments.attempts(order_id) == []
+
+
+def test_a_refund_twice_refunds_once_and_an_unknown_charge_is_404(
+    payments: PaymentsAdmin,
+) -> None:
+    """POST /refunds by charge id: the repeat returns the first refund (same id, attempts
+    2); an unknown charge id is 404, a declined charge 409; no key is 401."""
+    order_id = f"o-{uuid.uuid4().hex[:8]}"
+    charge = payments.post("/charges", _body(order_id), dev_api_key()).json()
+    body = {"charge_id": charge["charge_id"], "reason": "test"}
+    first = payments.post("/refunds", body, dev_api_key())
+    second = payments.post("/refunds", body, dev_api_key())
+    assert first.status_code == second.status_code == 200
+    assert second.json()["refund_id"] == first.json()["refund_id"]
+    assert (second.json()["attempts"], second.json()["order_id"]) == (2, order_id)
+    assert payments.post("/refunds", {"charge_id": "ch_unknown"}, dev_api_key()).status_code == 404
+    assert payments.post("/refunds", body, None).status_code == 401
+    payments.behave(mode="decline")
+    declined = payments.post("/charges", _body(f"o-{uuid.uuid4().hex[:8]}"), dev_api_key()).json()
+    refused = payments.post("/refunds", {"charge_id": declined["charge_id"]}, dev_api_key())
+    assert refused.status_code == 409
+
+
+def test_the_ledger_survives_a_restart_of_the_provider_and_its_sidecar(
+    stack: Stack, payments: PaymentsAdmin
+) -> None:
+    """Charges and refunds live in payment-service's own state store: after both of its
+    processes restart, a retried charge is replayed (same id) and a retried refund too."""
+    order_id = f"o-{uuid.uuid4().hex[:8]}"
+    charge = payments.post("/charges", _body(order_id), dev_api_key()).json()
+    refund = payments.post("/refunds", {"charge_id": charge["charge_id"]}, dev_api_key()).json()
+
+    restart_payment_service(stack)
+
+    again = payments.post("/charges", _body(order_id), dev_api_key())
+    assert again.status_code == 200
+    assert again.json()["charge_id"] == charge["charge_id"]
+    assert again.json()["attempts"] == 2
+    refund_again = payments.post("/refunds", {"charge_id": charge["charge_id"]}, dev_api_key())
+    assert refund_again.json()["refund_id"] == refund["refund_id"]

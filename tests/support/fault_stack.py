@@ -31,6 +31,7 @@ PROVIDER_APP_ID = "payment-faults"
 EXPONENTIAL_TARGET = "payment-faults-exponential"
 BREAKER_TARGET = "payment-faults-breaker"
 RESOURCES = Path(__file__).parent / "fault_resources"
+PROVIDER_RESOURCES = Path(__file__).parent / "fault_provider_resources"
 PROFILE = "local"  # the Configuration both daprds use (name resolution, tracing)
 
 
@@ -47,7 +48,8 @@ class FaultStack:
             app_id=PROVIDER_APP_ID,
             factory="payments.main:create_app",
             ports=PeerApp.free_ports(),
-            resources=(DAPR_DIR / "peers" / "payment-service",),  # its API key's store
+            # Its API key's store, and a ledger store of its own (the real one is scoped).
+            resources=(DAPR_DIR / "peers" / "payment-service", PROVIDER_RESOURCES),
         )
         self.caller = PeerApp(
             app_id=CALLER_APP_ID,

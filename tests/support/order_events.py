@@ -1,4 +1,4 @@
-"""Publishing our own CloudEvents on `orders` / `payments` and reading the dead letters."""
+"""Publishing our own CloudEvents on `orders` and reading the dead letters."""
 
 import json
 import time

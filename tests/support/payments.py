@@ -1,6 +1,7 @@
 """A client for the payment-service peer through the test stack's own sidecar."""
 
 import json
+import time
 from typing import Any
 
 import httpx
@@ -58,6 +59,23 @@ class PaymentsAdmin:
         response = self._http.delete(f"{self._base}/admin/attempts", headers=self._headers)
         response.raise_for_status()
 
+    def refund(self, charge_id: str) -> dict[str, Any] | None:
+        """The refund of `charge_id`, or None if it was never refunded."""
+        response = self._http.get(f"{self._base}/refunds/{charge_id}", headers=self._headers)
+        if response.status_code == 404:
+            return None
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+    def wait_for_attempt(self, order_id: str, timeout_s: float = 30.0) -> None:
+        """Until a charge request for `order_id` has reached the provider."""
+        deadline = time.monotonic() + timeout_s
+        while not self.attempts(order_id):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no charge request for {order_id} in {timeout_s:.0f}s")
+            time.sleep(0.05)
+
     def charge(self, order_id: str) -> dict[str, Any] | None:
         response = self._http.get(f"{self._base}/charges/{order_id}", headers=self._headers)
         if response.status_code == 404:
@@ -65,3 +83,25 @@ class PaymentsAdmin:
         response.raise_for_status()
         result: dict[str, Any] = response.json()
         return result
+
+
+def restart_payment_service(stack: Stack, timeout_s: float = 60.0) -> None:
+    """Stop payment-service's app and daprd, start both again, and wait until its daprd
+    reaches the app (the ledger's state is all that carries over)."""
+    index = [peer.app_id for peer in stack.config.peers].index(PAYMENT_APP_ID)
+    app, sidecar = stack.peers[index]
+    sidecar.stop()
+    app.stop()
+    app.start()
+    sidecar.start()
+    peer = stack.config.peers[index]
+    health = f"http://127.0.0.1:{peer.ports.dapr_http}/v1.0/healthz"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(health, timeout=2.0).status_code == 204:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"payment-service not healthy {timeout_s:.0f}s after its restart")

@@ -88,9 +88,10 @@ async def restart(order_id: OrderId, orders: OrdersDep) -> Requested:
 
 @router.post("/{order_id}/cancel", status_code=202)
 async def cancel(order_id: OrderId, orders: OrdersDep) -> Requested:
-    """Ask the workflow to cancel an order not yet paid; it releases the stock.
+    """Cancel an order not yet paid (a cancel read just after the charge is refunded), or
+    settle a paid order whose workflow ended: stock back, refund, cancelled. 409 otherwise.
 
-    Requested is not done: if payment completes first, the order goes on (GET shows which).
+    Requested is not done: a cancel the workflow reads too late is unread (GET shows which).
     """
     await orders.cancel(order_id)
     return Requested(order_id=order_id, requested="cancel")

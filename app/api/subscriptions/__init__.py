@@ -1,8 +1,12 @@
-"""Topic subscriptions the app serves. Bootstrap hands exactly this list to the registry."""
+"""Topic subscriptions the app serves. Bootstrap hands exactly this list to the registry.
+
+No `payments` topic: the workflow charges and refunds the provider itself (service
+invocation) and waits for no payment event, so a subscriber could only have raised events
+nothing reads (removed in issue 13).
+"""
 
 from app.api.subscriptions.dead_letters import keep_dead_letters
 from app.api.subscriptions.orders import on_order_event
-from app.api.subscriptions.payments import on_payment_event
 from app.api.subscriptions.restocks import on_restock_requested
 from app.api.subscriptions.spec import SubscriberDeps
 from app.building_blocks.subscriptions import Subscription
@@ -16,12 +20,6 @@ SUBSCRIPTIONS: list[Subscription[SubscriberDeps]] = [
     ),
     Subscription(topic="orders", handler=on_order_event, dead_letter_topic="orders-deadletter"),
     Subscription(
-        topic="payments", handler=on_payment_event, dead_letter_topic="payments-deadletter"
-    ),
-    Subscription(
         topic="orders-deadletter", handler=keep_dead_letters("orders", "orders-deadletter")
-    ),
-    Subscription(
-        topic="payments-deadletter", handler=keep_dead_letters("payments", "payments-deadletter")
     ),
 ]

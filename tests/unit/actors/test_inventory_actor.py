@@ -185,3 +185,29 @@ def test_a_reminder_that_is_not_a_hold_is_ignored() -> None:
     reserve(h, "order-1", 2)
     run(h.activate(SKU).receive_reminder("audit", b"", timedelta(0), timedelta(0)))
     assert stock(h) == (5, 2, 3)
+
+
+def test_a_renewed_reserve_after_an_expired_hold_takes_the_stock_again() -> None:
+    """The order's workflow, finding its hold expired at commit, reserves with `renew`: the
+    fence is lifted, a new hold and reminder exist, and commit then succeeds."""
+    h = stocked(5)
+    reserve(h, "order-1", 4)
+    run(h.fire_reminder(SKU, "hold:order-1"))
+    renewed = reserve(h, "order-1", 4, renew=True)
+    assert (renewed["ok"], renewed["status"]) == (True, "reserved")
+    assert stock(h) == (5, 4, 1)
+    assert "hold:order-1" in h.reminders(SKU)
+    assert call(h, "commit", {"order_id": "order-1"})["ok"]
+    assert stock(h) == (1, 0, 1)
+
+
+def test_a_renewed_reserve_takes_nothing_when_the_stock_is_gone() -> None:
+    """Another order took the units meanwhile: renew is refused as insufficient, and the
+    order stays fenced against plain late reserves."""
+    h = stocked(5)
+    reserve(h, "order-1", 4)
+    run(h.fire_reminder(SKU, "hold:order-1"))
+    assert reserve(h, "order-2", 3)["ok"]
+    renewed = reserve(h, "order-1", 4, renew=True)
+    assert (renewed["ok"], renewed["status"]) == (False, "insufficient")
+    assert reserve(h, "order-1", 1)["status"] == "released"

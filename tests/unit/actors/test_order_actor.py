@@ -26,6 +26,7 @@ PATH = {
     S.RESERVED: [S.RESERVED],
     S.AWAITING_APPROVAL: [S.RESERVED, S.AWAITING_APPROVAL],
     S.PAID: [S.RESERVED, S.PAID],
+    S.REFUNDED: [S.RESERVED, S.PAID, S.REFUNDED],
     S.SHIPPED: [S.RESERVED, S.PAID, S.SHIPPED],
     S.COMPLETED: [S.RESERVED, S.PAID, S.SHIPPED, S.COMPLETED],
     S.CANCELLED: [S.CANCELLED],
@@ -132,7 +133,9 @@ def test_an_order_before_payment_restarts_to_created_with_the_reason(status: Ord
     assert len(outcome["order"]["history"]) == len(PATH[status]) + 2
 
 
-@pytest.mark.parametrize("status", [S.PAID, S.SHIPPED, S.COMPLETED, S.CANCELLED, S.FAILED])
+@pytest.mark.parametrize(
+    "status", [S.PAID, S.REFUNDED, S.SHIPPED, S.COMPLETED, S.CANCELLED, S.FAILED]
+)
 def test_an_order_past_payment_or_ended_refuses_a_restart(status: OrderStatus) -> None:
     """A restart after payment could charge or ship twice: refused, nothing changes."""
     h = created()
@@ -141,3 +144,16 @@ def test_an_order_past_payment_or_ended_refuses_a_restart(status: OrderStatus) -
     outcome = restart(h)
     assert outcome["accepted"] is False
     assert outcome["order"]["status"] == status
+
+
+def test_a_refund_is_kept_in_the_history_between_paid_and_the_end() -> None:
+    """The compensation's record: paid (charge id), refunded (refund id), cancelled (why)."""
+    h = at(S.PAID)
+    assert move(h, S.REFUNDED, "refund rf_1 of ch_1")["accepted"]
+    assert not move(h, S.SHIPPED)["accepted"]
+    ended = move(h, S.CANCELLED, "cancelled by request after payment")
+    assert ended["accepted"]
+    assert [(x["status"], x["reason"]) for x in ended["order"]["history"][-2:]] == [
+        ("refunded", "refund rf_1 of ch_1"),
+        ("cancelled", "cancelled by request after payment"),
+    ]

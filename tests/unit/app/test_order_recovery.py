@@ -33,9 +33,17 @@ def test_an_order_whose_workflow_is_gone_is_stranded() -> None:
     assert found.kind == "stranded"
 
 
-def test_a_paid_order_left_behind_is_flagged_but_not_offered_a_restart() -> None:
-    """Past payment a restart could double a charge: the action says to settle it by hand."""
-    found = attention(_order(S.PAID), WorkflowStatus.FAILED, True, STALL_S)
+def test_a_paid_order_left_behind_is_offered_the_compensating_cancel_not_a_restart() -> None:
+    """Past payment a restart could double a charge: the action is the cancel that refunds."""
+    found = attention(_order(S.PAID), WorkflowStatus.TERMINATED, True, STALL_S)
+    assert found is not None
+    assert found.action == "POST /api/v1/orders/o-1/cancel refunds the charge and cancels"
+    assert "restart" not in found.action
+
+
+def test_a_shipped_order_left_behind_is_settled_by_hand() -> None:
+    """The goods are on their way: nothing to refund automatically."""
+    found = attention(_order(S.SHIPPED), WorkflowStatus.TERMINATED, True, STALL_S)
     assert found is not None
     assert "by hand" in found.action
 

@@ -9,6 +9,7 @@ import pytest
 from payments.attempts import AttemptLog
 from payments.ledger import InjectedFailure, Ledger
 from payments.models import Behaviour, ChargeRequest
+from tests.unit.payments.memory_store import MemoryLedgerStore
 
 
 class FakeClock:
@@ -68,7 +69,7 @@ def test_the_ledger_records_each_outcome() -> None:
     clock = FakeClock()
 
     async def scenario() -> None:
-        ledger = Ledger(AttemptLog(monotonic=clock))
+        ledger = Ledger(MemoryLedgerStore(), AttemptLog(monotonic=clock))
         ledger.behaviour = Behaviour(fail_next=1)
         request = ChargeRequest(order_id="o-1", amount=Decimal("5"))
         with pytest.raises(InjectedFailure):
@@ -92,7 +93,7 @@ def test_a_charge_cancelled_in_its_latency_is_recorded_as_cancelled() -> None:
     """A request abandoned while waiting out the latency is not left pending."""
 
     async def scenario() -> None:
-        ledger = Ledger()
+        ledger = Ledger(MemoryLedgerStore())
         ledger.behaviour = Behaviour(latency_ms=10_000)
         task = asyncio.create_task(ledger.charge(ChargeRequest(order_id="o", amount=1)))
         await asyncio.sleep(0.01)
@@ -101,6 +102,6 @@ def test_a_charge_cancelled_in_its_latency_is_recorded_as_cancelled() -> None:
         with pytest.raises(asyncio.CancelledError):
             await task
         assert [a.outcome for a in ledger.attempt_log.list()] == ["cancelled"]
-        assert ledger.get("o") is None
+        assert await ledger.get("o") is None
 
     asyncio.run(scenario())

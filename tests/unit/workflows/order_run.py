@@ -17,6 +17,7 @@ ORDER = {
 }
 SKUS = ["SKU-1", "SKU-2"]
 CHARGED = {"approved": True, "charge_id": "ch-1"}
+REFUNDED = {"refunded": True, "refund_id": "rf-1"}
 LABEL = {"file_name": "label-order-1.json"}
 RESERVE = ["reserve_line SKU-1", "reserve_line SKU-2"]
 RELEASE = ["release_line SKU-1", "release_line SKU-2"]
@@ -79,6 +80,21 @@ def pay_and_ship(run: WorkflowRun) -> None:
     record(run)
     run.complete("publish_completed")
     record(run)
+
+
+def paid(run: WorkflowRun) -> None:
+    """The charge goes through and `paid` is recorded."""
+    run.complete("charge_payment", CHARGED)
+    record(run)
+
+
+def released(run: WorkflowRun, *, committed: tuple[str, ...] = ()) -> None:
+    """Answer the compensation's releases; SKUs in `committed` were taken from stock."""
+    for sku in SKUS:
+        status = "committed" if sku in committed else "released"
+        run.complete(
+            "release_line", LineResult(sku=sku, ok=sku not in committed, status=status).model_dump()
+        )
 
 
 def ended(run: WorkflowRun) -> tuple[str, str]:

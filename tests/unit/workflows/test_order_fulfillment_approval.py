@@ -134,12 +134,3 @@ def test_a_cancel_that_comes_with_the_approval_is_checked_just_before_charging()
     assert "charge_payment" not in run.names()
     assert trail(run)[-4:] == ["timer", *RELEASE, "record_step cancelled"]
     assert ended(run) == ("cancelled", "cancelled by request")
-
-
-def test_a_cancel_after_the_charge_started_does_not_stop_the_order() -> None:
-    """Past payment cancelling is no longer possible: the order completes (a known gap)."""
-    run = reserved()
-    run.raise_event("cancel", {"reason": "requested"})
-    pay_and_ship(run)
-    assert "release_line" not in run.names()
-    assert ended(run) == ("completed", "")

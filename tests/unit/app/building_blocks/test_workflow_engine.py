@@ -27,6 +27,7 @@ def test_the_same_registries_register_in_two_engines() -> None:
         == [
             "engine_canary",
             "inventory_audit",
+            "order_compensation",
             "order_fulfillment",
             "restock",
             "restock_approval",
