@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Callable
 
 from app.building_blocks.errors import DaprError
+from app.observability.metrics import ADMISSION_REFUSALS, WORKFLOWS_ADMITTED
 
 # Completions over this window make the rate behind Retry-After.
 RATE_WINDOW_S = 60.0
@@ -67,12 +68,14 @@ class WorkflowAdmission:
             if instance_id in self._admitted:
                 return
             if len(self._admitted) >= self.capacity:
+                ADMISSION_REFUSALS.inc()
                 raise EngineAtCapacityError(
                     f"{len(self._admitted)} orders are in flight, the most this service "
                     f"runs at once; retry after the Retry-After seconds",
                     {"in_flight": len(self._admitted), "retry_after_s": self._retry_after()},
                 )
             self._admitted[instance_id] = self._clock()
+            WORKFLOWS_ADMITTED.set(len(self._admitted))
 
     def is_admitted(self, instance_id: str) -> bool:
         with self._lock:
@@ -82,12 +85,14 @@ class WorkflowAdmission:
         """Undo an admission whose start never reached the engine (no completion counted)."""
         with self._lock:
             self._admitted.pop(instance_id, None)
+            WORKFLOWS_ADMITTED.set(len(self._admitted))
 
     def release(self, instance_id: str) -> None:
         """The run ended; unknown ids (runs this replica did not admit) are ignored."""
         with self._lock:
             if self._admitted.pop(instance_id, None) is not None:
                 self._completions.append(self._clock())
+                WORKFLOWS_ADMITTED.set(len(self._admitted))
 
     def admitted_before(self, age_s: float) -> list[str]:
         """Ids admitted at least `age_s` ago (for the sweeper to check)."""

@@ -1,6 +1,12 @@
 """Prometheus metrics of the service (names and labels follow Prometheus conventions)."""
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    disable_created_metrics,
+)
 
 # The text format has no place for a series' creation time, so the client would expose
 # each one as an extra `<name>_created` gauge family: noise that doubles the scrape.
@@ -18,6 +24,18 @@ HTTP_REQUEST_DURATION = Histogram(
     "orderflow_http_request_duration_seconds",
     "Time to serve an HTTP request, by method and route template.",
     ["method", "route"],
+    registry=REGISTRY,
+)
+# Admission control (app/building_blocks/workflow_admission.py), per replica.
+WORKFLOWS_ADMITTED = Gauge(
+    "orderflow_workflows_admitted",
+    "Workflow runs admitted and not yet ended: at most max_orders_in_flight.",
+    registry=REGISTRY,
+)
+ADMISSION_REFUSALS = Counter(
+    "orderflow_admission_refusals_total",
+    "Starts refused (429, or RETRY for an event) because as many runs were in flight as "
+    "admission allows.",
     registry=REGISTRY,
 )
 SIDECAR_CALLS = Counter(

@@ -10,6 +10,7 @@ from app.building_blocks.workflow_admission import (
     EngineAtCapacityError,
     WorkflowAdmission,
 )
+from app.observability.metrics import REGISTRY
 
 
 def NO_JITTER(most: int) -> int:
@@ -124,3 +125,18 @@ def test_retry_after_is_spread_over_up_to_twice_the_estimate() -> None:
     assert min(seen) >= NO_RATE_RETRY_AFTER_S
     assert max(seen) <= 2 * NO_RATE_RETRY_AFTER_S
     assert len(seen) > 1
+
+
+def test_the_admitted_count_and_the_refusals_are_metrics() -> None:
+    """/metrics shows how many runs are admitted now and counts every refusal."""
+    refused_before = REGISTRY.get_sample_value("orderflow_admission_refusals_total") or 0.0
+    admission = WorkflowAdmission(2)
+    admission.admit("a")
+    admission.admit("b")
+    with pytest.raises(EngineAtCapacityError):
+        admission.admit("c")
+    assert REGISTRY.get_sample_value("orderflow_workflows_admitted") == 2
+    refused = REGISTRY.get_sample_value("orderflow_admission_refusals_total")
+    assert refused == refused_before + 1
+    admission.release("a")
+    assert REGISTRY.get_sample_value("orderflow_workflows_admitted") == 1
