@@ -9,7 +9,7 @@ from pathlib import Path
 from types import FrameType
 
 from devstack.build import BuildError, build
-from devstack.peers import payment_peer
+from devstack.peers import payment_peer, payment_ports_from_env
 from devstack.ports import PortInUseError
 from devstack.progress import say
 from devstack.runtime import PROJECT_ROOT, RuntimeMissingError
@@ -85,7 +85,7 @@ def run(profile: str, data_dir: Path) -> int:
         data_dir=data_dir,
         log_dir=data_dir / "logs",
         profile=profile,
-        peers=(payment_peer(),),
+        peers=(payment_peer(payment_ports_from_env(os.environ)),),
         trace_export=trace_export,
         app_env=_log_format_env(),
     )

@@ -79,6 +79,23 @@ PAYMENT_SERVICE_PORTS = SidecarPorts(
 )
 
 
+def payment_ports_from_env(env: Mapping[str, str]) -> SidecarPorts:
+    """PAYMENT_SERVICE_PORTS, each overridable by ORDERFLOW_PAYMENT_<FIELD>_PORT (e.g.
+    ORDERFLOW_PAYMENT_DAPR_HTTP_PORT): a test's `devstack run` takes free ones, so it never
+    collides with a `make run` on the same machine."""
+    values = {
+        port.name: int(
+            env.get(payment_port_variable(port.name), getattr(PAYMENT_SERVICE_PORTS, port.name))
+        )
+        for port in fields(SidecarPorts)
+    }
+    return SidecarPorts(**values)
+
+
+def payment_port_variable(field_name: str) -> str:
+    return f"ORDERFLOW_PAYMENT_{field_name.upper()}_PORT"
+
+
 def payment_peer(ports: SidecarPorts = PAYMENT_SERVICE_PORTS) -> PeerApp:
     """The payment provider (payments/), with its own components: the secret store it reads
     its key from and the state store of its ledger."""

@@ -5,10 +5,18 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import fields
 from pathlib import Path
 
+from devstack.peers import PeerApp, payment_port_variable
 from devstack.runtime import PROJECT_ROOT
 from devstack.stack_config import StackPorts
+
+
+def _free_payment_ports() -> dict[str, str]:
+    """The payment peer off its fixed `make run` ports, so a developer's stack can run."""
+    ports = PeerApp.free_ports()
+    return {payment_port_variable(f.name): str(getattr(ports, f.name)) for f in fields(ports)}
 
 
 def launch_until_ready(
@@ -23,7 +31,7 @@ def launch_until_ready(
         run = subprocess.Popen(
             [sys.executable, "-m", "devstack", "run", *args],
             cwd=PROJECT_ROOT,
-            env={**os.environ, **ports.env(), **(env or {})},
+            env={**os.environ, **ports.env(), **_free_payment_ports(), **(env or {})},
             stdout=output,
             stderr=subprocess.STDOUT,
         )
