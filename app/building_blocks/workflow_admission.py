@@ -31,9 +31,6 @@ MAX_RETRY_AFTER_S = 120
 MAX_WAITING = 100_000
 NO_RATE_RETRY_AFTER_S = 2  # nothing finished lately to estimate from
 DRAIN_FRACTION = 0.25
-# Waiting clients should come back about this many times per run that ends: enough that a
-# freed slot is taken at once, few enough that retries are not a burst of their own.
-RETRIES_PER_COMPLETION = 4
 
 
 class EngineAtCapacityError(DaprError):
@@ -111,13 +108,12 @@ class WorkflowAdmission:
             return [i for i, since in self._admitted.items() if since <= cutoff]
 
     def _retry_after(self, now: float) -> int:
-        """Seconds to wait (lock held): at least until a quarter of the runs in flight have
-        finished at the last minute's completion rate, and long enough that the clients
-        refused in the last minute and not admitted since come back about
-        RETRIES_PER_COMPLETION times per run that ends. Spread at random over half to one
-        and a half times that: clients refused together must not come back together. (A
-        1000-order burst drew 18,272 refusals while the waiting clients were ignored; a
-        wait for every client ahead left the engine idle at 1.5 orders/s.)"""
+        """Seconds until this client's turn may come (lock held): the clients refused in
+        the last minute and not admitted since, plus a quarter of the runs in flight, at
+        the last minute's completion rate. Spread at random over half to one and a half
+        times that: clients refused together must not come back together, and a thousand
+        clients retrying every second were a burst of their own (measured: 18,272 refusals
+        in one 1000-order burst when Retry-After ignored them)."""
         while self._completions and self._completions[0] < now - RATE_WINDOW_S:
             self._completions.popleft()
         while self._waiting and (
@@ -130,9 +126,8 @@ class WorkflowAdmission:
         else:
             window = max(now - self._completions[0], 1.0)
             rate = len(self._completions) / window
-            drain = DRAIN_FRACTION * len(self._admitted) / rate
-            herd = len(self._waiting) / (RETRIES_PER_COMPLETION * rate)
-            estimate = math.ceil(max(drain, herd))
+            ahead = DRAIN_FRACTION * len(self._admitted) + len(self._waiting)
+            estimate = math.ceil(ahead / rate)
         estimate = max(MIN_RETRY_AFTER_S, min(MAX_RETRY_AFTER_S, estimate))
         spread = estimate // 2 + self._jitter(estimate)
         return max(MIN_RETRY_AFTER_S, min(MAX_RETRY_AFTER_S, spread))

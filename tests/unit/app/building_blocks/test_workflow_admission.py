@@ -83,8 +83,8 @@ def _finished_one_per_second(admission: WorkflowAdmission, clock: Clock, runs: i
     clock.now += 1
 
 
-def test_retry_after_is_the_time_a_quarter_of_the_runs_in_flight_take() -> None:
-    """1 completion/s, 16 in flight, few waiting: 4 / 1 = 4 s."""
+def test_retry_after_counts_a_quarter_of_the_runs_in_flight_and_the_refused_client() -> None:
+    """1 completion/s, 16 in flight, this client the only one waiting: (4 + 1) / 1 = 5 s."""
     clock = Clock()
     admission = WorkflowAdmission(16, clock=clock, jitter=CENTERED)
     _finished_one_per_second(admission, clock, 10)
@@ -92,49 +92,44 @@ def test_retry_after_is_the_time_a_quarter_of_the_runs_in_flight_take() -> None:
         admission.admit(f"running-{n}")
     with pytest.raises(EngineAtCapacityError) as refused:
         admission.admit("late")
-    assert refused.value.retry_after_s == 4
+    assert refused.value.retry_after_s == 5
 
 
 def test_clients_already_waiting_lengthen_the_wait_and_expire_after_a_minute() -> None:
-    """40 other clients refused just before, 41 waiting: each comes back about 4 times
-    per completion, 41 / (4 x 1) = 10.25, so 11 s (more than the 4 s drain). Once they
-    have not been back for a minute, they no longer count."""
+    """20 other clients refused just before: (4 + 21) / 1 = 25 s. Once they have not been
+    back for a minute, they no longer count."""
     clock = Clock()
     admission = WorkflowAdmission(16, clock=clock, jitter=CENTERED)
     _finished_one_per_second(admission, clock, 10)
     for n in range(16):
         admission.admit(f"running-{n}")
-    for n in range(40):
+    for n in range(20):
         with pytest.raises(EngineAtCapacityError):
             admission.admit(f"waiting-{n}")
     with pytest.raises(EngineAtCapacityError) as refused:
         admission.admit("late")
-    assert refused.value.retry_after_s == 11
+    assert refused.value.retry_after_s == 25
     clock.now += 61
     admission.release("running-0")  # a completion within the new minute: a rate again
     admission.admit("running-0")
     with pytest.raises(EngineAtCapacityError) as again:
         admission.admit("later")
-    assert again.value.retry_after_s == 4  # the drain again: the 41 gave up
+    assert again.value.retry_after_s == 5  # (4 + 1) / 1: the 21 gave up
 
 
-def test_refused_clients_admitted_later_no_longer_wait() -> None:
-    """Admission removes ids from those waiting: 20 refused then admitted leave only the
-    new client waiting: the drain, 5 s, where 21 waiting would make it 6 s."""
+def test_a_refused_client_admitted_later_no_longer_waits() -> None:
+    """Admission removes the id from those waiting."""
     clock = Clock()
-    admission = WorkflowAdmission(20, clock=clock, jitter=CENTERED)
+    admission = WorkflowAdmission(1, clock=clock, jitter=CENTERED)
     _finished_one_per_second(admission, clock, 10)
-    for n in range(20):
-        admission.admit(f"a-{n}")
-    for n in range(20):
-        with pytest.raises(EngineAtCapacityError):
-            admission.admit(f"b-{n}")
-    for n in range(20):
-        admission.forget(f"a-{n}")
-        admission.admit(f"b-{n}")
+    admission.admit("a")
+    with pytest.raises(EngineAtCapacityError):
+        admission.admit("b")
+    admission.release("a")
+    admission.admit("b")
     with pytest.raises(EngineAtCapacityError) as refused:
         admission.admit("c")
-    assert refused.value.retry_after_s == 5  # the drain of 20 in flight: 0.25 x 20 / 1
+    assert refused.value.retry_after_s == 2  # (0.25 + 1) / 1 s, rounded up: b left the queue
 
 
 def test_retry_after_is_bounded() -> None:
