@@ -4,9 +4,9 @@ The 1.14 engine accepts any number of starts, but every run in flight keeps a wo
 actor waiting for one of daprd's few execution slots; a step that waits 30 s is retried a
 minute later, and a burst of hundreds turns into minutes of delay (docs/workflow-engine.md).
 So the service admits at most `capacity` runs (counted here, per replica) and refuses the
-rest with 429 and a Retry-After estimated from the recent completion rate and the
-clients already waiting, rather than holding them in a queue of its own: a refused
-client knows at once and nothing is lost, while a 202 keeps its promise to finish.
+rest with 429 and a Retry-After estimated from the recent completion rate, rather than
+holding them in a queue of its own: a refused client knows at once and nothing is lost,
+while a 202 keeps its promise to finish.
 
 A run leaves the count when its orchestrator ends (the engine reports it), when the
 control API terminates or purges it, or when the sweeper finds it no longer running.
@@ -17,7 +17,7 @@ import math
 import random
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Callable
 
 from app.building_blocks.errors import DaprError
@@ -26,9 +26,7 @@ from app.observability.metrics import ADMISSION_REFUSALS, WORKFLOWS_ADMITTED
 # Completions over this window make the rate behind Retry-After.
 RATE_WINDOW_S = 60.0
 MIN_RETRY_AFTER_S = 1
-MAX_RETRY_AFTER_S = 120
-# Refused ids remembered as waiting (for RATE_WINDOW_S, at most this many).
-MAX_WAITING = 100_000
+MAX_RETRY_AFTER_S = 60
 NO_RATE_RETRY_AFTER_S = 2  # nothing finished lately to estimate from
 DRAIN_FRACTION = 0.25
 
@@ -58,7 +56,6 @@ class WorkflowAdmission:
         self._lock = threading.Lock()
         self._admitted: dict[str, float] = {}  # instance id -> when admitted
         self._completions: deque[float] = deque()
-        self._waiting: OrderedDict[str, float] = OrderedDict()  # refused id -> when
 
     @property
     def in_flight(self) -> int:
@@ -70,18 +67,14 @@ class WorkflowAdmission:
         with self._lock:
             if instance_id in self._admitted:
                 return
-            now = self._clock()
             if len(self._admitted) >= self.capacity:
                 ADMISSION_REFUSALS.inc()
-                self._waiting[instance_id] = now
-                self._waiting.move_to_end(instance_id)
                 raise EngineAtCapacityError(
                     f"{len(self._admitted)} orders are in flight, the most this service "
                     f"runs at once; retry after the Retry-After seconds",
-                    {"in_flight": len(self._admitted), "retry_after_s": self._retry_after(now)},
+                    {"in_flight": len(self._admitted), "retry_after_s": self._retry_after()},
                 )
-            self._waiting.pop(instance_id, None)
-            self._admitted[instance_id] = now
+            self._admitted[instance_id] = self._clock()
             WORKFLOWS_ADMITTED.set(len(self._admitted))
 
     def is_admitted(self, instance_id: str) -> bool:
@@ -107,27 +100,19 @@ class WorkflowAdmission:
         with self._lock:
             return [i for i, since in self._admitted.items() if since <= cutoff]
 
-    def _retry_after(self, now: float) -> int:
-        """Seconds until this client's turn may come (lock held): the clients refused in
-        the last minute and not admitted since, plus a quarter of the runs in flight, at
-        the last minute's completion rate. Spread at random over half to one and a half
-        times that: clients refused together must not come back together, and a thousand
-        clients retrying every second were a burst of their own (measured: 18,272 refusals
-        in one 1000-order burst when Retry-After ignored them)."""
+    def _retry_after(self) -> int:
+        """Seconds until a quarter of the runs in flight have finished at the last minute's
+        completion rate (lock held), soon enough that the engine never idles while clients
+        wait, plus up to as much again at random: refused together, clients must not come
+        back together (a herd of retries is a burst of its own)."""
+        now = self._clock()
         while self._completions and self._completions[0] < now - RATE_WINDOW_S:
             self._completions.popleft()
-        while self._waiting and (
-            len(self._waiting) > MAX_WAITING
-            or next(iter(self._waiting.values())) < now - RATE_WINDOW_S
-        ):
-            self._waiting.popitem(last=False)  # gave up, or placed elsewhere
         if not self._completions:
             estimate = NO_RATE_RETRY_AFTER_S
         else:
             window = max(now - self._completions[0], 1.0)
             rate = len(self._completions) / window
-            ahead = DRAIN_FRACTION * len(self._admitted) + len(self._waiting)
-            estimate = math.ceil(ahead / rate)
+            estimate = math.ceil(DRAIN_FRACTION * len(self._admitted) / rate)
         estimate = max(MIN_RETRY_AFTER_S, min(MAX_RETRY_AFTER_S, estimate))
-        spread = estimate // 2 + self._jitter(estimate)
-        return max(MIN_RETRY_AFTER_S, min(MAX_RETRY_AFTER_S, spread))
+        return min(MAX_RETRY_AFTER_S, estimate + self._jitter(estimate))

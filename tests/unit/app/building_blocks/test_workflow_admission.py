@@ -13,9 +13,8 @@ from app.building_blocks.workflow_admission import (
 from app.observability.metrics import REGISTRY
 
 
-def CENTERED(most: int) -> int:
-    """No randomness: the spread lands on the estimate itself."""
-    return most - most // 2
+def NO_JITTER(most: int) -> int:
+    return 0
 
 
 class Clock:
@@ -67,73 +66,30 @@ def test_forget_frees_the_slot_of_a_start_that_never_reached_the_engine() -> Non
 
 def test_retry_after_without_recent_completions_is_the_fixed_default() -> None:
     """Nothing finished in the last minute: the default wait, not a division by zero."""
-    admission = WorkflowAdmission(1, jitter=CENTERED)
+    admission = WorkflowAdmission(1, jitter=NO_JITTER)
     admission.admit("a")
     with pytest.raises(EngineAtCapacityError) as refused:
         admission.admit("b")
     assert refused.value.retry_after_s == NO_RATE_RETRY_AFTER_S
 
 
-def _finished_one_per_second(admission: WorkflowAdmission, clock: Clock, runs: int) -> None:
-    """`runs` completions, one a second, ending one second before now: 1 completion/s."""
-    for n in range(runs):
+def test_retry_after_is_the_time_a_quarter_of_the_runs_in_flight_take_to_finish() -> None:
+    """10 completions over 10 s (1/s) with 16 in flight: retry after 4 s."""
+    clock = Clock()
+    admission = WorkflowAdmission(16, clock=clock, jitter=NO_JITTER)
+    for n in range(10):
         admission.admit(f"done-{n}")
         clock.now += 1
         admission.release(f"done-{n}")
-    clock.now += 1
-
-
-def test_retry_after_counts_a_quarter_of_the_runs_in_flight_and_the_refused_client() -> None:
-    """1 completion/s, 16 in flight, this client the only one waiting: (4 + 1) / 1 = 5 s."""
-    clock = Clock()
-    admission = WorkflowAdmission(16, clock=clock, jitter=CENTERED)
-    _finished_one_per_second(admission, clock, 10)
     for n in range(16):
         admission.admit(f"running-{n}")
     with pytest.raises(EngineAtCapacityError) as refused:
         admission.admit("late")
-    assert refused.value.retry_after_s == 5
-
-
-def test_clients_already_waiting_lengthen_the_wait_and_expire_after_a_minute() -> None:
-    """20 other clients refused just before: (4 + 21) / 1 = 25 s. Once they have not been
-    back for a minute, they no longer count."""
-    clock = Clock()
-    admission = WorkflowAdmission(16, clock=clock, jitter=CENTERED)
-    _finished_one_per_second(admission, clock, 10)
-    for n in range(16):
-        admission.admit(f"running-{n}")
-    for n in range(20):
-        with pytest.raises(EngineAtCapacityError):
-            admission.admit(f"waiting-{n}")
-    with pytest.raises(EngineAtCapacityError) as refused:
-        admission.admit("late")
-    assert refused.value.retry_after_s == 25
-    clock.now += 61
-    admission.release("running-0")  # a completion within the new minute: a rate again
-    admission.admit("running-0")
-    with pytest.raises(EngineAtCapacityError) as again:
-        admission.admit("later")
-    assert again.value.retry_after_s == 5  # (4 + 1) / 1: the 21 gave up
-
-
-def test_a_refused_client_admitted_later_no_longer_waits() -> None:
-    """Admission removes the id from those waiting."""
-    clock = Clock()
-    admission = WorkflowAdmission(1, clock=clock, jitter=CENTERED)
-    _finished_one_per_second(admission, clock, 10)
-    admission.admit("a")
-    with pytest.raises(EngineAtCapacityError):
-        admission.admit("b")
-    admission.release("a")
-    admission.admit("b")
-    with pytest.raises(EngineAtCapacityError) as refused:
-        admission.admit("c")
-    assert refused.value.retry_after_s == 2  # (0.25 + 1) / 1 s, rounded up: b left the queue
+    assert refused.value.retry_after_s == 4
 
 
 def test_retry_after_is_bounded() -> None:
-    """A very slow engine still gets a Retry-After of at most MAX_RETRY_AFTER_S."""
+    """A very slow engine still gets a Retry-After of at most a minute."""
     clock = Clock()
     admission = WorkflowAdmission(5000, clock=clock, jitter=lambda most: most)
     admission.admit("one")
@@ -146,20 +102,6 @@ def test_retry_after_is_bounded() -> None:
     assert refused.value.retry_after_s == MAX_RETRY_AFTER_S
 
 
-def test_retry_after_is_spread_over_half_to_one_and_a_half_times_the_estimate() -> None:
-    """Clients refused together get different Retry-After values (no herd)."""
-    admission = WorkflowAdmission(1)
-    admission.admit("a")
-    seen = set()
-    for _ in range(200):
-        with pytest.raises(EngineAtCapacityError) as refused:
-            admission.admit("b")
-        seen.add(refused.value.retry_after_s)
-    assert min(seen) >= NO_RATE_RETRY_AFTER_S // 2
-    assert max(seen) <= NO_RATE_RETRY_AFTER_S // 2 + NO_RATE_RETRY_AFTER_S
-    assert len(seen) > 1
-
-
 def test_admitted_before_lists_only_old_admissions() -> None:
     """The sweeper sees runs admitted at least `age_s` ago."""
     clock = Clock()
@@ -168,6 +110,21 @@ def test_admitted_before_lists_only_old_admissions() -> None:
     clock.now += 100
     admission.admit("new")
     assert admission.admitted_before(50) == ["old"]
+
+
+def test_retry_after_is_spread_over_up_to_twice_the_estimate() -> None:
+    """Clients refused together get different Retry-After values (no herd): the jitter
+    adds between 0 and the estimate itself."""
+    admission = WorkflowAdmission(1)
+    admission.admit("a")
+    seen = set()
+    for _ in range(200):
+        with pytest.raises(EngineAtCapacityError) as refused:
+            admission.admit("b")
+        seen.add(refused.value.retry_after_s)
+    assert min(seen) >= NO_RATE_RETRY_AFTER_S
+    assert max(seen) <= 2 * NO_RATE_RETRY_AFTER_S
+    assert len(seen) > 1
 
 
 def test_the_admitted_count_and_the_refusals_are_metrics() -> None:
