@@ -83,6 +83,10 @@ class OrderView(BaseModel):
     details: OrderDetails | None = None
     history: list[Transition] = []
 
+    def idle_s(self, now: datetime) -> float:
+        """Seconds since the order last changed status (0 for an order with no history)."""
+        return (now - self.history[-1].at).total_seconds() if self.history else 0.0
+
 
 class TransitionOutcome(BaseModel):
     """`accepted` False: the move is illegal from the current status; nothing changed."""

@@ -19,7 +19,6 @@ terminated before it settled) is settled instead: the compensating cancel starts
 Terminating a workflow runs no compensation by itself: money taken stays taken until then.
 """
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from datetime import UTC, datetime
@@ -47,13 +46,12 @@ from app.building_blocks.actors import ActorGateway
 from app.building_blocks.errors import DaprTimeoutError, WorkflowConflictError
 from app.building_blocks.ids import child_instance_id
 from app.building_blocks.workflow_admission import WorkflowAdmission
+from app.building_blocks.workflow_status import ENDED, wait_until_ended
 from app.building_blocks.workflows import WorkflowEngine
 from workflows import ORDER_COMPENSATION
 from workflows.order_compensation import CompensationInput
 
-_ENDED = frozenset({WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TERMINATED})
 _TERMINATE_WAIT_S = 30.0
-_POLL_S = 0.2
 
 
 class Attention(BaseModel):
@@ -77,14 +75,14 @@ def attention(
         action = f"POST /api/v1/orders/{order.order_id}/cancel refunds the charge and cancels"
     else:
         action = "past shipping: settle it by hand (docs/workflow-engine.md)"
-    if not found or workflow_status is None or workflow_status in _ENDED:
+    if not found or workflow_status is None or workflow_status in ENDED:
         ended = "no longer exists" if workflow_status is None else f"ended {workflow_status.name}"
         return Attention(
             kind="stranded",
             detail=f"the order is {order.status.value} but its workflow {ended}",
             action=action,
         )
-    idle_s = _idle_s(order)
+    idle_s = order.idle_s(datetime.now(UTC))
     if order.status is not OrderStatus.AWAITING_APPROVAL and idle_s > stall_after_s:
         return Attention(
             kind="stalled",
@@ -132,7 +130,7 @@ class OrderRecovery:
                 "nothing to restart",
                 {"order_id": order_id},
             )
-        if state is not None and state.runtime_status not in _ENDED:
+        if state is not None and state.runtime_status not in ENDED:
             await self._workflows.terminate(order_id)
             state = await self._ended(order_id)
         if state is not None:
@@ -156,7 +154,7 @@ class OrderRecovery:
         if order.status not in SETTLEABLE or order.details is None or not charge_id:
             raise IllegalTransitionError(order_id, str(order.status), OrderStatus.CANCELLED.value)
         state = await self._workflows.get_state(order_id, fetch_payloads=False)
-        if state is not None and state.runtime_status not in _ENDED:
+        if state is not None and state.runtime_status not in ENDED:
             raise IllegalTransitionError(order_id, str(order.status), OrderStatus.CANCELLED.value)
         request = CompensationInput(
             order=order.details,
@@ -172,30 +170,17 @@ class OrderRecovery:
     async def _ended(self, order_id: str) -> WorkflowState | None:
         """Wait for a termination to take effect (the engine applies it in the instance's
         next step); the final state, or None if the instance is gone."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + _TERMINATE_WAIT_S
-        while True:
-            state = await self._workflows.get_state(order_id, fetch_payloads=False)
-            if state is None or state.runtime_status in _ENDED:
-                return state
-            if loop.time() > deadline:
-                raise DaprTimeoutError(
-                    f"the workflow engine did not end order {order_id}'s workflow within "
-                    f"{_TERMINATE_WAIT_S:.0f}s; check /health/ready and retry",
-                    {"order_id": order_id},
-                )
-            await asyncio.sleep(_POLL_S)
+        try:
+            return await wait_until_ended(self._workflows, order_id, _TERMINATE_WAIT_S)
+        except TimeoutError:
+            raise DaprTimeoutError(
+                f"the workflow engine did not end order {order_id}'s workflow within "
+                f"{_TERMINATE_WAIT_S:.0f}s; check /health/ready and retry",
+                {"order_id": order_id},
+            ) from None
 
 
 def charge_of(order: OrderView) -> str:
     """The order's charge id: the reason of its `paid` step ("" if it was never paid)."""
     paid = [step.reason for step in order.history if step.status is OrderStatus.PAID]
     return paid[-1] if paid else ""
-
-
-def _idle_s(order: OrderView) -> float:
-    if not order.history:
-        return 0.0
-    last = order.history[-1].at
-    last = last if last.tzinfo else last.replace(tzinfo=UTC)
-    return (datetime.now(UTC) - last).total_seconds()

@@ -292,6 +292,4 @@ def _moved_recently(order: OrderView) -> bool:
         return False
     if order.status is OrderStatus.AWAITING_APPROVAL or not order.history:
         return False
-    last = order.history[-1].at
-    last = last if last.tzinfo else last.replace(tzinfo=UTC)  # the workflow's clock is UTC
-    return datetime.now(UTC) - last < RECENT_STEP
+    return order.idle_s(datetime.now(UTC)) < RECENT_STEP.total_seconds()

@@ -31,11 +31,10 @@ from app.building_blocks.errors import (
 )
 from app.building_blocks.ids import CLIENT_ID_PATTERN, is_client_id
 from app.building_blocks.workflow_admission import WorkflowAdmission
+from app.building_blocks.workflow_status import ACTIVE, ENDED
 from app.building_blocks.workflows import WorkflowEngine
 from app.records.workflow_index import InstanceRecord, WorkflowIndex, WorkflowProgress
 
-TERMINAL = frozenset({WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TERMINATED})
-_ACTIVE = frozenset({WorkflowStatus.RUNNING, WorkflowStatus.PENDING, WorkflowStatus.SUSPENDED})
 _WAIT_POLL_S = 0.25
 _REFRESH_PARALLELISM = 8
 
@@ -136,7 +135,7 @@ class WorkflowControl:
         limiter = asyncio.Semaphore(_REFRESH_PARALLELISM)
 
         async def current(record: InstanceRecord) -> InstanceRecord | None:
-            if WorkflowStatus[record.status] in TERMINAL:
+            if WorkflowStatus[record.status] in ENDED:
                 return record
             try:
                 async with limiter:
@@ -160,7 +159,7 @@ class WorkflowControl:
         """Deliver an event the instance's workflow declares (WorkflowSpec.events), with a
         payload its model accepts: a name it never waits for is refused (422, listing the
         accepted ones), and so is a payload that would fail the workflow."""
-        state = await self._require(instance_id, _ACTIVE, "is not running; the event would be lost")
+        state = await self._require(instance_id, ACTIVE, "is not running; the event would be lost")
         accepted = self._engine.spec(state.name).events
         model = accepted.get(event_name)
         if model is None:
@@ -191,7 +190,7 @@ class WorkflowControl:
 
     async def purge(self, instance_id: str) -> None:
         """Delete a finished instance's history and its record; only terminal ones."""
-        state = await self._require(instance_id, TERMINAL, "has not finished")
+        state = await self._require(instance_id, ENDED, "has not finished")
         await purge_history(self._dapr, instance_id, self._component)
         self._admission.release(instance_id)
         await self._index.delete(instance_id)
@@ -208,7 +207,7 @@ class WorkflowControl:
         deadline = loop.time() + timeout_s
         while True:
             view = await self.get(instance_id, live=True)
-            if view.state is not None and view.state.runtime_status in TERMINAL:
+            if view.state is not None and view.state.runtime_status in ENDED:
                 return view
             if loop.time() >= deadline:
                 return view

@@ -19,19 +19,15 @@ from dataclasses import dataclass
 
 from dapr.ext.workflow import WorkflowStatus
 
-from app.building_blocks.errors import DaprError, DaprTimeoutError
+from app.building_blocks.errors import DaprError
 from app.building_blocks.workflow_admission import WorkflowAdmission
+from app.building_blocks.workflow_status import ENDED, READ_WAIT_S, RUNNING, wait_until_ended
 from app.building_blocks.workflows import WorkflowEngine
 
 logger = logging.getLogger(__name__)
 
 _POLL_S = 0.2
 _RETRY_S = 1.0
-# The watchdog waits this long for each read of an instance; the read itself is not cut
-# short (a cancelled call can poison daprd 1.14's SQLite connection: patient_calls.py).
-_READ_WAIT_S = 2.0
-_TERMINAL = {WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TERMINATED}
-_RUNNING = {WorkflowStatus.RUNNING, WorkflowStatus.PENDING}
 
 
 @dataclass(frozen=True)
@@ -91,9 +87,10 @@ class EngineWatchdog:
             async with asyncio.timeout(self._deadline_s):
                 await self._engine.schedule(self._canary_workflow, payload, instance_id)
                 self._unpurged.append(instance_id)
-                status = await self._finished(instance_id)
-            healthy = status is WorkflowStatus.COMPLETED
-            message = f"canary workflow {instance_id} ended {status.name}"
+                state = await wait_until_ended(self._engine, instance_id, self._deadline_s)
+            status = state.runtime_status.name if state is not None else "gone"
+            healthy = status == WorkflowStatus.COMPLETED.name
+            message = f"canary workflow {instance_id} ended {status}"
         except TimeoutError:
             healthy = False
             message = (
@@ -116,25 +113,13 @@ class EngineWatchdog:
         for instance_id in self._admission.admitted_before(self._sweep_after_s):
             try:
                 state = await self._engine.get_state(
-                    instance_id, fetch_payloads=False, deadline_s=_READ_WAIT_S
+                    instance_id, fetch_payloads=False, deadline_s=READ_WAIT_S
                 )
             except DaprError as error:
                 logger.debug("engine watchdog: cannot read %s yet: %s", instance_id, error)
                 continue
-            if state is None or state.runtime_status not in _RUNNING:
+            if state is None or state.runtime_status not in RUNNING:
                 self._admission.release(instance_id)
-
-    async def _finished(self, instance_id: str) -> WorkflowStatus:
-        while True:
-            try:
-                state = await self._engine.get_state(
-                    instance_id, fetch_payloads=False, deadline_s=_READ_WAIT_S
-                )
-            except DaprTimeoutError:
-                state = None  # busy with the canary's step: not finished yet
-            if state is not None and state.runtime_status in _TERMINAL:
-                return state.runtime_status
-            await asyncio.sleep(_POLL_S)
 
     async def _purge_finished(self) -> None:
         """Purge canaries that have ended (a late one ends after its deadline)."""
@@ -142,11 +127,11 @@ class EngineWatchdog:
         for instance_id in self._unpurged:
             try:
                 state = await self._engine.get_state(
-                    instance_id, fetch_payloads=False, deadline_s=_READ_WAIT_S
+                    instance_id, fetch_payloads=False, deadline_s=READ_WAIT_S
                 )
                 if state is None:
                     continue
-                if state.runtime_status not in _TERMINAL:
+                if state.runtime_status not in ENDED:
                     waiting.append(instance_id)
                     continue
                 await self._purge(instance_id)

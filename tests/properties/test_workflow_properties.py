@@ -19,9 +19,10 @@ from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.errors import WorkflowConflictError
 from app.building_blocks.state import StateManager
 from app.building_blocks.workflow_admission import WorkflowAdmission
+from app.building_blocks.workflow_status import ENDED
 from app.building_blocks.workflows import WorkflowEngine
 from app.records.workflow_index import WorkflowIndex, WorkflowProgress
-from app.workflow_control import TERMINAL, WorkflowControl
+from app.workflow_control import WorkflowControl
 from devstack.stack import Stack
 from workflows import WORKFLOWS
 from workflows.events import APPROVAL_EVENT
@@ -103,7 +104,7 @@ operations = st.lists(
 
 def _expected_after(operation: str, status: str, approved: bool) -> tuple[str, bool, bool]:
     """The model: (status after, approval pending, whether the API must refuse the call)."""
-    if status in {s.name for s in TERMINAL}:
+    if status in {s.name for s in ENDED}:
         return status, approved, True
     if operation == "pause":
         return ("SUSPENDED", approved, False) if status == "RUNNING" else (status, approved, True)
@@ -158,7 +159,7 @@ def test_workflow_status_accuracy(
             assert live.runtime_status.name == expected
             listed = await control.list("restock_approval", None, limit=10_000, offset=0)
             assert {r.instance_id: r.status for r in listed.items}[instance_id] == expected
-        if status not in {s.name for s in TERMINAL}:
+        if status not in {s.name for s in ENDED}:
             if status == "SUSPENDED":
                 await control.resume(instance_id)
                 await _settled(control, instance_id, "COMPLETED" if approved else "RUNNING")

@@ -11,8 +11,9 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import WorkflowControlDep
 from app.building_blocks.ids import CLIENT_ID_PATTERN, INSTANCE_ID_PATTERN
+from app.building_blocks.workflow_status import ENDED
 from app.records.workflow_index import InstanceRecord
-from app.workflow_control import TERMINAL, InstanceView
+from app.workflow_control import InstanceView
 
 router = APIRouter(prefix="/api/v1/workflows", tags=["workflows"])
 
@@ -138,7 +139,7 @@ async def wait_for_instance(
 ) -> InstanceDetail:
     """Wait until the instance finishes (200) or the timeout passes (202, current state)."""
     view = await control.wait(instance_id, timeout_s)
-    if view.state is None or view.state.runtime_status not in TERMINAL:
+    if view.state is None or view.state.runtime_status not in ENDED:
         response.status_code = status.HTTP_202_ACCEPTED
     return _detail(view)
 
