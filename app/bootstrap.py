@@ -48,6 +48,7 @@ from app.building_blocks.state import StateManager
 from app.building_blocks.subscriptions import SubscriptionRegistry
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflow_channels import bound_reconnect_backoff
+from app.building_blocks.workflow_suspension import keep_action_records_while_suspended
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
 from app.observability.sidecar_metrics import sidecar_call_metrics
@@ -150,6 +151,7 @@ async def running_services(
     configure_sdk(settings)
     tracer = (tracing or NoOpTracerProvider()).get_tracer("orderflow")
     bound_reconnect_backoff(settings.workflow_max_reconnect_backoff_ms)
+    keep_action_records_while_suspended()
     async with AsyncExitStack() as stack:
         # First, so that no record logged from here on can carry a secret value.
         redactor = Redactor()
