@@ -10,7 +10,7 @@ PROFILE ?= local
 PYTEST_ARGS ?=
 MODE ?= quick
 
-.PHONY: help venv bench-venv runtime run lint format test test-unit test-integration bench bench-full clean
+.PHONY: help venv bench-venv runtime image run lint format test test-unit test-integration bench bench-full clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -34,6 +34,11 @@ bench-venv: $(VENV)/.bench-installed
 
 runtime: venv ## build daprd, placement, scheduler, sentry (cached; ~10 min cold)
 	@$(PY) -m devstack.build
+
+# BASE= builds on another base image (e.g. docker.io/library/python:3.11-slim-bookworm);
+# by default the base is made here by debootstrap, as no container registry is reachable.
+image: venv ## build the orderflow and payment-service images with podman (cached)
+	@$(PY) -m devstack.image $(if $(BASE),--base $(BASE))
 
 run: venv ## start placement, daprd and the app on PROFILE (default local); Ctrl-C stops all
 	@$(PY) -m devstack run --profile $(PROFILE)

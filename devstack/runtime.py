@@ -14,13 +14,18 @@ BUILD_MODULE = DAPR_DIR / "runtime"
 DEV_SECRETS_FILE = DAPR_DIR / "secrets" / "dev-secrets.json"
 
 
+def cache_root() -> Path:
+    """~/.cache/orderflow (or under XDG_CACHE_HOME): what builds keep between runs."""
+    cache_home = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return cache_home / "orderflow"
+
+
 def bin_dir() -> Path:
     """The binary cache for this version; ORDERFLOW_DAPR_BIN_DIR overrides it."""
     override = os.environ.get("ORDERFLOW_DAPR_BIN_DIR")
     if override:
         return Path(override).expanduser()
-    cache_home = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
-    return cache_home / "orderflow" / "dapr" / DAPR_VERSION
+    return cache_root() / "dapr" / DAPR_VERSION
 
 
 def binary(name: str) -> Path:

@@ -50,10 +50,21 @@ def ensure_installed(servers: Sequence[BackingServer], log_path: Path) -> None:
     if not missing:
         return
     packages = sorted({server.package for server in missing})
+    install_packages(packages, log_path, why="the full profile")
+    still_missing = [server.package for server in missing if not server.installed()]
+    if still_missing:
+        raise ServerInstallError(
+            f"apt-get succeeded but {', '.join(still_missing)} binaries are still missing; "
+            f"see {log_path}."
+        )
+
+
+def install_packages(packages: Sequence[str], log_path: Path, why: str) -> None:
+    """apt-get update, then install `packages` (as root, no stdin); `why` names who needs them."""
     manual = f"apt-get install -y --no-install-recommends {' '.join(packages)}"
     if shutil.which("apt-get") is None:
         raise ServerInstallError(
-            f"{', '.join(packages)} not installed and there is no apt-get here (the full profile "
+            f"{', '.join(packages)} not installed and there is no apt-get here ({why} "
             f"installs Debian packages). Install them with your package manager, then retry."
         )
     if os.geteuid() != 0:
@@ -71,12 +82,6 @@ def ensure_installed(servers: Sequence[BackingServer], log_path: Path) -> None:
                 *packages,
             ],
             log_path,
-        )
-    still_missing = [server.package for server in missing if not server.installed()]
-    if still_missing:
-        raise ServerInstallError(
-            f"apt-get succeeded but {', '.join(still_missing)} binaries are still missing; "
-            f"see {log_path}."
         )
 
 
