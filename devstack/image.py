@@ -101,6 +101,8 @@ def build_images(base: str | None = None) -> tuple[Image, ...]:
                 log_path,
             )
         say(f"    {image.reference}: {image_size_mb(image.reference):.0f} MB")
+    # Layers of earlier builds that no image uses any more (each code change leaves some).
+    podman(["image", "prune", "--force"], log_path)
     say(f"images ready in {time.monotonic() - started:.1f}s (build log: {log_path})")
     return IMAGES
 
