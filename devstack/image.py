@@ -27,6 +27,7 @@ from devstack.containers import (
 from devstack.image_base import ensure_base_image
 from devstack.progress import say, step
 from devstack.runtime import PROJECT_ROOT
+from devstack.servers import ServerError
 
 CONTAINERFILE = PROJECT_ROOT / "deploy" / "image" / "Containerfile"
 LOCK = PROJECT_ROOT / "requirements.lock"
@@ -117,7 +118,7 @@ def main() -> None:
     args = parser.parse_args()
     try:
         build_images(args.base)
-    except ContainerError as error:
+    except (ContainerError, ServerError) as error:  # what failed and what to do, no traceback
         say(f"error: {error}")
         sys.exit(1)
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.deployment.manifests import OVERLAYS, compose, is_dapr, rendered
+from devstack.runtime import PROJECT_ROOT
+from tests.deployment.manifests import OVERLAYS, compose, documents, is_dapr, profiles, rendered
 from tests.deployment.schemas import compose_errors, dapr_errors, dapr_schemas, kubernetes_errors
 
 
@@ -40,3 +41,18 @@ def test_without_the_crd_patch_the_workflow_limits_would_be_refused() -> None:
     """The gap the patch closes is real: Dapr 1.14.4's own CRD has no spec.workflow."""
     config = next(o for o in rendered("production") if o["metadata"]["name"] == "python-api-config")
     assert any("'workflow' was unexpected" in error for error in dapr_errors(config, patched=False))
+
+
+def test_every_dapr_file_daprd_loads_outside_kubernetes_matches_the_crds() -> None:
+    """The dev profiles' files and what compose.yaml mounts (components, resiliency,
+    subscriptions, its Configuration) are Dapr objects of the same schemas."""
+    objects = [
+        obj
+        for profile in profiles()
+        if not profile.name.startswith("kubernetes")
+        for app_objects in profile.resources.values()
+        for obj in app_objects
+    ]
+    objects += documents((PROJECT_ROOT / "deploy" / "compose" / "config.yaml").read_text())
+    errors = {f"{o['kind']}/{o['metadata']['name']}": dapr_errors(o) for o in objects}
+    assert {name: found for name, found in errors.items() if found} == {}
