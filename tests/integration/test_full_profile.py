@@ -25,7 +25,7 @@ from devstack.postgres import PostgresServer
 from devstack.postgres_schema import CONFIG_CHANNEL, CONFIG_TABLE
 from devstack.redis import RedisServer
 from devstack.stack import Stack
-from tests.sidecar import sdk_token_of
+from tests.sidecar import sdk_client, sdk_token_of
 from tests.support.restock_events import publish_restock, wait_completed
 
 STATE, CONFIG, PUBSUB = "statestore", "configstore", "pubsub"
@@ -36,9 +36,7 @@ AS_JSON = {"contentType": "application/json"}
 
 @pytest.fixture(scope="module")
 def dapr(full_stack: Stack) -> Iterator[DaprClient]:
-    with sdk_token_of(full_stack):
-        client = DaprClient(address=full_stack.dapr_grpc_address)
-    with client:
+    with sdk_client(full_stack) as client:
         yield client
 
 
