@@ -22,7 +22,6 @@ import httpx
 from tqdm import tqdm
 
 from app.bootstrap import configure_sdk
-from app.settings import Settings
 from bench import history, machine
 from bench.context import Bar, BenchContext
 from bench.footprint import rss_mb
@@ -55,13 +54,14 @@ def _bar(total: int, description: str) -> Bar:
 
 async def _scenarios(bench: BenchStack, mode: Mode, run: BenchRun, only: list[str]) -> None:
     stack = bench.stack
-    ports = stack.config.ports
     # ActorProxy and the SDK client's start-up check read the SDK's process-wide settings.
-    configure_sdk(Settings(dapr_http_port=ports.dapr_http, dapr_grpc_port=ports.dapr_grpc))
+    configure_sdk(bench.sdk_settings())
     run_id = uuid.uuid4().hex[:8]
     async with (
         httpx.AsyncClient(base_url=stack.app_url, timeout=60) as api,
-        httpx.AsyncClient(base_url=stack.dapr_http_url, timeout=60) as sidecar,
+        httpx.AsyncClient(
+            base_url=stack.dapr_http_url, timeout=60, headers=stack.config.tokens.headers()
+        ) as sidecar,
     ):
         ctx = BenchContext(bench, mode, run, api, sidecar, run_id, bar=_bar)
         for name, scenario in SCENARIOS.items():

@@ -21,6 +21,7 @@ from types import TracebackType
 
 import httpx
 
+from app.settings import Settings
 from bench.sidecar_watch import SidecarTarget
 from devstack.build import build
 from devstack.commands import SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
@@ -81,6 +82,7 @@ class BenchStack:
                 "DAPR_RUNTIME_HOST": HOST,
                 "DAPR_GRPC_PORT": str(ports.dapr_grpc),
                 "DAPR_HTTP_PORT": str(ports.dapr_http),
+                **self.stack.config.tokens.env(),
             },
         )
         # The local profile's state store component (SQLite, actor state store) in a file
@@ -101,9 +103,21 @@ class BenchStack:
             env={
                 **daprd_env(DEV_SECRETS_FILE),
                 "ORDERFLOW_STATE_DB": str((data / "state.db").resolve()),
+                # The service's tokens: the SDK clients the scenarios build for either
+                # sidecar take one token from the SDK's process-wide settings.
+                **self.stack.config.tokens.env(),
             },
         )
         return app, sidecar
+
+    def sdk_settings(self) -> Settings:
+        """The service's sidecar and API token, for the SDK's process-wide settings."""
+        ports = self.stack.config.ports
+        return Settings(
+            dapr_http_port=ports.dapr_http,
+            dapr_grpc_port=ports.dapr_grpc,
+            dapr_api_token=self.stack.config.tokens.dapr_api,
+        )
 
     @property
     def baseline_app_url(self) -> str:

@@ -22,7 +22,6 @@ from dapr.aio.clients import DaprClient
 from app.bootstrap import configure_sdk
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
 from app.building_blocks.state import StateManager
-from app.settings import Settings
 from bench.harness import BenchStack
 from devstack.progress import say
 from devstack.runtime import PROJECT_ROOT
@@ -108,7 +107,9 @@ async def _load(name: str, bench: BenchStack, seconds: float) -> int:
     sku = "PROFILE-1"
     async with (
         httpx.AsyncClient(base_url=stack.app_url, timeout=30) as api,
-        httpx.AsyncClient(base_url=stack.dapr_http_url, timeout=30) as sidecar,
+        httpx.AsyncClient(
+            base_url=stack.dapr_http_url, timeout=30, headers=stack.config.tokens.headers()
+        ) as sidecar,
     ):
         restock = await api.post(f"/api/v1/inventory/{sku}/restock", json={"quantity": 5})
         restock.raise_for_status()
@@ -119,7 +120,8 @@ async def _load(name: str, bench: BenchStack, seconds: float) -> int:
         if name == "sidecar-getstock":
             path = f"/v1.0/actors/InventoryActor/{sku}/method/GetStock"
             return await _loop(lambda: sidecar.post(path), seconds)
-    config = DaprConfig(stack.dapr_http_url, stack.dapr_grpc_address)
+    token = stack.config.tokens.dapr_api
+    config = DaprConfig(stack.dapr_http_url, stack.dapr_grpc_address, dapr_api_token=token)
     async with DaprClientWrapper(config) as wrapper:
         layer = StateManager(wrapper, "statestore", 1024 * 1024)
         await layer.save("profile-key", b'{"x": 1}')
@@ -174,8 +176,7 @@ def main() -> int:
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     with BenchStack() as bench:
-        ports = bench.stack.config.ports
-        configure_sdk(Settings(dapr_http_port=ports.dapr_http, dapr_grpc_port=ports.dapr_grpc))
+        configure_sdk(bench.sdk_settings())
         pid = os.getpid() if args.load.startswith("state") else bench.stack.app.pid
         name = f"{args.load}{'.' + args.label if args.label else ''}"
         raw_path = OUT / f"{name}.collapsed.txt"

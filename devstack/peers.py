@@ -9,6 +9,7 @@ from devstack.commands import SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
 from devstack.ports import reserve_free_ports
 from devstack.processes import ManagedProcess
 from devstack.runtime import DAPR_DIR, DEV_SECRETS_FILE, PROJECT_ROOT
+from devstack.tokens import SidecarTokens
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class PeerApp:
     resources: tuple[Path, ...] = ()
     health_path: str = "/health"
     env: Mapping[str, str] = field(default_factory=dict)
+    tokens: SidecarTokens = field(default_factory=SidecarTokens)  # this peer's own pair
 
     @staticmethod
     def free_ports() -> SidecarPorts:
@@ -46,6 +48,7 @@ def peer_processes(
             "PYTHONUNBUFFERED": "1",
             "DAPR_HTTP_PORT": str(peer.ports.dapr_http),
             "DAPR_GRPC_PORT": str(peer.ports.dapr_grpc),
+            **peer.tokens.env(),
             **(app_extra_env or {}),
             **peer.env,
         },
@@ -66,6 +69,7 @@ def peer_processes(
             **daprd_env(DEV_SECRETS_FILE),
             # A peer's own state store file (payment-service's ledger), one per app id.
             "ORDERFLOW_PEER_STATE_DB": str(data_dir.resolve() / f"{peer.app_id}-state.db"),
+            **peer.tokens.env(),
             **(daprd_extra_env or {}),
         },
     )

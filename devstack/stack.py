@@ -201,6 +201,7 @@ class Stack:
             **daprd_env(DEV_SECRETS_FILE),
             "ORDERFLOW_STATE_DB": str(data / "state.db"),
             "ORDERFLOW_LOCALSTORAGE_DIR": str(data / "localstorage"),
+            **self.config.tokens.env(),
         }
         for server in self.servers:
             env.update(server.daprd_env())
@@ -219,6 +220,7 @@ class Stack:
             "DAPR_HTTP_PORT": str(ports.dapr_http),
             "DAPR_GRPC_PORT": str(ports.dapr_grpc),
             "PYTHONUNBUFFERED": "1",
+            **self.config.tokens.env(),
             **(self.config.trace_export.app_env() if self.config.trace_export else {}),
             **self.config.app_env,
         }
@@ -234,6 +236,7 @@ class Stack:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         (self.config.data_dir / "localstorage").mkdir(exist_ok=True)
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
+        self.config.tokens.write(self.config.token_file)
         if self.config.trace_export is not None:
             profile_config = DAPR_DIR / "config" / self.config.profile / "config.yaml"
             self.config.trace_export.render_config(profile_config, self.daprd_config)

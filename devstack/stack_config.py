@@ -12,6 +12,7 @@ from pathlib import Path
 from devstack.peers import PeerApp
 from devstack.ports import reserve_free_ports
 from devstack.runtime import DAPR_DIR, PROJECT_ROOT
+from devstack.tokens import SidecarTokens
 from devstack.trace_export import TraceExport
 
 PLACEMENT_ID = "dapr-placement-0"
@@ -95,6 +96,12 @@ class StackConfig:
     peers: tuple[PeerApp, ...] = ()
     ready_timeout_s: float = 120.0
     trace_export: TraceExport | None = None  # None: spans are not exported
+    tokens: SidecarTokens = field(default_factory=SidecarTokens)  # the app's and its daprd's
+
+    @property
+    def token_file(self) -> Path:
+        """Where a developer finds the app sidecar's API token (owner-only)."""
+        return self.data_dir / "dapr-api-token"
 
     def __post_init__(self) -> None:
         known = available_profiles()

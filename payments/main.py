@@ -23,6 +23,7 @@ from payments.ledger import InjectedFailure, Ledger, NotRefundableError, Unknown
 from payments.models import (
     API_KEY_HEADER,
     PAYMENT_APP_ID,
+    TOKEN_HEADER,
     Attempt,
     Behaviour,
     Charge,
@@ -39,11 +40,18 @@ SECRET_NAME, SECRET_VALUE = "payment", "api-key"
 STATE_STORE = os.environ.get("PAYMENT_LEDGER_STORE", LEDGER_STORE)
 
 
+def sidecar_headers() -> dict[str, str]:
+    """What this app's calls to its daprd carry: the sidecar's API token, when it has one."""
+    token = os.environ.get("DAPR_API_TOKEN")
+    return {TOKEN_HEADER: token} if token else {}
+
+
 async def read_api_key(dapr_http: str, timeout_s: float = 60.0) -> str:
     """Wait for the sidecar's outbound readiness (the app is not listening yet, so its
     full readiness cannot come first), then read the key from the secret store."""
     deadline = time.monotonic() + timeout_s
-    async with httpx.AsyncClient(base_url=dapr_http, timeout=5.0) as client:
+    headers = sidecar_headers()
+    async with httpx.AsyncClient(base_url=dapr_http, timeout=5.0, headers=headers) as client:
         while True:
             try:
                 ready = await client.get("/v1.0/healthz/outbound")
@@ -61,7 +69,8 @@ async def read_api_key(dapr_http: str, timeout_s: float = 60.0) -> str:
 
 def create_app() -> FastAPI:
     dapr_http = f"http://127.0.0.1:{os.environ.get('DAPR_HTTP_PORT', '3500')}"
-    store = LedgerStore(dapr_http, STATE_STORE)
+    store = LedgerStore(dapr_http, STATE_STORE, headers=sidecar_headers())
+    app_token = os.environ.get("APP_API_TOKEN")
     ledger = Ledger(store)
     # The stack passes the service's trace settings on (devstack/trace_export.py).
     tracing = tracer_provider(
@@ -90,10 +99,15 @@ def create_app() -> FastAPI:
         return JSONResponse({"detail": str(error)}, status_code=503)
 
     def caller_is_known(
-        request: Request, key: Annotated[str | None, Header(alias=API_KEY_HEADER)] = None
+        request: Request,
+        key: Annotated[str | None, Header(alias=API_KEY_HEADER)] = None,
+        sidecar_token: Annotated[str | None, Header(alias=TOKEN_HEADER)] = None,
     ) -> None:
-        expected: str = request.app.state.api_key
-        if key is None or not hmac.compare_digest(key.encode(), expected.encode()):
+        # With APP_API_TOKEN set, only this app's daprd (which presents it) may call in:
+        # a local process going around the sidecar would skip its access control.
+        if app_token and not _matches(sidecar_token, app_token):
+            raise HTTPException(status_code=401, detail="only this app's Dapr sidecar may call")
+        if not _matches(key, request.app.state.api_key):
             raise HTTPException(status_code=401, detail="missing or wrong API key")
 
     Authorized = Depends(caller_is_known)
@@ -168,3 +182,7 @@ def create_app() -> FastAPI:
         return Response(status_code=204)
 
     return app
+
+
+def _matches(presented: str | None, expected: str) -> bool:
+    return presented is not None and hmac.compare_digest(presented.encode(), expected.encode())

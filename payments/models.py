@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 PAYMENT_APP_ID = "payment-service"
 API_KEY_HEADER = "x-api-key"
+TOKEN_HEADER = "dapr-api-token"  # daprd sends APP_API_TOKEN in it; callers of daprd, theirs
 
 Mode = Literal["approve", "decline"]
 # charged/declined: a new outcome; replayed: the order's earlier charge returned;

@@ -22,9 +22,15 @@ class LedgerUnavailableError(Exception):
 class LedgerStore:
     """Get, insert-if-absent and compare-and-swap of JSON values by key."""
 
-    def __init__(self, dapr_http: str, store: str = LEDGER_STORE, timeout_s: float = 10.0):
+    def __init__(
+        self,
+        dapr_http: str,
+        store: str = LEDGER_STORE,
+        timeout_s: float = 10.0,
+        headers: dict[str, str] | None = None,
+    ):
         base_url = f"{dapr_http}/v1.0/state/{store}"
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s)
+        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, headers=headers)
 
     async def aclose(self) -> None:
         await self._http.aclose()

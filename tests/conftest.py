@@ -14,13 +14,13 @@ from typing import Protocol, TypeVar
 import pytest
 
 from app.bootstrap import configure_sdk
-from app.settings import Settings
 from devstack.build import build
 from devstack.peers import PeerApp, payment_peer
 from devstack.processes import ManagedProcess
 from devstack.stack import Stack
 from devstack.stack_config import StackConfig, StackPorts
 from devstack.trace_export import TraceExport
+from tests.sidecar import stack_settings
 from tests.stack_secrets import write_secrets_file
 from tests.support.echo_app import ECHO_APP_ID
 from tests.support.fault_stack import FaultStack
@@ -115,8 +115,7 @@ def stack(
 def sdk_points_at_stack(stack: Stack) -> None:
     """Aim the SDK's process-wide settings (ActorProxy, the SDK client's start-up health
     check) at the test sidecar, as the app's bootstrap does for its own."""
-    ports = stack.config.ports
-    configure_sdk(Settings(dapr_http_port=ports.dapr_http, dapr_grpc_port=ports.dapr_grpc))
+    configure_sdk(stack_settings(stack))
 
 
 @pytest.fixture(scope="session")

@@ -92,11 +92,22 @@ def app_token(expected: str | None) -> Middleware[Request, Response]:
     return Middleware("app-token", check)
 
 
+async def errors_as_problems(request: Request, call_next: Next[Request, Response]) -> Response:
+    """A refusal from a later middleware (app token 401, body limit 413, read deadline
+    504) becomes its problem here, inside the trace context and the access log: the
+    caller gets the correlation id and traceparent on it, and it is logged and counted."""
+    try:
+        return await call_next(request)
+    except DaprError as error:
+        return dapr_error_response(request, error)
+
+
 def inbound_middlewares(app_api_token: str | None) -> Sequence[Middleware[Request, Response]]:
     """The inbound chain, outermost first."""
     return [
         Middleware("trace-context", trace_context),
         Middleware("access-log", access_log),
+        Middleware("errors-as-problems", errors_as_problems),
         app_token(app_api_token),
     ]
 

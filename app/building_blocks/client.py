@@ -20,6 +20,7 @@ import httpx
 from dapr.aio.clients import DaprClient
 from dapr.clients.exceptions import DaprInternalError
 from dapr.clients.health import DaprHealth
+from dapr.conf import settings as dapr_sdk_settings
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
 from tenacity import RetryCallState, retry_if_exception_type
@@ -58,18 +59,24 @@ class DaprConfig:
         return RetryPolicy(self.max_retries, self.retry_initial_backoff_s, self.retry_max_backoff_s)
 
 
+sdk_settings: Any = dapr_sdk_settings  # a plain attribute bag the SDK reads
+
+
 @contextmanager
-def _sdk_start_probe_skipped() -> Iterator[None]:
-    """The 1.14 SDK client's constructor polls, with blocking urllib calls and for up to
-    60 s, the sidecar named by the SDK's process-wide settings, which may be another
-    sidecar than this client's. We have just checked ours asynchronously, so the
-    constructor's probe is switched off while it runs (on the loop thread)."""
-    original = DaprHealth.wait_until_ready
+def _sdk_client_for(api_token: str | None) -> Iterator[None]:
+    """While the SDK client is built (on the loop thread), its process-wide settings serve
+    this client: the 1.14 constructor polls, with blocking urllib calls and for up to 60 s,
+    the sidecar those settings name, which may be another than ours (we have just checked
+    ours asynchronously), so that probe is off; and it takes its gRPC API token from
+    them, so they hold ours."""
+    original_probe, original_token = DaprHealth.wait_until_ready, sdk_settings.DAPR_API_TOKEN
     DaprHealth.wait_until_ready = staticmethod(lambda: None)  # type: ignore[method-assign]
+    sdk_settings.DAPR_API_TOKEN = api_token
     try:
         yield
     finally:
-        DaprHealth.wait_until_ready = original  # type: ignore[method-assign]
+        DaprHealth.wait_until_ready = original_probe  # type: ignore[method-assign]
+        sdk_settings.DAPR_API_TOKEN = original_token
 
 
 OutboundPipeline = MiddlewarePipeline[OutboundCall, Any]
@@ -112,7 +119,7 @@ class DaprClientWrapper:
         async with self._grpc_lock:
             if self._grpc is None:
                 await self._wait_until_reachable()
-                with _sdk_start_probe_skipped():
+                with _sdk_client_for(self.config.dapr_api_token):
                     client = DaprClient(address=self.config.dapr_grpc_endpoint)
                     client._stub = CallContextStub(client._stub)  # type: ignore[assignment]
                     self._grpc = client

@@ -22,7 +22,9 @@ HANDLED_TIMEOUT_S = 120.0
 
 async def run(ctx: BenchContext) -> None:
     config = DaprConfig(
-        dapr_http_endpoint=ctx.dapr_http_url, dapr_grpc_endpoint=ctx.dapr_grpc_address
+        dapr_http_endpoint=ctx.dapr_http_url,
+        dapr_grpc_endpoint=ctx.dapr_grpc_address,
+        dapr_api_token=ctx.bench.stack.config.tokens.dapr_api,
     )
     mode = ctx.mode
     series = Series(SCENARIO, VARIANT, mode.pubsub_publishers)

@@ -34,7 +34,9 @@ VALUE = b'{"sku":"BENCH-1","on_hand":42,"reserved":3,"note":"' + b"x" * 120 + b'
 
 async def run(ctx: BenchContext) -> None:
     config = DaprConfig(
-        dapr_http_endpoint=ctx.dapr_http_url, dapr_grpc_endpoint=ctx.dapr_grpc_address
+        dapr_http_endpoint=ctx.dapr_http_url,
+        dapr_grpc_endpoint=ctx.dapr_grpc_address,
+        dapr_api_token=ctx.bench.stack.config.tokens.dapr_api,
     )
     tracing = tracer_provider("bench-state-layer", otlp_endpoint=None, sampling_ratio=1.0)
     observed_wrapper = DaprClientWrapper(

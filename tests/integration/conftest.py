@@ -16,13 +16,14 @@ def _sdk_for_integration(sdk_points_at_stack: None) -> None:
 
 
 @pytest.fixture(scope="session")
-def dapr(stack: Stack) -> Iterator[DaprClient]:
+def dapr(stack: Stack, sdk_points_at_stack: None) -> Iterator[DaprClient]:
+    """The SDK's own client; it takes the stack's API token from the SDK's settings."""
     with DaprClient(address=stack.dapr_grpc_address) as client:
         yield client
 
 
 @pytest.fixture(scope="session")
-def workflow_client(stack: Stack) -> DaprWorkflowClient:
+def workflow_client(stack: Stack, sdk_points_at_stack: None) -> DaprWorkflowClient:
     host, port = stack.dapr_grpc_address.rsplit(":", 1)
     return DaprWorkflowClient(host=host, port=port)
 
@@ -35,5 +36,6 @@ def api(stack: Stack) -> Iterator[httpx.Client]:
 
 @pytest.fixture(scope="session")
 def sidecar_http(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.dapr_http_url, timeout=10.0) as client:
+    headers = stack.config.tokens.headers()
+    with httpx.Client(base_url=stack.dapr_http_url, timeout=10.0, headers=headers) as client:
         yield client

@@ -22,9 +22,7 @@ LABELS = "shipping-labels"
 def _invoke(
     stack: Stack, operation: str, data: bytes = b"", metadata: dict[str, str] | None = None
 ) -> bytes:
-    response = invoke_binding(
-        stack.dapr_http_url, stack.dapr_grpc_address, LABELS, operation, data, metadata
-    )
+    response = invoke_binding(stack, LABELS, operation, data, metadata)
     return response.data
 
 
@@ -53,7 +51,7 @@ def test_label_is_created_read_listed_and_deleted(stack: Stack) -> None:
 def test_unknown_binding_is_component_not_found(stack: Stack) -> None:
     """A binding the sidecar has not loaded is ComponentNotFoundError."""
     with pytest.raises(ComponentNotFoundError):
-        invoke_binding(stack.dapr_http_url, stack.dapr_grpc_address, "no-such-binding", "create")
+        invoke_binding(stack, "no-such-binding", "create")
 
 
 def test_unsupported_operation_is_not_supported(stack: Stack) -> None:

@@ -25,6 +25,7 @@ from devstack.postgres import PostgresServer
 from devstack.postgres_schema import CONFIG_CHANNEL, CONFIG_TABLE
 from devstack.redis import RedisServer
 from devstack.stack import Stack
+from tests.sidecar import sdk_client, sdk_token_of
 from tests.support.restock_events import publish_restock, wait_completed
 
 STATE, CONFIG, PUBSUB = "statestore", "configstore", "pubsub"
@@ -35,20 +36,22 @@ AS_JSON = {"contentType": "application/json"}
 
 @pytest.fixture(scope="module")
 def dapr(full_stack: Stack) -> Iterator[DaprClient]:
-    with DaprClient(address=full_stack.dapr_grpc_address) as client:
+    with sdk_client(full_stack) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
 def sidecar_http(full_stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=full_stack.dapr_http_url, timeout=10.0) as client:
+    headers = full_stack.config.tokens.headers()
+    with httpx.Client(base_url=full_stack.dapr_http_url, timeout=10.0, headers=headers) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
 def workflow_client(full_stack: Stack) -> DaprWorkflowClient:
     host, port = full_stack.dapr_grpc_address.rsplit(":", 1)
-    return DaprWorkflowClient(host=host, port=port)
+    with sdk_token_of(full_stack):
+        return DaprWorkflowClient(host=host, port=port)
 
 
 @pytest.fixture(scope="module")

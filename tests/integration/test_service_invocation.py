@@ -11,16 +11,15 @@ from app.bootstrap import dapr_config
 from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.errors import InvalidRequestError, InvocationError
 from app.building_blocks.invoke import HttpMethod, ServiceInvoker
-from app.settings import Settings
 from devstack.stack import Stack
+from tests.sidecar import stack_settings
 from tests.support.echo_app import ECHO_APP_ID
 
 T = TypeVar("T")
 
 
 def _run(stack: Stack, scenario: Callable[[ServiceInvoker], Awaitable[T]]) -> T:
-    ports = stack.config.ports
-    settings = Settings(dapr_http_port=ports.dapr_http, dapr_grpc_port=ports.dapr_grpc)
+    settings = stack_settings(stack)
 
     async def main() -> T:
         async with DaprClientWrapper(dapr_config(settings)) as client:

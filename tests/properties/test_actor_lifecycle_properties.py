@@ -30,7 +30,9 @@ def _inventory(sku: str) -> Any:
 
 def _active(stack: Stack, actor_type: str) -> int:
     """Active actors of a type, from the sidecar's metadata API."""
-    metadata = httpx.get(f"{stack.dapr_http_url}/v1.0/metadata", timeout=5).json()
+    metadata = httpx.get(
+        f"{stack.dapr_http_url}/v1.0/metadata", headers=stack.config.tokens.headers(), timeout=5
+    ).json()
     runtime = metadata.get("actorRuntime") or {}
     counts = runtime.get("activeActors") or metadata.get("actors") or []
     return sum(int(entry.get("count", 0)) for entry in counts if entry["type"] == actor_type)

@@ -62,7 +62,10 @@ class FaultStack:
             *peer_processes(self.provider, PROFILE, self.data_dir, log_dir),
             *peer_processes(self.caller, PROFILE, self.data_dir, log_dir),
         ]
-        self.http = httpx.Client(base_url=f"http://{HOST}:{self.caller.ports.dapr_http}")
+        self.http = httpx.Client(
+            base_url=f"http://{HOST}:{self.caller.ports.dapr_http}",
+            headers=self.caller.tokens.headers(),
+        )
         self.headers = {API_KEY_HEADER: dev_api_key()}
 
     def _write_endpoints(self) -> None:
@@ -73,6 +76,10 @@ class FaultStack:
             "kind: HTTPEndpoint\n"
             f"metadata:\n  name: {name}\n"
             f"spec:\n  baseUrl: {base_url}\n"
+            # The provider takes calls from its own sidecar only: an endpoint that goes
+            # around it presents what that sidecar would (its app token).
+            "  headers:\n  - name: dapr-api-token\n"
+            f"    value: {self.provider.tokens.app_api}\n"
             for name in (EXPONENTIAL_TARGET, BREAKER_TARGET)
         ]
         (self._endpoints_dir / "endpoints.yaml").write_text("---\n".join(documents))

@@ -29,7 +29,11 @@ class PaymentsAdmin:
             if isinstance(where, Stack)
             else where
         )
-        self._http = httpx.Client(base_url=f"http://127.0.0.1:{peer.ports.dapr_http}", timeout=10)
+        self._http = httpx.Client(
+            base_url=f"http://127.0.0.1:{peer.ports.dapr_http}",
+            headers=peer.tokens.headers(),
+            timeout=10,
+        )
         self._base = f"/v1.0/invoke/{peer.app_id}/method"
         self._headers = {API_KEY_HEADER: dev_api_key()}
 

@@ -6,24 +6,26 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from app.bootstrap import dapr_config
 from app.building_blocks.bindings import BindingResponse, BindingsManager
 from app.building_blocks.client import DaprClientWrapper, DaprConfig
 from app.building_blocks.pubsub import BulkPublishResult, PubSubManager
 from app.observability.tracing import TraceContext, bind
 from app.settings import Settings
+from devstack.stack import Stack
+from tests.sidecar import stack_settings
 
 T = TypeVar("T")
 TEST_SOURCE = "orderflow-tests"
 _LIMITS = Settings()
 
 
-def with_sidecar(
-    http_url: str, grpc_address: str, use: Callable[[DaprClientWrapper], Awaitable[T]]
-) -> T:
-    """Run `use` with a client opened for this call only, on a loop of its own."""
+def with_sidecar(stack: Stack, use: Callable[[DaprClientWrapper], Awaitable[T]]) -> T:
+    """Run `use` with a client of the stack's sidecar opened for this call only, on a loop
+    of its own."""
 
     async def run() -> T:
-        config = DaprConfig(dapr_http_endpoint=http_url, dapr_grpc_endpoint=grpc_address)
+        config = dapr_config(stack_settings(stack))
         async with DaprClientWrapper(config) as dapr:
             return await use(dapr)
 
@@ -100,8 +102,7 @@ class Publisher:
 
 
 def invoke_binding(
-    http_url: str,
-    grpc_address: str,
+    stack: Stack,
     name: str,
     operation: str,
     data: bytes = b"",
@@ -111,4 +112,4 @@ def invoke_binding(
         manager = BindingsManager(dapr, max_data_bytes=_LIMITS.dapr_max_request_bytes)
         return await manager.invoke(name, operation, data, metadata)
 
-    return with_sidecar(http_url, grpc_address, invoke)
+    return with_sidecar(stack, invoke)

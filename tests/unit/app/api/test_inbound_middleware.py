@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
-from app.api.middleware import InboundPipelineMiddleware, app_token
+from app.api.middleware import InboundPipelineMiddleware, app_token, inbound_middlewares
 from app.building_blocks.middleware import Middleware, MiddlewarePipeline, Next
 
 BOUND: ContextVar[str] = ContextVar("bound", default="unset")
@@ -72,6 +72,16 @@ async def _pipeline_dapr_error_becomes_a_problem() -> None:
     assert allowed.status_code == 200
 
 
+async def _a_refusal_inside_the_chain_carries_the_correlation_id() -> None:
+    async with _client(*inbound_middlewares("secret")) as client:
+        refused = await client.get("/dapr/config", headers={"x-correlation-id": "corr-1"})
+    assert refused.status_code == 401
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.headers["x-correlation-id"] == "corr-1"
+    assert refused.headers["traceparent"].startswith("00-")
+    assert "server-timing" in refused.headers  # the access log saw it too
+
+
 async def _no_response_from_the_app_is_an_error() -> None:
     async def silent(scope: Scope, receive: Receive, send: Send) -> None:
         return None
@@ -115,6 +125,14 @@ def test_pipeline_dapr_error_becomes_a_problem() -> None:
     """The app-token check's DaprError on a sidecar route is a 401 problem+json; other
     routes pass."""
     asyncio.run(_pipeline_dapr_error_becomes_a_problem())
+
+
+def test_a_refusal_inside_the_chain_carries_the_correlation_id() -> None:
+    """A refusal raised by a middleware inside the chain (here the app token) is answered
+    inside trace-context and access-log: it carries the caller's correlation id and
+    traceparent, and is timed and logged like any answer (a 504 from the read deadline
+    once lacked the id under load)."""
+    asyncio.run(_a_refusal_inside_the_chain_carries_the_correlation_id())
 
 
 def test_no_response_from_the_app_is_an_error() -> None:
