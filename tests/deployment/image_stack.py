@@ -6,7 +6,7 @@ loopback exactly as in the dev stack. Both containers run with a read-only root
 filesystem, as the Kubernetes securityContext asks.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from devstack.containers import podman_env
@@ -19,14 +19,16 @@ from devstack.stack_config import StackConfig, StackPorts
 from tests.stack_secrets import write_secrets_file
 
 
-def container_argv(name: str, image: str, env: Mapping[str, str]) -> list[str]:
+def container_argv(name: str, image: str, env_names: Iterable[str]) -> list[str]:
     """`podman run` in the foreground: the supervisor's SIGTERM reaches the container
-    (podman proxies signals), and --rm leaves nothing behind."""
+    (podman proxies signals), and --rm leaves nothing behind. Variables are passed by
+    name only, so their values (the sidecar tokens among them) never appear on a command
+    line or in the log's "starting" line: podman copies them from its own environment."""
     return [
         *("podman", "run", "--rm", "--name", name, "--network", "host", "--read-only"),
         # No systemd here to run podman's health-check timer; tests run it by hand.
         "--health-interval=disable",
-        *(arg for key, value in env.items() for arg in ("--env", f"{key}={value}")),
+        *(arg for key in env_names for arg in ("--env", key)),
         image,
     ]
 
@@ -39,7 +41,7 @@ def _containerized(
         argv=container_argv(name, image, env),
         log_path=process.log_path,
         cwd=process.cwd,
-        env=podman_env(),
+        env={**podman_env(), **env},
     )
 
 

@@ -65,6 +65,21 @@ def test_an_order_placed_through_the_containerized_app_completes(
     assert label.exists()
 
 
+def test_the_containerized_apps_refuse_calls_around_their_sidecar(
+    image_stack: ImageStack,
+) -> None:
+    """The sidecar tokens (docs/security.md) reach the containers: without APP_API_TOKEN
+    the order service refuses daprd's routes and payment-service its charges (401), and
+    no token appears in any log of the stack."""
+    payment_port = image_stack.config.peers[0].ports.app
+    assert httpx.get(f"{image_stack.app_url}/dapr/config").status_code == 401
+    assert httpx.get(f"http://127.0.0.1:{payment_port}/charges/x").status_code == 401
+    tokens = [image_stack.config.tokens, image_stack.config.peers[0].tokens]
+    for log in image_stack.config.log_dir.glob("*.log"):
+        text = log.read_text(errors="replace")
+        assert not any(t.dapr_api in text or t.app_api in text for t in tokens), log.name
+
+
 @pytest.mark.parametrize("which", ["app", "payment"])
 def test_the_processes_run_as_the_non_root_image_user(image_stack: ImageStack, which: str) -> None:
     """uid 10001 inside each running container, as USER says (runAsNonRoot can check it)."""
