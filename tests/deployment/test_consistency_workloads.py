@@ -179,3 +179,41 @@ def test_the_image_user_and_health_check_agree_with_the_manifests() -> None:
     assert "/health/live" in ROUTES[APP_ID]
     assert "ORDERFLOW_HEALTH_PATH=/health" in text
     assert "/health" in ROUTES[PAYMENT_ID]
+
+
+TOKENS = {"DAPR_API_TOKEN": "dapr.io/api-token-secret", "APP_API_TOKEN": "dapr.io/app-token-secret"}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_each_app_and_its_daprd_read_their_tokens_from_the_same_secrets(overlay: str) -> None:
+    """docs/security.md's pair per app: the injector gives daprd the secret an annotation
+    names (key `token`), and the app container reads the very same secret and key; no
+    two apps share a secret."""
+    secrets: list[str] = []
+    for deployment in of_kind(rendered(overlay), "Deployment"):
+        notes = annotations(deployment)
+        env = {item["name"]: item for item in containers(deployment)[0]["env"]}
+        for variable, annotation in TOKENS.items():
+            reference = env[variable]["valueFrom"]["secretKeyRef"]
+            assert reference == {"name": notes[annotation], "key": "token"}, variable
+            secrets.append(reference["name"])
+    assert len(secrets) == len(set(secrets)) == 4
+
+
+def _interpolated(value: object) -> str:
+    """The variable a compose value interpolates; fails for a literal."""
+    match = re.fullmatch(r"\$\{(\w+):\?[^}]+\}", str(value))
+    assert match, f"{value!r} is not a required ${{VAR:?...}} interpolation"
+    return match.group(1)
+
+
+def test_compose_gives_each_app_and_its_daprd_one_pair_of_tokens() -> None:
+    """In compose, an app and its daprd interpolate the same required variables, no
+    token is written in, and the two apps' pairs differ."""
+    services = compose()["services"]
+    pairs = []
+    for app_id, sidecar in COMPOSE_SIDECARS.items():
+        pair = tuple(_interpolated(services[app_id]["environment"][v]) for v in TOKENS)
+        assert pair == tuple(_interpolated(services[sidecar]["environment"][v]) for v in TOKENS)
+        pairs.append(pair)
+    assert len({name for pair in pairs for name in pair}) == 4
