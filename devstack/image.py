@@ -43,6 +43,9 @@ class Image:
 ORDERFLOW = Image("orderflow", "localhost/orderflow:dev")
 PAYMENT_SERVICE = Image("payment-service", "localhost/orderflow-payment-service:dev")
 IMAGES = (ORDERFLOW, PAYMENT_SERVICE)
+# Tagged only so its layers count as used: podman's prune (below) removes the untagged
+# layers of a multi-stage build's builder, and the next build would reinstall every wheel.
+BUILDER = Image("builder", "localhost/orderflow-builder:dev")
 
 
 def _wheel_cache() -> Path:
@@ -89,7 +92,7 @@ def build_images(base: str | None = None) -> tuple[Image, ...]:
     base = base or ensure_base_image()
     _stage_wheels(ensure_wheels())
     log_path = image_cache() / "build.log"
-    for image in IMAGES:
+    for image in (BUILDER, *IMAGES):
         with step(f"building {image.reference} (target {image.target}, base {base})"):
             podman(
                 [
@@ -101,7 +104,8 @@ def build_images(base: str | None = None) -> tuple[Image, ...]:
                 ],
                 log_path,
             )
-        say(f"    {image.reference}: {image_size_mb(image.reference):.0f} MB")
+        if image in IMAGES:
+            say(f"    {image.reference}: {image_size_mb(image.reference):.0f} MB")
     # Layers of earlier builds that no image uses any more (each code change leaves some).
     podman(["image", "prune", "--force"], log_path)
     say(f"images ready in {time.monotonic() - started:.1f}s (build log: {log_path})")
