@@ -21,6 +21,7 @@ class PeerApp:
     health_path: str = "/health"
     env: Mapping[str, str] = field(default_factory=dict)
     tokens: SidecarTokens = field(default_factory=SidecarTokens)  # this peer's own pair
+    config: Path | None = None  # its own Configuration; None: the stack's
 
     @staticmethod
     def free_ports() -> SidecarPorts:
@@ -110,4 +111,5 @@ def payment_peer(ports: SidecarPorts = PAYMENT_SERVICE_PORTS) -> PeerApp:
         factory="payments.main:create_app",
         ports=ports,
         resources=(DAPR_DIR / "peers" / "payment-service",),
+        config=DAPR_DIR / "config" / "payment-service.yaml",  # access control, secret scope
     )

@@ -16,7 +16,7 @@ from types import TracebackType
 import httpx
 
 from devstack.commands import Mtls, SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
-from devstack.peers import peer_processes
+from devstack.peers import PeerApp, peer_processes
 from devstack.ports import HOST, ensure_distinct, ensure_free
 from devstack.postgres import PostgresServer
 from devstack.processes import ManagedProcess
@@ -82,7 +82,7 @@ class Stack:
                 config.profile,
                 config.data_dir,
                 config.log_dir,
-                daprd_config=self.daprd_config,
+                daprd_config=self.peer_daprd_config(peer),
                 daprd_extra_env=exporter_env,
                 app_extra_env=export.app_env() if export else {},
                 mtls=self.mtls,
@@ -112,6 +112,15 @@ class Stack:
         if self.config.trace_export is None:
             return profile_config
         return self.config.data_dir.resolve() / "dapr-config.yaml"
+
+    def peer_daprd_config(self, peer: PeerApp) -> Path:
+        """A peer's Configuration: its own (rendered with the OTLP export when there is
+        one), or the stack's."""
+        if peer.config is None:
+            return self.daprd_config
+        if self.config.trace_export is None:
+            return peer.config
+        return self.config.data_dir.resolve() / f"{peer.app_id}-dapr-config.yaml"
 
     # --- addresses -------------------------------------------------------------------
     @property
@@ -273,6 +282,11 @@ class Stack:
         if self.config.trace_export is not None:
             profile_config = DAPR_DIR / "config" / self.config.profile / "config.yaml"
             self.config.trace_export.render_config(profile_config, self.daprd_config)
+            for peer in self.config.peers:
+                if peer.config is not None:
+                    self.config.trace_export.render_config(
+                        peer.config, self.peer_daprd_config(peer)
+                    )
         try:
             self._start_all()
         except BaseException:
