@@ -97,6 +97,7 @@ class BenchStack:
                 placement_port=self.stack.config.ports.placement,
                 app_health_path="/health",
                 extra_args=profiling_args(self.baseline_profile_port),
+                mtls=self.stack.mtls,  # it joins the service's placement, which wants mTLS
             ),
             log_path=self.root / "logs" / "baseline-daprd.log",
             cwd=data,
@@ -152,6 +153,8 @@ class BenchStack:
         self.stack.start()
         self.start_s = time.monotonic() - started
         (self.root / "baseline").mkdir(parents=True, exist_ok=True)
+        # The stack's trust anchors exist once it has started.
+        self.baseline_daprd.env = {**self.baseline_daprd.env, **self.stack.mtls.daprd_env()}
         try:
             self.baseline_app.start()
             self.baseline_daprd.start()

@@ -45,6 +45,7 @@ Orderflow is running (profile {stack.config.profile}).
   Dapr gRPC API   {stack.dapr_grpc_address}
   Dapr API token  in {stack.config.token_file} (send it as `dapr-api-token`)
   Dapr metrics    http://127.0.0.1:{ports.dapr_metrics}/metrics
+  sentry (mTLS)   {stack.mtls.sentry_address}
   placement       127.0.0.1:{ports.placement}{servers}{peers}
   logs            {log_dir}/{{{names}}}.log
   data            {stack.config.data_dir}

@@ -36,6 +36,34 @@ def uvicorn_argv(factory: str, port: int) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class Mtls:
+    """How a daprd or placement joins the stack's mTLS: sentry's address, and the trust
+    anchors (the root CA's PEM) it checks every peer and sentry against."""
+
+    sentry_address: str
+    trust_anchors_file: Path
+    trust_domain: str
+
+    def daprd_args(self) -> list[str]:
+        return [
+            "--enable-mtls",
+            f"--sentry-address={self.sentry_address}",
+            f"--control-plane-trust-domain={self.trust_domain}",
+        ]
+
+    def daprd_env(self) -> dict[str, str]:
+        return {"DAPR_TRUST_ANCHORS": self.trust_anchors_file.read_text()}
+
+    def placement_args(self) -> list[str]:
+        return [
+            "--tls-enabled",
+            f"--trust-anchors-file={self.trust_anchors_file}",
+            f"--sentry-address={self.sentry_address}",
+            f"--trust-domain={self.trust_domain}",
+        ]
+
+
 def daprd_env(secrets_file: Path) -> dict[str, str]:
     """Environment every daprd of the stack gets."""
     return {
@@ -54,6 +82,7 @@ def daprd_argv(
     placement_port: int | None,
     app_health_path: str,
     extra_args: Sequence[str] = (),
+    mtls: Mtls | None = None,
 ) -> list[str]:
     """daprd for one app, every port explicit on loopback; actors only with placement.
 
@@ -87,5 +116,7 @@ def daprd_argv(
     ]
     if placement_port is not None:
         argv.append(f"--placement-host-address={HOST}:{placement_port}")
+    if mtls is not None:
+        argv.extend(mtls.daprd_args())
     argv.extend(extra_args)
     return argv

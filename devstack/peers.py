@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from devstack.commands import SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
+from devstack.commands import Mtls, SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
 from devstack.ports import reserve_free_ports
 from devstack.processes import ManagedProcess
 from devstack.runtime import DAPR_DIR, DEV_SECRETS_FILE, PROJECT_ROOT
@@ -21,6 +21,7 @@ class PeerApp:
     health_path: str = "/health"
     env: Mapping[str, str] = field(default_factory=dict)
     tokens: SidecarTokens = field(default_factory=SidecarTokens)  # this peer's own pair
+    config: Path | None = None  # its own Configuration; None: the stack's
 
     @staticmethod
     def free_ports() -> SidecarPorts:
@@ -35,6 +36,7 @@ def peer_processes(
     daprd_config: Path | None = None,
     daprd_extra_env: Mapping[str, str] | None = None,
     app_extra_env: Mapping[str, str] | None = None,
+    mtls: Mtls | None = None,
 ) -> tuple[ManagedProcess, ManagedProcess]:
     """The peer's app and its daprd (no placement: peers host no actors). The daprd reads
     `daprd_config` (the stack's, e.g. with trace export), by default the profile's."""
@@ -62,6 +64,7 @@ def peer_processes(
             config=daprd_config or DAPR_DIR / "config" / profile / "config.yaml",
             placement_port=None,
             app_health_path=peer.health_path,
+            mtls=mtls,
         ),
         log_path=log_dir / f"{peer.app_id}-daprd.log",
         cwd=data_dir,
@@ -108,4 +111,5 @@ def payment_peer(ports: SidecarPorts = PAYMENT_SERVICE_PORTS) -> PeerApp:
         factory="payments.main:create_app",
         ports=ports,
         resources=(DAPR_DIR / "peers" / "payment-service",),
+        config=DAPR_DIR / "config" / "payment-service.yaml",  # access control, secret scope
     )

@@ -15,8 +15,8 @@ from types import TracebackType
 
 import httpx
 
-from devstack.commands import SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
-from devstack.peers import peer_processes
+from devstack.commands import Mtls, SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
+from devstack.peers import PeerApp, peer_processes
 from devstack.ports import HOST, ensure_distinct, ensure_free
 from devstack.postgres import PostgresServer
 from devstack.processes import ManagedProcess
@@ -37,6 +37,7 @@ from devstack.stack_config import (
     StackConfig,
     profile_resources,
 )
+from devstack.trust_bundle import TRUST_DOMAIN, TrustBundle
 
 
 class StackStartError(RuntimeError):
@@ -55,6 +56,18 @@ class Stack:
             "redis": RedisServer(ports.redis, config.data_dir, config.log_dir),
         }
         self.servers = [known[name] for name in PROFILE_SERVERS.get(config.profile, ())]
+        self.trust = TrustBundle(config.trust_dir)
+        self.mtls = Mtls(
+            sentry_address=f"{HOST}:{ports.sentry}",
+            trust_anchors_file=self.trust.ca_file,
+            trust_domain=TRUST_DOMAIN,
+        )
+        self.sentry = ManagedProcess(
+            name="sentry",
+            argv=self._sentry_argv(),
+            log_path=config.log_dir / "sentry.log",
+            cwd=PROJECT_ROOT,
+        )
         self.placement = ManagedProcess(
             name="placement",
             argv=self._placement_argv(),
@@ -69,9 +82,10 @@ class Stack:
                 config.profile,
                 config.data_dir,
                 config.log_dir,
-                daprd_config=self.daprd_config,
+                daprd_config=self.peer_daprd_config(peer),
                 daprd_extra_env=exporter_env,
                 app_extra_env=export.app_env() if export else {},
+                mtls=self.mtls,
             )
             for peer in config.peers
         ]
@@ -99,6 +113,15 @@ class Stack:
             return profile_config
         return self.config.data_dir.resolve() / "dapr-config.yaml"
 
+    def peer_daprd_config(self, peer: PeerApp) -> Path:
+        """A peer's Configuration: its own (rendered with the OTLP export when there is
+        one), or the stack's."""
+        if peer.config is None:
+            return self.daprd_config
+        if self.config.trace_export is None:
+            return peer.config
+        return self.config.data_dir.resolve() / f"{peer.app_id}-dapr-config.yaml"
+
     # --- addresses -------------------------------------------------------------------
     @property
     def app_url(self) -> str:
@@ -117,7 +140,7 @@ class Stack:
         """In start order; stop() goes in reverse, so the servers stop after daprd."""
         peers = [process for pair in self.peers for process in pair]
         servers = [server.process for server in self.servers]
-        return [*servers, self.placement, *peers, self.app, self.daprd]
+        return [*servers, self.sentry, self.placement, *peers, self.app, self.daprd]
 
     def ports_to_check(self) -> list[tuple[str, int]]:
         """(role, port) of what this stack runs: the local profile has no postgres to clash,
@@ -149,6 +172,22 @@ class Stack:
         self._wait_for(name, server.is_ready, [server.process], timeout_s)
 
     # --- command lines ---------------------------------------------------------------
+    def _sentry_argv(self) -> list[str]:
+        ports = self.config.ports
+        return [
+            str(binary("sentry")),
+            f"--issuer-credentials={self.trust.directory.resolve()}",
+            f"--trust-domain={TRUST_DOMAIN}",
+            f"--config={DAPR_DIR / 'sentry' / 'config.yaml'}",
+            f"--port={ports.sentry}",
+            f"--listen-address={HOST}",
+            f"--healthz-port={ports.sentry_healthz}",
+            f"--healthz-listen-address={HOST}",
+            f"--metrics-port={ports.sentry_metrics}",
+            f"--metrics-listen-address={HOST}",
+            "--log-level=info",
+        ]
+
     def _placement_argv(self) -> list[str]:
         ports = self.config.ports
         return [
@@ -162,6 +201,7 @@ class Stack:
             f"--metrics-port={ports.placement_metrics}",
             f"--metrics-listen-address={HOST}",
             "--log-level=info",
+            *self.mtls.placement_args(),
         ]
 
     def _daprd_argv(self) -> list[str]:
@@ -186,6 +226,7 @@ class Stack:
             # its subscriptions: the local in-memory broker loses what is published meanwhile.
             app_health_path="/health/live",
             extra_args=self.config.daprd_args,
+            mtls=self.mtls,
         )
 
     def start_sidecar(self) -> None:
@@ -202,6 +243,7 @@ class Stack:
             "ORDERFLOW_STATE_DB": str(data / "state.db"),
             "ORDERFLOW_LOCALSTORAGE_DIR": str(data / "localstorage"),
             **self.config.tokens.env(),
+            **self.mtls.daprd_env(),
         }
         for server in self.servers:
             env.update(server.daprd_env())
@@ -240,6 +282,11 @@ class Stack:
         if self.config.trace_export is not None:
             profile_config = DAPR_DIR / "config" / self.config.profile / "config.yaml"
             self.config.trace_export.render_config(profile_config, self.daprd_config)
+            for peer in self.config.peers:
+                if peer.config is not None:
+                    self.config.trace_export.render_config(
+                        peer.config, self.peer_daprd_config(peer)
+                    )
         try:
             self._start_all()
         except BaseException:
@@ -257,16 +304,28 @@ class Stack:
             self._wait_for(server.name, server.is_ready, [server.process], 60.0)
             server.provision()
 
+        self._progress(f"starting sentry on {HOST}:{ports.sentry} (mTLS for every sidecar)")
+        TrustBundle.generate(self.trust.directory)
+        self.sentry.start()
+        sentry_healthz = f"http://{HOST}:{ports.sentry_healthz}/healthz"
+        self._wait_for(
+            "sentry", lambda: _answers(sentry_healthz, 200), [*servers, self.sentry], 30.0
+        )
+
         self._progress(f"starting placement on {HOST}:{ports.placement}")
         self.placement.start()
         healthz = f"http://{HOST}:{ports.placement_healthz}/healthz"
         self._wait_for(
-            "placement", lambda: _answers(healthz, 200), [*servers, self.placement], 30.0
+            "placement",
+            lambda: _answers(healthz, 200),
+            [*servers, self.sentry, self.placement],
+            30.0,
         )
 
         for (peer_app, peer_daprd), peer in zip(self.peers, self.config.peers, strict=True):
             self._progress(f"starting peer {peer.app_id} and its daprd")
             peer_app.start()
+            peer_daprd.env = {**peer_daprd.env, **self.mtls.daprd_env()}  # this start's CA
             peer_daprd.start()
             peer_health = f"http://{HOST}:{peer.ports.dapr_http}/v1.0/healthz"
             self._wait_for(
@@ -280,7 +339,7 @@ class Stack:
         self._progress(f"starting daprd for {self.config.app_id} on {self.dapr_http_url}")
         self.start_sidecar()
         outbound = f"{self.dapr_http_url}/v1.0/healthz/outbound"
-        watched = [*servers, self.placement, self.app, self.daprd]
+        watched = [*servers, self.sentry, self.placement, self.app, self.daprd]
         self._wait_for("daprd (components loaded)", lambda: _answers(outbound, 204), watched)
         sidecar = f"{self.dapr_http_url}/v1.0/healthz"
         self._wait_for(

@@ -45,6 +45,9 @@ class StackPorts:
     placement_raft: int = 8201
     placement_healthz: int = 8081
     placement_metrics: int = 9091
+    sentry: int = 50003
+    sentry_healthz: int = 8082
+    sentry_metrics: int = 9093
     # Servers of the full profile: off Debian's 5432/6379 so a system service never clashes.
     postgres: int = 15432
     redis: int = 16379
@@ -97,6 +100,11 @@ class StackConfig:
     ready_timeout_s: float = 120.0
     trace_export: TraceExport | None = None  # None: spans are not exported
     tokens: SidecarTokens = field(default_factory=SidecarTokens)  # the app's and its daprd's
+
+    @property
+    def trust_dir(self) -> Path:
+        """The stack's mTLS root and issuer, made new at every start (sentry reads them)."""
+        return self.data_dir / "trust"
 
     @property
     def token_file(self) -> Path:
