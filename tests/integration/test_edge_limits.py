@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from app.settings import Settings
+from devstack.stack import Stack
 from tests.support.orders import new_id
 
 PROBLEM = "application/problem+json"
@@ -73,11 +74,13 @@ def test_the_dapr_actor_callbacks_are_not_in_the_openapi_document(api: httpx.Cli
     ],
 )
 def test_actor_callbacks_no_actor_can_serve_are_4xx_problems(
-    api: httpx.Client, method: str, path: str, body: bytes | None, status: int
+    stack: Stack, api: httpx.Client, method: str, path: str, body: bytes | None, status: int
 ) -> None:
     """Unknown type, undeclared method, a timer, a reminder for a type that takes none,
-    a body that is not JSON: 4xx problems, not the SDK's 500."""
-    _problem(api.request(method, path, content=body), status)
+    a body that is not JSON: 4xx problems, not the SDK's 500. Sent with the app token,
+    as daprd sends it (without it, every one is a 401: test_sidecar_tokens.py)."""
+    as_the_sidecar = {"dapr-api-token": stack.config.tokens.app_api}
+    _problem(api.request(method, path, content=body, headers=as_the_sidecar), status)
 
 
 def test_daprd_still_reaches_the_actors_through_the_callbacks(api: httpx.Client) -> None:
