@@ -16,6 +16,7 @@ from types import TracebackType
 import httpx
 
 from devstack.commands import Mtls, SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
+from devstack.control_plane import placement_argv, sentry_argv
 from devstack.peers import PeerApp, peer_processes
 from devstack.ports import HOST, ensure_distinct, ensure_free
 from devstack.postgres import PostgresServer
@@ -27,12 +28,10 @@ from devstack.runtime import (
     DEV_SECRETS_FILE,
     PROJECT_ROOT,
     RuntimeMissingError,
-    binary,
     missing_binaries,
 )
 from devstack.servers import BackingServer, ensure_installed
 from devstack.stack_config import (
-    PLACEMENT_ID,
     PROFILE_SERVERS,
     StackConfig,
     profile_resources,
@@ -64,13 +63,13 @@ class Stack:
         )
         self.sentry = ManagedProcess(
             name="sentry",
-            argv=self._sentry_argv(),
+            argv=sentry_argv(config.ports, self.trust.directory),
             log_path=config.log_dir / "sentry.log",
             cwd=PROJECT_ROOT,
         )
         self.placement = ManagedProcess(
             name="placement",
-            argv=self._placement_argv(),
+            argv=placement_argv(config.ports, self.mtls),
             log_path=config.log_dir / "placement.log",
             cwd=PROJECT_ROOT,
         )
@@ -172,38 +171,6 @@ class Stack:
         self._wait_for(name, server.is_ready, [server.process], timeout_s)
 
     # --- command lines ---------------------------------------------------------------
-    def _sentry_argv(self) -> list[str]:
-        ports = self.config.ports
-        return [
-            str(binary("sentry")),
-            f"--issuer-credentials={self.trust.directory.resolve()}",
-            f"--trust-domain={TRUST_DOMAIN}",
-            f"--config={DAPR_DIR / 'sentry' / 'config.yaml'}",
-            f"--port={ports.sentry}",
-            f"--listen-address={HOST}",
-            f"--healthz-port={ports.sentry_healthz}",
-            f"--healthz-listen-address={HOST}",
-            f"--metrics-port={ports.sentry_metrics}",
-            f"--metrics-listen-address={HOST}",
-            "--log-level=info",
-        ]
-
-    def _placement_argv(self) -> list[str]:
-        ports = self.config.ports
-        return [
-            str(binary("placement")),
-            f"--id={PLACEMENT_ID}",
-            f"--initial-cluster={PLACEMENT_ID}={HOST}:{ports.placement_raft}",
-            f"--port={ports.placement}",
-            f"--listen-address={HOST}",
-            f"--healthz-port={ports.placement_healthz}",
-            f"--healthz-listen-address={HOST}",
-            f"--metrics-port={ports.placement_metrics}",
-            f"--metrics-listen-address={HOST}",
-            "--log-level=info",
-            *self.mtls.placement_args(),
-        ]
-
     def _daprd_argv(self) -> list[str]:
         ports, profile = self.config.ports, self.config.profile
         sidecar_ports = SidecarPorts(
