@@ -1,0 +1,100 @@
+"""The dashboard's way to the service: the app's own /api/v1, called in-process.
+
+Every page reads and acts through the same routes as any API client (no second path to
+Dapr, and the same validation, conflicts and problem details), over an ASGI transport
+that never leaves the process. The caller's Authorization header is passed on, so the
+API's authentication, once it has one, covers the dashboard too.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from fastapi import Request
+
+API = "/api/v1"
+# Longer than the API's own read deadline (5 s), so its 504 problem is what we show.
+_TIMEOUT_S = 30.0
+
+
+@dataclass(eq=False)  # not frozen: raising sets __traceback__ on it
+class ApiProblem(Exception):
+    """An RFC 9457 problem the API answered with; what the dashboard shows on a refusal."""
+
+    status: int
+    title: str
+    detail: str
+    error_code: str = ""
+    fields: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_response(cls, response: httpx.Response) -> "ApiProblem":
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if not isinstance(body, dict):
+            body = {}
+        fields = [
+            f"{error.get('field', '')}: {error.get('message', '')}"
+            for error in body.get("errors", [])
+            if isinstance(error, dict)
+        ]
+        return cls(
+            status=response.status_code,
+            title=str(body.get("title", f"HTTP {response.status_code}")),
+            detail=str(body.get("detail", response.text[:500])),
+            error_code=str(body.get("error_code", "")),
+            fields=fields,
+        )
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.title}: {self.detail}"
+
+
+class DashboardApi:
+    """/api/v1 for one dashboard request; methods return the API's JSON or raise ApiProblem."""
+
+    def __init__(self, request: Request) -> None:
+        headers = {}
+        authorization = request.headers.get("authorization")
+        if authorization:
+            headers["authorization"] = authorization
+        self._client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=request.app),
+            base_url="http://orderflow.internal",
+            headers=headers,
+            timeout=_TIMEOUT_S,
+        )
+
+    async def __aenter__(self) -> "DashboardApi":
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self._client.aclose()
+
+    async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return await self._call("GET", path, params=params)
+
+    async def get_or_none(self, path: str) -> Any:
+        """The resource, or None where the API answers 404."""
+        try:
+            return await self.get(path)
+        except ApiProblem as problem:
+            if problem.status == 404:
+                return None
+            raise
+
+    async def post(self, path: str, body: Any = None) -> Any:
+        return await self._call("POST", path, json=body)
+
+    async def delete(self, path: str) -> Any:
+        return await self._call("DELETE", path)
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self._client.request(method, API + path, **kwargs)
+        if response.status_code >= 400:
+            raise ApiProblem.from_response(response)
+        if not response.content:
+            return None
+        return response.json()

@@ -1,0 +1,185 @@
+"""Dashboard pages for workflows: the instance list and one instance with its actions.
+
+Thin: each handler asks /api/v1 (app/ui/api_client.py) and renders a template; what to
+show is app/ui/presenters.py's. Fragments (`/rows`, `/live`) are what the pages poll."""
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.building_blocks.ids import INSTANCE_ID_PATTERN, child_instance_id
+from app.ui.api_client import ApiProblem, DashboardApi
+from app.ui.presenters import (
+    ENDED_NAMES,
+    STATUSES,
+    ListQuery,
+    allowed_actions,
+    can_raise_events,
+    instance_timeline,
+    order_timeline,
+    page_count,
+    run_time,
+)
+from app.ui.templating import page
+from workflows import ORDER_FULFILLMENT, WORKFLOWS
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+
+InstanceId = Annotated[str, Path(pattern=INSTANCE_ID_PATTERN)]
+# The child workflows an order may start, by role (app/building_blocks/ids.py names them).
+ORDER_CHILDREN = ("shipping", "compensation")
+_EVENTS = {spec.name: sorted(spec.events) for spec in WORKFLOWS}
+_WORKFLOW_ACTIONS = {"pause", "resume", "terminate"}
+_ORDER_ACTIONS = {"approve", "reject"}
+
+
+@router.get("")
+async def home() -> RedirectResponse:
+    return RedirectResponse("/ui/workflows", status_code=303)
+
+
+async def _list_context(request: Request) -> tuple[dict[str, Any], ApiProblem | None]:
+    query = ListQuery.from_params(request.query_params)
+    context: dict[str, Any] = {
+        "query": query,
+        "statuses": STATUSES,
+        "names": sorted(_EVENTS),
+        "now": datetime.now(UTC),
+        "run_time": run_time,
+        "listing": {"items": [], "total": 0, "counts": {}},
+        "pages": 1,
+    }
+    try:
+        async with DashboardApi(request) as api:
+            listing = await api.get("/workflows/instances", query.api_params())
+    except ApiProblem as problem:
+        return context, problem
+    context.update(listing=listing, pages=page_count(listing["total"]))
+    return context, None
+
+
+@router.get("/workflows", response_class=HTMLResponse)
+async def workflows_page(request: Request) -> Response:
+    """The instance table with filters, counts per status and paging."""
+    context, problem = await _list_context(request)
+    return page(request, "workflows.html", context, problem=problem)
+
+
+@router.get("/workflows/rows", response_class=HTMLResponse)
+async def workflow_rows(request: Request) -> Response:
+    """The table alone, polled by the list page while it is open."""
+    context, problem = await _list_context(request)
+    return page(request, "_workflow_rows.html", context, problem=problem)
+
+
+async def _instance_context(request: Request, instance_id: str) -> dict[str, Any]:
+    """The instance, its order (for orders: the OrderActor's view) and its children."""
+    async with DashboardApi(request) as api:
+        instance = await api.get(f"/workflows/instances/{instance_id}")
+        order = None
+        children: list[dict[str, Any]] = []
+        if instance["name"] == ORDER_FULFILLMENT.name:
+            order = await api.get_or_none(f"/orders/{instance_id}")
+            for role in ORDER_CHILDREN:
+                child = await api.get_or_none(
+                    f"/workflows/instances/{child_instance_id(instance_id, role)}"
+                )
+                if child is not None:
+                    children.append(child)
+    status = instance["runtime_status"]
+    order_status = order["status"] if order else None
+    return {
+        "instance": instance,
+        "order": order,
+        "children": children,
+        "timeline": order_timeline(order) if order else instance_timeline(instance),
+        "actions": allowed_actions(instance_id, status, order_status),
+        "events": _EVENTS.get(instance["name"], []) if can_raise_events(status) else [],
+        "duration": run_time(instance, datetime.now(UTC)),
+        "ended": status in ENDED_NAMES,
+        "notice": request.query_params.get("done", ""),
+    }
+
+
+@router.get("/workflows/instances/{instance_id}", response_class=HTMLResponse)
+async def instance_page(request: Request, instance_id: InstanceId) -> Response:
+    """One instance: status, input, output or failure, progress, timeline, actions."""
+    try:
+        context = await _instance_context(request, instance_id)
+    except ApiProblem as problem:
+        return page(request, "not_found.html", {"instance_id": instance_id}, problem=problem)
+    return page(request, "instance.html", context)
+
+
+@router.get("/workflows/instances/{instance_id}/live", response_class=HTMLResponse)
+async def instance_live(request: Request, instance_id: InstanceId) -> Response:
+    """The changing part of the instance page, polled while the instance runs."""
+    try:
+        context = await _instance_context(request, instance_id)
+    except ApiProblem as problem:
+        return page(request, "_problem.html", {}, problem=problem)
+    return page(request, "_instance_live.html", context)
+
+
+async def _refused(request: Request, instance_id: str, problem: ApiProblem) -> Response:
+    """The instance page again, with the API's problem at the top and its status."""
+    try:
+        context = await _instance_context(request, instance_id)
+    except ApiProblem:
+        return page(request, "not_found.html", {"instance_id": instance_id}, problem=problem)
+    return page(request, "instance.html", context, problem=problem)
+
+
+@router.post("/workflows/instances/{instance_id}/actions/{action}")
+async def act(
+    request: Request,
+    instance_id: InstanceId,
+    action: str,
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Approve, reject, pause, resume, terminate or purge, through the API."""
+    try:
+        async with DashboardApi(request) as api:
+            if action in _ORDER_ACTIONS:
+                await api.post(f"/orders/{instance_id}/{action}", {"reason": reason})
+            elif action in _WORKFLOW_ACTIONS:
+                await api.post(f"/workflows/instances/{instance_id}/{action}")
+            elif action == "purge":
+                await api.delete(f"/workflows/instances/{instance_id}")
+                return RedirectResponse("/ui/workflows?purged=1", status_code=303)
+            else:
+                problem = ApiProblem(404, "Unknown action", f"no action {action!r}")
+                return await _refused(request, instance_id, problem)
+    except ApiProblem as problem:
+        return await _refused(request, instance_id, problem)
+    return RedirectResponse(f"/ui/workflows/instances/{instance_id}?done={action}", status_code=303)
+
+
+@router.post("/workflows/instances/{instance_id}/events")
+async def raise_event(
+    request: Request,
+    instance_id: InstanceId,
+    event: Annotated[str, Form(max_length=100)],
+    data: Annotated[str, Form(max_length=100_000)] = "",
+) -> Response:
+    """Raise a named event with a JSON body; the API checks the name and the body."""
+    try:
+        body = json.loads(data) if data.strip() else None
+    except ValueError as error:
+        problem = ApiProblem(422, "Invalid event data", f"the event data is not JSON: {error}")
+        return await _refused(request, instance_id, problem)
+    try:
+        async with DashboardApi(request) as api:
+            # Quoted whole: a name such as "../terminate" stays one segment.
+            await api.post(
+                f"/workflows/instances/{instance_id}/events/{quote(event, safe='')}", body
+            )
+    except ApiProblem as problem:
+        return await _refused(request, instance_id, problem)
+    return RedirectResponse(
+        f"/ui/workflows/instances/{instance_id}?done={quote('event ' + event)}", status_code=303
+    )
