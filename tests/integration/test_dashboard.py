@@ -1,0 +1,188 @@
+"""The dashboard in a real browser (Debian's Chromium driven by Playwright) against a real
+stack: an order placed from the form, found with the status filter, approved, watched to
+COMPLETED without a reload; refusals show the API's problem; no page logs a console error.
+"""
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Dialog, Page, ViewportSize, expect
+
+from devstack.browser import BrowserMissingError
+from devstack.stack import Stack
+from tests.conftest import TEST_APP_ENV
+from tests.support.dashboard import (
+    ConsoleErrors,
+    chromium,
+    dashboard_stack,
+    ensure_browser,
+    screenshot,
+)
+from tests.support.orders import new_id, place, wait_for
+
+DESKTOP = ViewportSize(width=1280, height=900)
+PHONE = ViewportSize(width=390, height=844)
+
+
+@pytest.fixture(scope="module")
+def ui_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with dashboard_stack(tmp_path_factory.mktemp("dashboard"), TEST_APP_ENV) as stack:
+        yield stack
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    try:
+        path = ensure_browser()
+    except BrowserMissingError as error:
+        pytest.fail(f"the dashboard tests need Chromium: {error}")
+    with chromium(path) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def console() -> ConsoleErrors:
+    return ConsoleErrors()
+
+
+@pytest.fixture
+def page(browser: Browser, ui_stack: Stack, console: ConsoleErrors) -> Iterator[Page]:
+    context = browser.new_context(viewport=DESKTOP, base_url=ui_stack.app_url)
+    page = console.watch(context.new_page())
+    page.on("dialog", _accept)
+    yield page
+    context.close()
+    assert console.seen == [], "console errors on the dashboard's pages"
+
+
+@pytest.fixture(scope="module")
+def api(ui_stack: Stack) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=ui_stack.app_url, timeout=10.0) as client:
+        yield client
+
+
+# A copy of the live part without its htmx attributes: htmx stops polling an element
+# that has left the document.
+STOP_POLLING = """() => {
+  const live = document.querySelector('#live');
+  const still = live.cloneNode(true);
+  still.removeAttribute('hx-get');
+  still.removeAttribute('hx-trigger');
+  live.replaceWith(still);
+}"""
+
+
+def _accept(dialog: Dialog) -> None:
+    dialog.accept()  # every action asks first (data-confirm); the operator says yes
+
+
+def test_an_order_placed_in_the_form_is_found_approved_and_completes_live(page: Page) -> None:
+    """Restock and order from the forms (2 x 600.00: above the approval threshold), find the
+    order with the status filter, approve it, and watch it reach COMPLETED without a reload,
+    its timeline and its shipping child shown."""
+    sku = new_id("SKU")
+    page.goto("/ui/inventory")
+    page.fill("form[action='/ui/inventory/restock'] input[name=sku]", sku)
+    page.fill("form[action='/ui/inventory/restock'] input[name=quantity]", "5")
+    page.click("form[action='/ui/inventory/restock'] button")
+    expect(page.locator(f"#stock tr[data-sku='{sku}']")).to_contain_text("5")
+    screenshot(page, "inventory")
+
+    page.goto("/ui/orders/new")
+    order_id = page.input_value("input[name=order_id]")
+    page.fill("input[name=customer_id]", "c-ui")
+    page.locator("input[name=sku]").first.fill(sku)
+    page.locator("input[name=quantity]").first.fill("2")
+    page.locator("input[name=unit_price]").first.fill("600.00")
+    screenshot(page, "order-form")
+    page.click("form.order button[type=submit]")
+    expect(page.locator("#instance-id")).to_have_text(order_id)
+
+    page.goto("/ui/workflows")
+    page.select_option("select[name=name]", "order_fulfillment")
+    page.select_option("select[name=status]", "RUNNING")
+    page.click("form.filters button[type=submit]")
+    row = page.locator(f"#instances tr[data-instance-id='{order_id}']")
+    expect(row).to_contain_text("RUNNING")
+    expect(page.locator("#instances tbody tr").filter(has_text="COMPLETED")).to_have_count(0)
+    screenshot(page, "workflows")
+    row.locator("a").click()
+
+    expect(page.locator("#order-status")).to_have_text("awaiting_approval", timeout=30_000)
+    screenshot(page, "instance-awaiting-approval")
+    page.click("#actions button[value=approve]")
+    expect(page.locator(".notice")).to_contain_text("approve")
+    page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+    expect(page.locator("#runtime-status")).to_have_text("COMPLETED", timeout=60_000)
+    assert page.evaluate("window.__sameDocument === true"), "the page reloaded"
+    timeline = page.locator("#timeline li .step")
+    expect(timeline).to_have_text(
+        ["created", "reserved", "awaiting_approval", "paid", "shipped", "completed"]
+    )
+    expect(page.locator("#children")).to_contain_text(f"{order_id}:shipping")
+    expect(page.locator("#actions button")).to_have_text(["Purge"])
+    screenshot(page, "instance-completed")
+
+
+def test_a_refused_action_shows_the_problem_the_api_answered(
+    page: Page, api: httpx.Client, console: ConsoleErrors
+) -> None:
+    """An event the workflow never waits for, and an approval that lost a race, are
+    refused by the API; the page shows its problem (status, code and message)."""
+    sku = new_id("SKU")
+    assert api.post(f"/api/v1/inventory/{sku}/restock", json={"quantity": 5}).is_success
+    order_id = new_id("ui")
+    assert place(api, order_id, [(sku, 2, "600.00")]).status_code == 202
+    page.goto(f"/ui/workflows/instances/{order_id}")
+    expect(page.locator("#order-status")).to_have_text("awaiting_approval", timeout=30_000)
+
+    page.fill("form.event input[name=event]", "nonsense")
+    page.click("form.event button[type=submit]")
+    problem = page.locator(".problem")
+    expect(problem).to_contain_text("422")
+    expect(problem).to_contain_text("accepts no event 'nonsense'")
+    screenshot(page, "instance-refused")
+
+    # Rejected behind the back of a page that has not refreshed yet (its polling stopped
+    # here to hold the moment still): the Approve button it still shows is refused.
+    page.evaluate(STOP_POLLING)
+    assert api.post(f"/api/v1/orders/{order_id}/reject", json={}).status_code == 202
+    wait_for(api, order_id, {"cancelled"})
+    page.click("#actions button[value=approve]")
+    expect(problem).to_contain_text("409")
+    expect(problem).to_contain_text("Illegal order transition")
+    # Chromium notes each refused page's status in the console; those two and no more.
+    assert console.take_refusals() == ["422", "409"]
+
+
+def test_pages_read_without_javascript_and_fit_a_phone(
+    browser: Browser, ui_stack: Stack, api: httpx.Client, console: ConsoleErrors
+) -> None:
+    """Every page renders its content with JavaScript off, and at 390 px nothing makes
+    the page wider than the screen (wide tables scroll inside their box)."""
+    sku = new_id("SKU")
+    assert api.post(f"/api/v1/inventory/{sku}/restock", json={"quantity": 3}).is_success
+    order_id = new_id("ui")
+    assert place(api, order_id, [(sku, 1, "5.00")]).status_code == 202
+    pages = [
+        "/ui/workflows",
+        f"/ui/workflows/instances/{order_id}",
+        "/ui/orders/new",
+        f"/ui/inventory?skus={sku}",
+        "/ui/dead-letters",
+    ]
+    context = browser.new_context(
+        viewport=PHONE, base_url=ui_stack.app_url, java_script_enabled=False
+    )
+    page = console.watch(context.new_page())
+    for path in pages:
+        page.goto(path)
+        expect(page.locator("main h1")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{path} is {width} px wide at 390"
+        name = path.split("?")[0].strip("/").replace("/", "-").replace(order_id, "order")
+        screenshot(page, f"phone-{name}")
+    expect(page.locator("#dead-letters")).to_be_visible()
+    context.close()
+    assert console.seen == []
