@@ -1,13 +1,13 @@
 """The order form becomes the body of POST /api/v1/orders: empty rows left out, numbers
 as numbers, anything else passed on for the API to refuse with its fields at fault."""
 
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from app.ui.order_form import LINE_ROWS, OrderForm, sku_list
 
 
 def _form(*lines: tuple[str, str, str]) -> FormData:
-    items = [("order_id", " o-1 "), ("customer_id", "c-1")]
+    items: list[tuple[str, str | UploadFile]] = [("order_id", " o-1 "), ("customer_id", "c-1")]
     for sku, quantity, price in lines:
         items += [("sku", sku), ("quantity", quantity), ("unit_price", price)]
     return FormData(items)
