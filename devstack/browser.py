@@ -14,13 +14,14 @@ from pathlib import Path
 
 from devstack.apt import AptError, install
 from devstack.progress import say, step
+from devstack.runtime import PROJECT_ROOT
 
 PACKAGE = "chromium"
 # The fonts make screenshots legible; DejaVu alone has no metric-compatible sans.
 PACKAGES = [PACKAGE, "fonts-liberation"]
 EXECUTABLE_ENV = "ORDERFLOW_CHROMIUM"  # another Chromium, e.g. on a machine without apt
 DEFAULT_EXECUTABLE = "/usr/bin/chromium"
-LOG = Path(".data/logs/apt-chromium.log")
+LOG = PROJECT_ROOT / ".data" / "logs" / "apt-chromium.log"
 
 
 class BrowserMissingError(RuntimeError):

@@ -98,6 +98,8 @@ def test_workflows_from_the_command_line(env: dict[str, str]) -> None:
     listed = _json(env, "workflows", "list", "--name", "restock_approval", "--id-prefix", "cli-ra")
     assert {held, ended} <= {item["instance_id"] for item in listed["items"]}
     assert sum(listed["counts"].values()) == listed["total"]
+    later = _json(env, "workflows", "list", "--id-prefix", "cli-ra", "--since", "2999-01-01T00:00")
+    assert later["total"] == 0  # none started in that window
     assert "shown" in _run(env, "workflows", "list", "--status", "RUNNING").stdout
 
     refused = _run(env, "workflows", "raise", held, "nonsense", code=5)
