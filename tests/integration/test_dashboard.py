@@ -123,6 +123,11 @@ def test_an_order_placed_in_the_form_is_found_approved_and_completes_live(page: 
     expect(page.locator("#children")).to_contain_text(f"{order_id}:shipping")
     expect(page.locator("#actions button")).to_have_text(["Purge"])
     screenshot(page, "instance-completed")
+    page.goto("/ui/workflows")
+    expect(page.locator(f"#instances tr[data-instance-id='{order_id}']")).to_contain_text(
+        "COMPLETED"
+    )
+    screenshot(page, "workflows-all")
 
 
 def test_a_refused_action_shows_the_problem_the_api_answered(
