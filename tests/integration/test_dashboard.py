@@ -80,7 +80,7 @@ def _accept(dialog: Dialog) -> None:
 def test_an_order_placed_in_the_form_is_found_approved_and_completes_live(page: Page) -> None:
     """Restock and order from the forms (2 x 600.00: above the approval threshold), find the
     order with the status filter, approve it, and watch it reach COMPLETED without a reload,
-    its timeline and its shipping child shown."""
+    its timeline and its shipping child shown; then purge it."""
     sku = new_id("SKU")
     page.goto("/ui/inventory")
     page.fill("form[action='/ui/inventory/restock'] input[name=sku]", sku)
@@ -122,12 +122,18 @@ def test_an_order_placed_in_the_form_is_found_approved_and_completes_live(page: 
     )
     expect(page.locator("#children")).to_contain_text(f"{order_id}:shipping")
     expect(page.locator("#actions button")).to_have_text(["Purge"])
+    expect(page.locator("form.event")).to_have_count(0)  # no events for an ended instance
     screenshot(page, "instance-completed")
     page.goto("/ui/workflows")
     expect(page.locator(f"#instances tr[data-instance-id='{order_id}']")).to_contain_text(
         "COMPLETED"
     )
     screenshot(page, "workflows-all")
+
+    page.goto(f"/ui/workflows/instances/{order_id}")
+    page.click("#actions button[value=purge]")
+    expect(page.locator(".notice")).to_have_text("Instance purged.")
+    expect(page.locator(f"#instances tr[data-instance-id='{order_id}']")).to_have_count(0)
 
 
 def test_a_refused_action_shows_the_problem_the_api_answered(
