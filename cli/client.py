@@ -5,51 +5,18 @@ The URL comes from --url, else $ORDERFLOW_URL, else the local stack (`make run`)
 API's authentication once it has one.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from cli.wire import ApiError
+
 DEFAULT_URL = "http://127.0.0.1:8000"
 URL_ENV = "ORDERFLOW_URL"
 TOKEN_ENV = "ORDERFLOW_TOKEN"
 API = "/api/v1"
-
-
-@dataclass(eq=False)  # not frozen: raising sets __traceback__ on it
-class ApiError(Exception):
-    """The API refused or failed: its RFC 9457 problem, as far as it sent one."""
-
-    status: int
-    title: str
-    detail: str
-    error_code: str = ""
-    fields: list[str] = field(default_factory=list)
-    retry_after: str | None = None
-    body: Any = None
-
-    @classmethod
-    def from_response(cls, response: httpx.Response) -> "ApiError":
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        problem = body if isinstance(body, dict) else {}
-        fields = [
-            f"{error.get('field', '')}: {error.get('message', '')}"
-            for error in problem.get("errors", [])
-            if isinstance(error, dict)
-        ]
-        return cls(
-            status=response.status_code,
-            title=str(problem.get("title", response.reason_phrase or "HTTP error")),
-            detail=str(problem.get("detail", response.text[:500])),
-            error_code=str(problem.get("error_code", "")),
-            fields=fields,
-            retry_after=response.headers.get("retry-after"),
-            body=body,
-        )
 
 
 class Unreachable(Exception):

@@ -8,10 +8,11 @@ import click
 import httpx
 
 from cli import inventory, orders, workflows
-from cli.client import DEFAULT_URL, TOKEN_ENV, URL_ENV, ApiClient, ApiError, Unreachable
+from cli.client import DEFAULT_URL, TOKEN_ENV, URL_ENV, ApiClient, Unreachable
 from cli.exit_codes import HELP, Exit, for_status
 from cli.output import err, problem
 from cli.session import Session
+from cli.wire import ApiError
 
 
 class OrderflowGroup(click.Group):

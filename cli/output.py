@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from cli.client import ApiError
+from cli.wire import ApiError, parse_time
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -41,13 +41,13 @@ def styled(status: str | None) -> str:
 
 def when(value: Any) -> str:
     """An API timestamp as 'YYYY-MM-DD HH:MM:SS' UTC, or '-'."""
-    moment = _parse(value)
+    moment = parse_time(value)
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if moment else "-"
 
 
 def took(start: Any, end: Any) -> str:
     """The time from `start` to `end` (to now when `end` is None): '2.1s', '3m05s', '2h07m'."""
-    first, last = _parse(start), _parse(end) or datetime.now(UTC)
+    first, last = parse_time(start), parse_time(end) or datetime.now(UTC)
     if first is None:
         return "-"
     total = max(0.0, (last - first).total_seconds())
@@ -59,16 +59,6 @@ def took(start: Any, end: Any) -> str:
         if minutes < 60
         else f"{minutes // 60}h{minutes % 60:02d}m"
     )
-
-
-def _parse(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def table(title: str | None, *columns: str) -> Table:

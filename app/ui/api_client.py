@@ -6,54 +6,21 @@ that never leaves the process. The caller's Authorization header is passed on, s
 API's authentication, once it has one, covers the dashboard too.
 """
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 from fastapi import Request
+
+# The API's problem as its Python clients read it: one parser, the CLI's.
+from cli.wire import ApiError
 
 API = "/api/v1"
 # Longer than the API's own read deadline (5 s), so its 504 problem is what we show.
 _TIMEOUT_S = 30.0
 
 
-@dataclass(eq=False)  # not frozen: raising sets __traceback__ on it
-class ApiProblem(Exception):
-    """An RFC 9457 problem the API answered with; what the dashboard shows on a refusal."""
-
-    status: int
-    title: str
-    detail: str
-    error_code: str = ""
-    fields: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_response(cls, response: httpx.Response) -> "ApiProblem":
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        if not isinstance(body, dict):
-            body = {}
-        fields = [
-            f"{error.get('field', '')}: {error.get('message', '')}"
-            for error in body.get("errors", [])
-            if isinstance(error, dict)
-        ]
-        return cls(
-            status=response.status_code,
-            title=str(body.get("title", f"HTTP {response.status_code}")),
-            detail=str(body.get("detail", response.text[:500])),
-            error_code=str(body.get("error_code", "")),
-            fields=fields,
-        )
-
-    def __str__(self) -> str:
-        return f"{self.status} {self.title}: {self.detail}"
-
-
 class DashboardApi:
-    """/api/v1 for one dashboard request; methods return the API's JSON or raise ApiProblem."""
+    """/api/v1 for one dashboard request; methods return the API's JSON or raise ApiError."""
 
     def __init__(self, request: Request) -> None:
         headers = {}
@@ -80,7 +47,7 @@ class DashboardApi:
         """The resource, or None where the API answers 404."""
         try:
             return await self.get(path)
-        except ApiProblem as problem:
+        except ApiError as problem:
             if problem.status == 404:
                 return None
             raise
@@ -94,7 +61,7 @@ class DashboardApi:
     async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         response = await self._client.request(method, API + path, **kwargs)
         if response.status_code >= 400:
-            raise ApiProblem.from_response(response)
+            raise ApiError.from_response(response)
         if not response.content:
             return None
         return response.json()

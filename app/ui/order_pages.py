@@ -7,9 +7,10 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.ui.api_client import ApiProblem, DashboardApi
+from app.ui.api_client import DashboardApi
 from app.ui.order_form import OrderForm, sku_list
 from app.ui.templating import page
+from cli.wire import ApiError
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 
@@ -27,7 +28,7 @@ async def place_order(request: Request) -> Response:
     try:
         async with DashboardApi(request) as api:
             await api.post("/orders", form.body())
-    except ApiProblem as problem:
+    except ApiError as problem:
         return page(request, "order_new.html", {"form": form}, problem=problem)
     return RedirectResponse(f"/ui/workflows/instances/{form.order_id}?done=placed", status_code=303)
 
@@ -44,7 +45,7 @@ async def inventory(request: Request) -> Response:
             audit = await api.get_or_none("/inventory/audit")
             for sku in asked:
                 levels.append(await api.get(f"/inventory/{quote(sku, safe='')}"))
-    except ApiProblem as refused:
+    except ApiError as refused:
         problem = refused
     context = {
         "levels": levels,
@@ -66,7 +67,7 @@ async def restock(
     try:
         async with DashboardApi(request) as api:
             await api.post(f"/inventory/{quote(sku, safe='')}/restock", {"quantity": amount})
-    except ApiProblem as problem:
+    except ApiError as problem:
         context: dict[str, Any] = {"levels": [], "skus": sku, "audit": None, "restocked": ""}
         return page(request, "inventory.html", context, problem=problem)
     query = urlencode({"skus": sku, "restocked": sku})
@@ -83,6 +84,6 @@ async def dead_letters(request: Request) -> Response:
     try:
         async with DashboardApi(request) as api:
             letters = await api.get("/dead-letters", params)
-    except ApiProblem as refused:
+    except ApiError as refused:
         problem = refused
     return page(request, "dead_letters.html", {"letters": letters, "topic": topic}, problem=problem)

@@ -10,22 +10,12 @@ from urllib.parse import urlencode
 from dapr.ext.workflow import WorkflowStatus
 
 from app.building_blocks.workflow_status import ENDED
+from cli.wire import parse_time
 
 STATUSES = [status.name for status in WorkflowStatus]
 ENDED_NAMES = frozenset(status.name for status in ENDED)
 PAGE_SIZE = 20
 APPROVAL_STATUS = "awaiting_approval"  # the OrderActor's status that approve/reject need
-
-
-def parse_time(value: object) -> datetime | None:
-    """An API timestamp (ISO 8601, UTC when it has no offset), or None."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def format_time(moment: datetime | None) -> str:

@@ -8,8 +8,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from app.ui.api_client import ApiProblem
-from app.ui.presenters import format_duration, format_time, parse_time
+from app.ui.presenters import format_duration, format_time
+from cli.wire import ApiError, parse_time
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -37,7 +37,7 @@ def page(
     template: str,
     context: dict[str, Any],
     status_code: int = 200,
-    problem: ApiProblem | None = None,
+    problem: ApiError | None = None,
 ) -> HTMLResponse:
     """Render `template`; with a `problem`, the page shows it and answers its status."""
     if problem is not None:

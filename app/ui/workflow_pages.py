@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.building_blocks.ids import INSTANCE_ID_PATTERN, child_instance_id
-from app.ui.api_client import ApiProblem, DashboardApi
+from app.ui.api_client import DashboardApi
 from app.ui.presenters import (
     ENDED_NAMES,
     STATUSES,
@@ -25,6 +25,7 @@ from app.ui.presenters import (
     run_time,
 )
 from app.ui.templating import page
+from cli.wire import ApiError
 from workflows import ORDER_FULFILLMENT, WORKFLOWS
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
@@ -42,7 +43,7 @@ async def home() -> RedirectResponse:
     return RedirectResponse("/ui/workflows", status_code=303)
 
 
-async def _list_context(request: Request) -> tuple[dict[str, Any], ApiProblem | None]:
+async def _list_context(request: Request) -> tuple[dict[str, Any], ApiError | None]:
     query = ListQuery.from_params(request.query_params)
     context: dict[str, Any] = {
         "query": query,
@@ -56,7 +57,7 @@ async def _list_context(request: Request) -> tuple[dict[str, Any], ApiProblem | 
     try:
         async with DashboardApi(request) as api:
             listing = await api.get("/workflows/instances", query.api_params())
-    except ApiProblem as problem:
+    except ApiError as problem:
         return context, problem
     context.update(listing=listing, pages=page_count(listing["total"]))
     return context, None
@@ -110,7 +111,7 @@ async def instance_page(request: Request, instance_id: InstanceId) -> Response:
     """One instance: status, input, output or failure, progress, timeline, actions."""
     try:
         context = await _instance_context(request, instance_id)
-    except ApiProblem as problem:
+    except ApiError as problem:
         return page(request, "not_found.html", {"instance_id": instance_id}, problem=problem)
     return page(request, "instance.html", context)
 
@@ -120,16 +121,16 @@ async def instance_live(request: Request, instance_id: InstanceId) -> Response:
     """The changing part of the instance page, polled while the instance runs."""
     try:
         context = await _instance_context(request, instance_id)
-    except ApiProblem as problem:
+    except ApiError as problem:
         return page(request, "_problem.html", {}, problem=problem)
     return page(request, "_instance_live.html", context)
 
 
-async def _refused(request: Request, instance_id: str, problem: ApiProblem) -> Response:
+async def _refused(request: Request, instance_id: str, problem: ApiError) -> Response:
     """The instance page again, with the API's problem at the top and its status."""
     try:
         context = await _instance_context(request, instance_id)
-    except ApiProblem:
+    except ApiError:
         return page(request, "not_found.html", {"instance_id": instance_id}, problem=problem)
     return page(request, "instance.html", context, problem=problem)
 
@@ -152,9 +153,9 @@ async def act(
                 await api.delete(f"/workflows/instances/{instance_id}")
                 return RedirectResponse("/ui/workflows?purged=1", status_code=303)
             else:
-                problem = ApiProblem(404, "Unknown action", f"no action {action!r}")
+                problem = ApiError(404, "Unknown action", f"no action {action!r}")
                 return await _refused(request, instance_id, problem)
-    except ApiProblem as problem:
+    except ApiError as problem:
         return await _refused(request, instance_id, problem)
     return RedirectResponse(f"/ui/workflows/instances/{instance_id}?done={action}", status_code=303)
 
@@ -170,7 +171,7 @@ async def raise_event(
     try:
         body = json.loads(data) if data.strip() else None
     except ValueError as error:
-        problem = ApiProblem(422, "Invalid event data", f"the event data is not JSON: {error}")
+        problem = ApiError(422, "Invalid event data", f"the event data is not JSON: {error}")
         return await _refused(request, instance_id, problem)
     try:
         async with DashboardApi(request) as api:
@@ -178,7 +179,7 @@ async def raise_event(
             await api.post(
                 f"/workflows/instances/{instance_id}/events/{quote(event, safe='')}", body
             )
-    except ApiProblem as problem:
+    except ApiError as problem:
         return await _refused(request, instance_id, problem)
     return RedirectResponse(
         f"/ui/workflows/instances/{instance_id}?done={quote('event ' + event)}", status_code=303

@@ -1,5 +1,6 @@
-"""`orderflow` (the console script) against the real stack: every command once, its
---json output parsed, and the exit codes of refusals, of `wait` and of no answer."""
+"""`orderflow` (the console script) against the real stack (the operators' stack, where
+orders wait 10 minutes for approval): every command once, its --json output parsed, and
+the exit codes of refusals, of `wait` and of no answer."""
 
 import json
 import os
@@ -18,10 +19,10 @@ ORDERFLOW = Path(sys.executable).parent / "orderflow"
 
 
 @pytest.fixture(scope="module")
-def env(stack: Stack) -> dict[str, str]:
+def env(operator_stack: Stack) -> dict[str, str]:
     if not ORDERFLOW.exists():
         pytest.fail(f"no {ORDERFLOW}: `make venv` installs the project and its console script")
-    return {**os.environ, "ORDERFLOW_URL": stack.app_url}
+    return {**os.environ, "ORDERFLOW_URL": operator_stack.app_url}
 
 
 def _run(env: dict[str, str], *args: str, code: int = 0) -> subprocess.CompletedProcess[str]:

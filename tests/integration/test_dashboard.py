@@ -11,11 +11,9 @@ from playwright.sync_api import Browser, Dialog, Page, ViewportSize, expect
 
 from devstack.browser import BrowserMissingError
 from devstack.stack import Stack
-from tests.conftest import TEST_APP_ENV
 from tests.support.dashboard import (
     ConsoleErrors,
     chromium,
-    dashboard_stack,
     ensure_browser,
     screenshot,
 )
@@ -26,9 +24,8 @@ PHONE = ViewportSize(width=390, height=844)
 
 
 @pytest.fixture(scope="module")
-def ui_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with dashboard_stack(tmp_path_factory.mktemp("dashboard"), TEST_APP_ENV) as stack:
-        yield stack
+def ui_stack(operator_stack: Stack) -> Stack:
+    return operator_stack
 
 
 @pytest.fixture(scope="module")

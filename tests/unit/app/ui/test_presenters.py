@@ -11,9 +11,9 @@ from app.ui.presenters import (
     instance_timeline,
     order_timeline,
     page_count,
-    parse_time,
     run_time,
 )
+from cli.wire import parse_time
 
 
 def _names(runtime_status: str, order_status: str | None = None) -> list[str]:
