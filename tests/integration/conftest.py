@@ -9,7 +9,7 @@ from dapr.ext.workflow import DaprWorkflowClient
 
 from devstack.stack import Stack
 from tests.conftest import TEST_APP_ENV
-from tests.support.dashboard import dashboard_stack
+from tests.support.operator_stack import operator_stack as started_operator_stack
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -46,5 +46,5 @@ def operator_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A stack for the dashboard's and the CLI's tests, where orders wait 10 minutes for
     approval (6 s in `stack`): an operator's steps, slow on a loaded machine, never race
     the approval timer."""
-    with dashboard_stack(tmp_path_factory.mktemp("operator"), TEST_APP_ENV) as stack:
+    with started_operator_stack(tmp_path_factory.mktemp("operator"), TEST_APP_ENV) as stack:
         yield stack

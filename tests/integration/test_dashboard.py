@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Dialog, Page, ViewportSize, expect
 
 from devstack.browser import BrowserMissingError
 from devstack.stack import Stack
-from tests.support.dashboard import (
+from tests.support.browser import (
     ConsoleErrors,
     chromium,
     ensure_browser,

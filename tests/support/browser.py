@@ -1,10 +1,6 @@
-"""The stack the dashboard tests drive a browser against, and the browser itself.
+"""The browser the dashboard's tests drive: Debian's Chromium through Playwright, its
+console errors, and screenshots kept as test artefacts."""
 
-Its own stack (not the session's): orders wait 10 minutes for approval here, so a slow
-browser step on a loaded machine never races the approval timer (6 s in the session's).
-"""
-
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,33 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from devstack.browser import ensure_installed, executable
-from devstack.build import build
-from devstack.peers import PeerApp, payment_peer
 from devstack.runtime import PROJECT_ROOT
-from devstack.stack import Stack
-from devstack.stack_config import StackConfig, StackPorts
-
-APPROVAL_TIMEOUT = "PT600S"
-
-
-def dashboard_stack_config(root: Path, app_env: dict[str, str]) -> StackConfig:
-    return StackConfig(
-        ports=StackPorts.free(),
-        data_dir=root / "data",
-        log_dir=root / "logs",
-        app_env={**app_env, "ORDERFLOW_APPROVAL_TIMEOUT": APPROVAL_TIMEOUT},
-        peers=(payment_peer(PeerApp.free_ports()),),
-    )
-
-
-@contextmanager
-def dashboard_stack(root: Path, app_env: dict[str, str]) -> Iterator[Stack]:
-    """Build the runtime if missing, start the stack, stop it at the end; a start that
-    fails raises (every test that needs it fails)."""
-    build()
-    with Stack(dashboard_stack_config(root, app_env), progress=lambda _: None) as stack:
-        yield stack
-
 
 # As the machine's probe found: without the background-networking flags Chromium keeps
 # trying hosts this machine's closed network refuses; as root it needs --no-sandbox.
@@ -105,15 +75,3 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
-
-
-if __name__ == "__main__":  # a stack to look at by hand: python -m tests.support.dashboard
-    import tempfile
-    import time
-
-    from tests.conftest import TEST_APP_ENV
-
-    with dashboard_stack(Path(tempfile.mkdtemp(prefix="ui-")), TEST_APP_ENV) as running:
-        os.write(1, f"{running.app_url}/ui\n".encode())
-        while True:
-            time.sleep(60)
