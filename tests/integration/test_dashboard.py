@@ -164,6 +164,24 @@ def test_a_refused_action_shows_the_problem_the_api_answered(
     assert console.take_refusals() == ["422", "409"]
 
 
+def test_the_list_updates_itself_while_open(page: Page, api: httpx.Client) -> None:
+    """An order approved elsewhere turns COMPLETED in an open list, counts too, without
+    a reload."""
+    sku = new_id("SKU")
+    assert api.post(f"/api/v1/inventory/{sku}/restock", json={"quantity": 2}).is_success
+    order_id = new_id("live")
+    assert place(api, order_id, [(sku, 2, "600.00")]).status_code == 202
+    wait_for(api, order_id, {"awaiting_approval"})
+    page.goto(f"/ui/workflows?id_prefix={order_id}")
+    row = page.locator(f"#instances tr[data-instance-id='{order_id}']")
+    expect(row).to_contain_text("RUNNING")
+    page.evaluate("window.__sameDocument = true")
+    assert api.post(f"/api/v1/orders/{order_id}/approve", json={}).status_code == 202
+    expect(row).to_contain_text("COMPLETED", timeout=60_000)
+    expect(page.locator(".chip[data-status='COMPLETED']")).to_contain_text("1")
+    assert page.evaluate("window.__sameDocument === true"), "the page reloaded"
+
+
 def test_pages_read_without_javascript_and_fit_a_phone(
     browser: Browser, ui_stack: Stack, api: httpx.Client, console: ConsoleErrors
 ) -> None:
