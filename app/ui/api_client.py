@@ -43,12 +43,12 @@ class DashboardApi:
     async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         return await self._call("GET", path, params=params)
 
-    async def get_or_none(self, path: str) -> Any:
-        """The resource, or None where the API answers 404."""
+    async def get_or_none(self, path: str, also: tuple[int, ...] = ()) -> Any:
+        """The resource, or None where the API answers 404 (or a status in `also`)."""
         try:
             return await self.get(path)
         except ApiError as problem:
-            if problem.status == 404:
+            if problem.status == 404 or problem.status in also:
                 return None
             raise
 

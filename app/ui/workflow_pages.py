@@ -72,9 +72,12 @@ async def workflows_page(request: Request) -> Response:
 
 @router.get("/workflows/rows", response_class=HTMLResponse)
 async def workflow_rows(request: Request) -> Response:
-    """The table alone, polled by the list page while it is open."""
+    """The table alone, polled by the list page while it is open. A read that fails is a
+    204: the page keeps what it shows and asks again at the next tick."""
     context, problem = await _list_context(request)
-    return page(request, "_workflow_rows.html", context, problem=problem)
+    if problem is not None:
+        return Response(status_code=204)
+    return page(request, "_workflow_rows.html", context)
 
 
 async def _instance_context(request: Request, instance_id: str) -> dict[str, Any]:
@@ -86,8 +89,10 @@ async def _instance_context(request: Request, instance_id: str) -> dict[str, Any
         if instance["name"] == ORDER_FULFILLMENT.name:
             order = await api.get_or_none(f"/orders/{instance_id}")
             for role in ORDER_CHILDREN:
+                # An extra, not the page: a child the engine is too busy to say anything
+                # of (504, its 50 ms read deadline) is left out until the next refresh.
                 child = await api.get_or_none(
-                    f"/workflows/instances/{child_instance_id(instance_id, role)}"
+                    f"/workflows/instances/{child_instance_id(instance_id, role)}", also=(504,)
                 )
                 if child is not None:
                     children.append(child)
@@ -118,11 +123,15 @@ async def instance_page(request: Request, instance_id: InstanceId) -> Response:
 
 @router.get("/workflows/instances/{instance_id}/live", response_class=HTMLResponse)
 async def instance_live(request: Request, instance_id: InstanceId) -> Response:
-    """The changing part of the instance page, polled while the instance runs."""
+    """The changing part of the instance page, polled while the instance runs. An instance
+    gone (purged elsewhere) ends the polling with a notice; any other failed read is a
+    204, so the page keeps what it shows (a transient 504 under load is no error)."""
     try:
         context = await _instance_context(request, instance_id)
     except ApiError as problem:
-        return page(request, "_problem.html", {}, problem=problem)
+        if problem.status == 404:
+            return page(request, "_instance_gone.html", {"gone": problem})
+        return Response(status_code=204)
     return page(request, "_instance_live.html", context)
 
 
