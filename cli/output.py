@@ -11,7 +11,9 @@ from rich.table import Table
 
 from cli.wire import ApiError, parse_time
 
-out = Console(soft_wrap=True)
+# Piped or captured, Rich would assume 80 columns and wrap every date; a log is wider.
+_WIDE = None if sys.stdout.isatty() else 160
+out = Console(soft_wrap=True, width=_WIDE)
 err = Console(stderr=True, soft_wrap=True)
 
 STATUS_STYLE = {

@@ -34,6 +34,18 @@ InstanceId = Annotated[str, Path(pattern=INSTANCE_ID_PATTERN)]
 # The child workflows an order may start, by role (app/building_blocks/ids.py names them).
 ORDER_CHILDREN = ("shipping", "compensation")
 _EVENTS = {spec.name: sorted(spec.events) for spec in WORKFLOWS}
+# What each event's body holds, as a hint beside the form: "approval: approved*, reason".
+_EVENT_BODIES = {
+    spec.name: [
+        f"{event}: "
+        + ", ".join(
+            f"{name}{'*' if field.is_required() else ''}"
+            for name, field in model.model_fields.items()
+        )
+        for event, model in sorted(spec.events.items())
+    ]
+    for spec in WORKFLOWS
+}
 _WORKFLOW_ACTIONS = {"pause", "resume", "terminate"}
 _ORDER_ACTIONS = {"approve", "reject"}
 
@@ -105,6 +117,7 @@ async def _instance_context(request: Request, instance_id: str) -> dict[str, Any
         "timeline": order_timeline(order) if order else instance_timeline(instance),
         "actions": allowed_actions(instance_id, status, order_status),
         "events": _EVENTS.get(instance["name"], []) if can_raise_events(status) else [],
+        "event_bodies": _EVENT_BODIES.get(instance["name"], []),
         "duration": run_time(instance, datetime.now(UTC)),
         "ended": status in ENDED_NAMES,
         "notice": request.query_params.get("done", ""),
