@@ -1,5 +1,6 @@
 """`orderflow` against a fake transport: what each command asks of the API, what it
-prints, and the exit code each refusal maps to. (The real stack: tests/integration/test_cli.py.)"""
+prints, and the exit code each refusal maps to. (Against the real stack:
+tests/integration/operator_tools/test_cli.py.)"""
 
 import json
 from collections.abc import Callable
