@@ -11,6 +11,8 @@ from typing import Any
 import httpx
 from fastapi import Request
 
+from app.observability import tracing
+
 # The API's problem as its Python clients read it: one parser, the CLI's.
 from cli.wire import ApiError
 
@@ -23,7 +25,8 @@ class DashboardApi:
     """/api/v1 for one dashboard request; methods return the API's JSON or raise ApiError."""
 
     def __init__(self, request: Request) -> None:
-        headers = {}
+        # The page's trace and correlation id: each API call is a span of the page's trace.
+        headers = tracing.propagated_headers()
         authorization = request.headers.get("authorization")
         if authorization:
             headers["authorization"] = authorization
