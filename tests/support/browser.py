@@ -7,8 +7,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
-from devstack.browser import ensure_installed, executable
+from devstack.browser import BrowserMissingError, ensure_installed, executable, version
 from devstack.runtime import PROJECT_ROOT
 
 # As the machine's probe found: without the background-networking flags Chromium keeps
@@ -22,6 +23,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# The Chromium major the pinned Playwright (1.64.1) was built for; Debian ships the same.
+PLAYWRIGHT_CHROMIUM_MAJOR = 156
 ARTIFACTS = PROJECT_ROOT / ".data" / "test-artifacts" / "dashboard"
 
 
@@ -34,9 +37,15 @@ def ensure_browser() -> str:
 @contextmanager
 def chromium(executable_path: str) -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable_path, headless=True, args=CHROMIUM_ARGS
-        )
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=executable_path, headless=True, args=CHROMIUM_ARGS
+            )
+        except PlaywrightError as error:
+            raise BrowserMissingError(
+                f"{executable_path} ({version()}) did not start under Playwright, which is "
+                f"built for Chromium {PLAYWRIGHT_CHROMIUM_MAJOR}: {error}"
+            ) from error
         try:
             yield browser
         finally:

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, ViewportSize, expect
 
+from devstack.apt import AptError
 from devstack.browser import BrowserMissingError
 from devstack.stack import Stack
 from tests.support.browser import (
@@ -32,10 +33,10 @@ def ui_stack(operator_stack: Stack) -> Stack:
 def browser() -> Iterator[Browser]:
     try:
         path = ensure_browser()
-    except BrowserMissingError as error:
-        pytest.fail(f"the dashboard tests need Chromium: {error}")
-    with chromium(path) as running:
-        yield running
+        with chromium(path) as running:
+            yield running
+    except (BrowserMissingError, AptError) as error:
+        pytest.fail(f"the dashboard tests need Chromium (`make browser` installs it): {error}")
 
 
 @pytest.fixture(scope="module")
