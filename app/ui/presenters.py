@@ -16,6 +16,7 @@ STATUSES = [status.name for status in WorkflowStatus]
 ENDED_NAMES = frozenset(status.name for status in ENDED)
 PAGE_SIZE = 20
 APPROVAL_STATUS = "awaiting_approval"  # the OrderActor's status that approve/reject need
+APPROVAL_STEP = "awaiting approval"  # the progress restock_approval reports while it waits
 
 
 def format_time(moment: datetime | None) -> str:
@@ -62,14 +63,22 @@ class Action:
     danger: bool = False
 
 
-def allowed_actions(
-    instance_id: str, runtime_status: str, order_status: str | None = None
-) -> list[Action]:
-    """The actions the API would accept now (it still checks: a race shows its problem)."""
+def awaits_approval(instance: Mapping[str, Any], order: Mapping[str, Any] | None) -> bool:
+    """An order waiting for approval (its OrderActor says so), or another workflow that
+    reported it waits for one (restock_approval's progress step)."""
+    if order is not None:
+        return order.get("status") == APPROVAL_STATUS
+    progress = instance.get("progress")
+    return isinstance(progress, dict) and progress.get("step") == APPROVAL_STEP
+
+
+def allowed_actions(instance_id: str, runtime_status: str, awaiting: bool = False) -> list[Action]:
+    """The actions the API would accept now (it still checks: a race shows its problem).
+    `awaiting`: it waits for an approval (awaits_approval)."""
     actions: list[Action] = []
-    if runtime_status == "RUNNING" and order_status == APPROVAL_STATUS:
-        actions.append(Action("approve", "Approve", f"Approve order {instance_id}?"))
-        actions.append(Action("reject", "Reject", f"Reject order {instance_id}?", danger=True))
+    if runtime_status == "RUNNING" and awaiting:
+        actions.append(Action("approve", "Approve", f"Approve {instance_id}?"))
+        actions.append(Action("reject", "Reject", f"Reject {instance_id}?", danger=True))
     if runtime_status == "RUNNING":
         actions.append(Action("pause", "Pause", f"Pause {instance_id}?"))
     if runtime_status == "SUSPENDED":

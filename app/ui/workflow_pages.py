@@ -18,6 +18,7 @@ from app.ui.presenters import (
     STATUSES,
     ListQuery,
     allowed_actions,
+    awaits_approval,
     can_raise_events,
     instance_timeline,
     order_timeline,
@@ -27,6 +28,7 @@ from app.ui.presenters import (
 from app.ui.templating import page
 from cli.wire import ApiError
 from workflows import ORDER_FULFILLMENT, WORKFLOWS
+from workflows.events import APPROVAL_EVENT
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 
@@ -47,7 +49,7 @@ _EVENT_BODIES = {
     for spec in WORKFLOWS
 }
 _WORKFLOW_ACTIONS = {"pause", "resume", "terminate"}
-_ORDER_ACTIONS = {"approve", "reject"}
+_APPROVALS = {"approve", "reject"}
 
 
 @router.get("")
@@ -109,13 +111,12 @@ async def _instance_context(request: Request, instance_id: str) -> dict[str, Any
                 if child is not None:
                     children.append(child)
     status = instance["runtime_status"]
-    order_status = order["status"] if order else None
     return {
         "instance": instance,
         "order": order,
         "children": children,
         "timeline": order_timeline(order) if order else instance_timeline(instance),
-        "actions": allowed_actions(instance_id, status, order_status),
+        "actions": allowed_actions(instance_id, status, awaits_approval(instance, order)),
         "events": _EVENTS.get(instance["name"], []) if can_raise_events(status) else [],
         "event_bodies": _EVENT_BODIES.get(instance["name"], []),
         "duration": run_time(instance, datetime.now(UTC)),
@@ -167,8 +168,8 @@ async def act(
     """Approve, reject, pause, resume, terminate or purge, through the API."""
     try:
         async with DashboardApi(request) as api:
-            if action in _ORDER_ACTIONS:
-                await api.post(f"/orders/{instance_id}/{action}", {"reason": reason})
+            if action in _APPROVALS:
+                await _decide(api, instance_id, action == "approve", reason)
             elif action in _WORKFLOW_ACTIONS:
                 await api.post(f"/workflows/instances/{instance_id}/{action}")
             elif action == "purge":
@@ -180,6 +181,18 @@ async def act(
     except ApiError as problem:
         return await _refused(request, instance_id, problem)
     return RedirectResponse(f"/ui/workflows/instances/{instance_id}?done={action}", status_code=303)
+
+
+async def _decide(api: DashboardApi, instance_id: str, approved: bool, reason: str) -> None:
+    """An order through the orders API (which checks the order's own status); another
+    workflow through its `approval` event (approver: the dashboard)."""
+    instance = await api.get(f"/workflows/instances/{instance_id}")
+    if instance["name"] == ORDER_FULFILLMENT.name:
+        verb = "approve" if approved else "reject"
+        await api.post(f"/orders/{instance_id}/{verb}", {"reason": reason})
+    else:
+        body = {"approved": approved, "approver": "dashboard"}
+        await api.post(f"/workflows/instances/{instance_id}/events/{APPROVAL_EVENT}", body)
 
 
 @router.post("/workflows/instances/{instance_id}/events")

@@ -165,6 +165,22 @@ def test_a_refused_action_shows_the_problem_the_api_answered(
     assert console.take_refusals() == ["422", "409"]
 
 
+def test_a_restock_waiting_for_approval_is_approved_from_its_page(
+    page: Page, api: httpx.Client
+) -> None:
+    """restock_approval reports that it waits: its page offers Approve, which raises its
+    `approval` event; it completes and its timeline shows what it reported."""
+    instance_id = new_id("ra")
+    body = {"input": {"sku": new_id("SKU"), "quantity": 4}, "instance_id": instance_id}
+    assert api.post("/api/v1/workflows/restock_approval", json=body).status_code == 202
+    page.goto(f"/ui/workflows/instances/{instance_id}")
+    expect(page.locator("#actions button[value=approve]")).to_be_visible(timeout=30_000)
+    page.click("#actions button[value=approve]")
+    expect(page.locator("#runtime-status")).to_have_text("COMPLETED", timeout=60_000)
+    expect(page.locator("#progress")).to_contain_text("restocked")
+    expect(page.locator("#output")).to_contain_text('"approver": "dashboard"')
+
+
 def test_the_list_updates_itself_while_open(page: Page, api: httpx.Client) -> None:
     """An order approved elsewhere turns COMPLETED in an open list, counts too, without
     a reload."""

@@ -7,6 +7,7 @@ from app.ui.presenters import (
     PAGE_SIZE,
     ListQuery,
     allowed_actions,
+    awaits_approval,
     format_duration,
     instance_timeline,
     order_timeline,
@@ -16,8 +17,8 @@ from app.ui.presenters import (
 from cli.wire import parse_time
 
 
-def _names(runtime_status: str, order_status: str | None = None) -> list[str]:
-    return [action.name for action in allowed_actions("o-1", runtime_status, order_status)]
+def _names(runtime_status: str, awaiting: bool = False) -> list[str]:
+    return [action.name for action in allowed_actions("o-1", runtime_status, awaiting)]
 
 
 def test_durations_read_as_a_person_would_say_them() -> None:
@@ -34,19 +35,30 @@ def test_durations_read_as_a_person_would_say_them() -> None:
 
 
 def test_only_the_actions_the_api_would_accept_are_offered() -> None:
-    """Approve and reject only while the order waits for approval; pause and terminate
-    while running; resume while suspended; purge once ended."""
-    assert _names("RUNNING", "awaiting_approval") == [
+    """Approve and reject only while it waits for approval; pause and terminate while
+    running; resume while suspended; purge once ended."""
+    assert _names("RUNNING", awaiting=True) == [
         "approve",
         "reject",
         "pause",
         "terminate",
     ]
-    assert _names("RUNNING", "reserved") == ["pause", "terminate"]
+    assert _names("RUNNING") == ["pause", "terminate"]
+    assert _names("SUSPENDED", awaiting=True) == ["resume"]
     assert _names("SUSPENDED") == ["resume"]
     assert _names("PENDING") == ["terminate"]
     for ended in ("COMPLETED", "FAILED", "TERMINATED"):
         assert _names(ended) == ["purge"]
+
+
+def test_waiting_for_approval_is_the_orders_status_or_the_progress_reported() -> None:
+    """An order: its OrderActor's status; restock_approval: its progress step."""
+    instance = {"progress": {"step": "awaiting approval"}}
+    assert awaits_approval({}, {"status": "awaiting_approval"})
+    assert not awaits_approval(instance, {"status": "reserved"})  # the order's word counts
+    assert awaits_approval(instance, None)
+    assert not awaits_approval({"progress": {"step": "restocking"}}, None)
+    assert not awaits_approval({"progress": None}, None)
 
 
 def test_every_action_asks_to_be_confirmed_naming_the_instance() -> None:
