@@ -10,7 +10,7 @@ PROFILE ?= local
 PYTEST_ARGS ?=
 MODE ?= quick
 
-.PHONY: help venv bench-venv runtime image run lint format test test-unit test-integration bench bench-full clean
+.PHONY: help venv bench-venv runtime image browser run lint format test test-unit test-integration bench bench-full clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -20,6 +20,8 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	@echo "==> creating $(VENV) and installing pinned packages (requirements*.lock)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
+	@# The project itself, editable and without dependencies: puts `orderflow` in $(VENV)/bin.
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
 venv: $(VENV)/.installed ## create the virtual environment with the pinned packages
@@ -39,6 +41,9 @@ runtime: venv ## build daprd, placement, scheduler, sentry (cached; ~10 min cold
 # by default the base is made here by debootstrap, as no container registry is reachable.
 image: venv ## build the orderflow and payment-service images with podman (cached)
 	@$(PY) -m devstack.image $(if $(BASE),--base $(BASE))
+
+browser: venv ## install Debian's chromium for the dashboard's browser tests (as root; a no-op when there)
+	@$(PY) -m devstack.browser
 
 run: venv ## start placement, daprd and the app on PROFILE (default local); Ctrl-C stops all
 	@$(PY) -m devstack run --profile $(PROFILE)
@@ -62,13 +67,14 @@ test: venv ## lint, then the unit tests (seconds), then every other test on the 
 	@echo "==> [2/3] unit tests: tests/unit, no sidecar"
 	@$(MAKE) --no-print-directory test-unit PYTEST_ARGS=
 	@$(MAKE) --no-print-directory runtime
+	@$(MAKE) --no-print-directory browser
 	@echo "==> [3/3] real-stack tests: everything outside tests/unit"
 	@$(PY) -m pytest --ignore=tests/unit $(PYTEST_ARGS)
 
 test-unit: venv ## unit tests only (no sidecar; under 30 s)
 	@$(PY) -m pytest tests/unit $(PYTEST_ARGS)
 
-test-integration: venv runtime ## the real-stack tests only (everything outside tests/unit)
+test-integration: venv runtime browser ## the real-stack tests only (everything outside tests/unit)
 	@$(PY) -m pytest --ignore=tests/unit $(PYTEST_ARGS)
 
 bench: bench-venv runtime ## benchmarks against bare-SDK baselines (MODE=quick, about 4 min; MODE=full)

@@ -23,7 +23,7 @@ from app.api.routes import (
     workflows,
 )
 from app.api.sidecar_callbacks import actor_callback_guard, hide_dapr_actor_routes
-from app.bootstrap import mount_sidecar_routes, running_services
+from app.bootstrap import mount_dashboard, mount_sidecar_routes, running_services
 from app.building_blocks.middleware import MiddlewarePipeline
 from app.observability.actor_metrics import actor_call_metrics
 from app.observability.logging import configure_logging
@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dead_letters.router,
     ):
         app.include_router(router, responses=PROBLEM_RESPONSES)
+    mount_dashboard(app)
     sidecar_routes = mount_sidecar_routes(app, settings, PROBLEM_RESPONSES)
     hide_dapr_actor_routes(app.router.routes)
     app.openapi = problem_openapi(app)  # type: ignore[method-assign]

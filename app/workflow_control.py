@@ -14,7 +14,8 @@ them (e.g. the instance completes) is reported by the next read, not prevented.
 
 import asyncio
 import uuid
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,9 +51,29 @@ class InstanceView:
 
 
 @dataclass(frozen=True)
+class InstanceFilter:
+    """What the list keeps besides name and status: an id prefix and a window of start
+    times (`created_after` inclusive, `created_before` exclusive; either may be open)."""
+
+    id_prefix: str = ""
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+
+    def keeps(self, record: InstanceRecord) -> bool:
+        if not record.instance_id.startswith(self.id_prefix):
+            return False
+        # A time without an offset is UTC, as the records' own times are.
+        if self.created_after is not None and record.created_at < _utc(self.created_after):
+            return False
+        return self.created_before is None or record.created_at < _utc(self.created_before)
+
+
+@dataclass(frozen=True)
 class InstancePage:
     total: int
     items: list[InstanceRecord]
+    # Instances per status among those the other filters keep (before the status filter).
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 class WorkflowControl:
@@ -125,13 +146,21 @@ class WorkflowControl:
         return InstanceView(record=await self._with_progress(record), state=state)
 
     async def list(
-        self, name: str | None, status: WorkflowStatus | None, limit: int, offset: int
+        self,
+        name: str | None,
+        status: WorkflowStatus | None,
+        limit: int,
+        offset: int,
+        keep: InstanceFilter | None = None,
     ) -> InstancePage:
         """Indexed instances, newest first; records not yet terminal are refreshed first so
-        the status filter sees the current status."""
+        the status filter sees the current status. `counts` has every status's number
+        among the instances `name` and `keep` select."""
         names = [self._engine.spec(name).name] if name else self._engine.workflow_names
         ids = [i for n in names for i in await self._index.ids(n)]
-        records = await self._index.get_many(ids)
+        wanted = keep or InstanceFilter()
+        ids = [i for i in ids if i.startswith(wanted.id_prefix)]  # before any read
+        records = [r for r in await self._index.get_many(ids) if wanted.keeps(r)]
         limiter = asyncio.Semaphore(_REFRESH_PARALLELISM)
 
         async def current(record: InstanceRecord) -> InstanceRecord | None:
@@ -147,13 +176,14 @@ class WorkflowControl:
             return None if state is None else await self._refresh(record.instance_id, state)
 
         fresh = [r for r in await asyncio.gather(*map(current, records)) if r is not None]
+        counts = dict(Counter(r.status for r in fresh))
         if status is not None:
             fresh = [r for r in fresh if r.status == status.name]
         fresh.sort(key=lambda r: (r.created_at, r.instance_id), reverse=True)
         page = fresh[offset : offset + limit]
         reported = await self._progress.get_many([r.instance_id for r in page])
         items = [r.model_copy(update={"progress": reported.get(r.instance_id)}) for r in page]
-        return InstancePage(total=len(fresh), items=items)
+        return InstancePage(total=len(fresh), items=items, counts=counts)
 
     async def raise_event(self, instance_id: str, event_name: str, data: Any) -> None:
         """Deliver an event the instance's workflow declares (WorkflowSpec.events), with a

@@ -39,6 +39,7 @@ def _print_urls(stack: Stack) -> None:
     say(
         f"""
 Orderflow is running (profile {stack.config.profile}).
+  dashboard       {stack.app_url}/ui
   API docs        {stack.app_url}/docs
   health          {stack.app_url}/health/ready
   Dapr HTTP API   {stack.dapr_http_url}/v1.0/metadata

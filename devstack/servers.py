@@ -8,16 +8,13 @@ which. Their packages are installed with apt-get only when the binaries are miss
 
 import os
 import shutil
-import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from devstack import apt
 from devstack.processes import ManagedProcess
 from devstack.progress import step
-
-# apt-get waits this long for another apt/dpkg to release its lock instead of failing.
-_APT_LOCK_TIMEOUT_S = 300
 
 
 class BackingServer(Protocol):
@@ -72,33 +69,8 @@ def install_packages(packages: Sequence[str], log_path: Path, why: str) -> None:
             f"{', '.join(packages)} not installed, and installing needs root. "
             f"Run `sudo {manual}`, then retry."
         )
-    log_path.parent.mkdir(parents=True, exist_ok=True)
     with step(f"installing {' '.join(packages)} from Debian packages (apt-get log: {log_path})"):
-        _apt(["apt-get", "update"], log_path)
-        _apt(
-            [
-                *("apt-get", "install", "-y", "--no-install-recommends"),
-                f"-oDPkg::Lock::Timeout={_APT_LOCK_TIMEOUT_S}",
-                *packages,
-            ],
-            log_path,
-        )
-
-
-def _apt(argv: list[str], log_path: Path) -> None:
-    # No stdin and a noninteractive frontend: CI runs this with CI=true and nobody to answer.
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    with log_path.open("ab") as log:
-        log.write(f"\n--- {' '.join(argv)}\n".encode())
-        log.flush()
-        result = subprocess.run(
-            argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env
-        )
-    if result.returncode != 0:
-        with log_path.open(errors="replace") as log:
-            tail = "".join(log.readlines()[-20:])
-        raise ServerInstallError(
-            f"`{' '.join(argv)}` failed (exit {result.returncode}). Check that the Debian "
-            f"mirrors in /etc/apt/sources.list* are reachable and no other apt-get holds the "
-            f"dpkg lock. Full output: {log_path}\n--- last lines ---\n{tail}"
-        )
+        try:
+            apt.install(list(packages), log_path)
+        except apt.AptError as error:
+            raise ServerInstallError(str(error)) from error

@@ -52,3 +52,18 @@ def test_adapters_import_only_adapters() -> None:
 def test_the_domain_never_imports_the_http_layer() -> None:
     """actors/, workflows/ and activities/ know nothing of routes, the app or its wiring."""
     assert _offenders(DOMAIN, HTTP_LAYER) == []
+
+
+def test_the_cli_is_a_client_of_the_http_api_only() -> None:
+    """cli/ imports no code of ours outside cli/: `orderflow` reaches the service through
+    /api/v1 alone, never through its modules or the sidecar."""
+    assert _offenders(("cli",), tuple(p for p in OURS if p != "cli")) == []
+
+
+def test_the_dashboard_reaches_the_service_through_its_http_api() -> None:
+    """app/ui/ imports none of the service modules, the records or the sidecar adapters
+    but the pure ones it names: every read and action is an /api/v1 call."""
+    allowed = {"app.building_blocks.ids", "app.building_blocks.workflow_status"}
+    forbidden = ("app.building_blocks", "app.records", "app.order_service", "app.workflow_control")
+    offenders = [o for o in _offenders(("app/ui",), forbidden) if o.split()[-1] not in allowed]
+    assert offenders == []

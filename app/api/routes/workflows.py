@@ -10,10 +10,10 @@ from fastapi import APIRouter, Body, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
 from app.api.deps import WorkflowControlDep
-from app.building_blocks.ids import CLIENT_ID_PATTERN, INSTANCE_ID_PATTERN
+from app.building_blocks.ids import CLIENT_ID_MAX_LENGTH, CLIENT_ID_PATTERN, INSTANCE_ID_PATTERN
 from app.building_blocks.workflow_status import ENDED
 from app.records.workflow_index import InstanceRecord
-from app.workflow_control import InstanceView
+from app.workflow_control import InstanceFilter, InstanceView
 
 router = APIRouter(prefix="/api/v1/workflows", tags=["workflows"])
 
@@ -63,6 +63,10 @@ class InstanceList(BaseModel):
     limit: int
     offset: int
     items: list[InstanceSummary]
+    counts: dict[str, int] = Field(
+        default_factory=dict,
+        description="instances per runtime status among those every filter but `status` keeps",
+    )
 
 
 def _summary(record: InstanceRecord) -> InstanceSummary:
@@ -115,12 +119,22 @@ async def list_instances(
     runtime_status: Annotated[StatusName | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
+    id_prefix: Annotated[str, Query(max_length=CLIENT_ID_MAX_LENGTH)] = "",
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
 ) -> InstanceList:
-    """Instances the service knows, newest first, filtered by workflow name and status."""
+    """Instances the service knows, newest first, filtered by workflow name, status, id
+    prefix and start time (`created_after` inclusive, `created_before` exclusive; UTC
+    when no offset is given), with the count of each status."""
     wanted = None if runtime_status is None else WorkflowStatus[runtime_status.value]
-    page = await control.list(name, wanted, limit, offset)
+    keep = InstanceFilter(id_prefix, created_after, created_before)
+    page = await control.list(name, wanted, limit, offset, keep)
     return InstanceList(
-        total=page.total, limit=limit, offset=offset, items=[_summary(r) for r in page.items]
+        total=page.total,
+        limit=limit,
+        offset=offset,
+        items=[_summary(r) for r in page.items],
+        counts=page.counts,
     )
 
 
