@@ -130,16 +130,18 @@ class WorkflowControl:
     async def get(self, instance_id: str, live: bool = False) -> InstanceView:
         """The engine's state; the index record is refreshed (or created) as a side effect.
         Unless `live`, an engine busy past the read deadline is answered from the index
-        record of an instance it holds (source "index")."""
+        record of an instance it holds (source "index"); an id the index does not hold
+        (unknown, or started elsewhere) waits for the engine's own answer instead: a busy
+        engine is no reason to answer a 5xx for an id a client typed."""
         try:
             state = await self._engine.get_state(
                 instance_id, deadline_s=None if live else self._read_deadline_s
             )
         except DaprTimeoutError:
             known = await self._index.get(instance_id)
-            if known is None:
-                raise
-            return InstanceView(record=await self._with_progress(known), source="index")
+            if known is not None:
+                return InstanceView(record=await self._with_progress(known), source="index")
+            state = await self._engine.get_state(instance_id)
         if state is None:
             raise _not_found(instance_id)
         record = await self._refresh(instance_id, state)

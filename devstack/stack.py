@@ -262,7 +262,6 @@ class Stack:
 
     def _start_all(self) -> None:
         started = time.monotonic()
-        ports = self.config.ports
         servers = [server.process for server in self.servers]
         for server in self.servers:
             self._progress(f"starting {server.name} on {server.address}")
@@ -271,23 +270,7 @@ class Stack:
             self._wait_for(server.name, server.is_ready, [server.process], 60.0)
             server.provision()
 
-        self._progress(f"starting sentry on {HOST}:{ports.sentry} (mTLS for every sidecar)")
-        TrustBundle.generate(self.trust.directory)
-        self.sentry.start()
-        sentry_healthz = f"http://{HOST}:{ports.sentry_healthz}/healthz"
-        self._wait_for(
-            "sentry", lambda: _answers(sentry_healthz, 200), [*servers, self.sentry], 30.0
-        )
-
-        self._progress(f"starting placement on {HOST}:{ports.placement}")
-        self.placement.start()
-        healthz = f"http://{HOST}:{ports.placement_healthz}/healthz"
-        self._wait_for(
-            "placement",
-            lambda: _answers(healthz, 200),
-            [*servers, self.sentry, self.placement],
-            30.0,
-        )
+        self.start_control_plane(watched=servers)
 
         for (peer_app, peer_daprd), peer in zip(self.peers, self.config.peers, strict=True):
             self._progress(f"starting peer {peer.app_id} and its daprd")
@@ -317,6 +300,27 @@ class Stack:
         ready = f"{self.app_url}/health/ready"
         self._wait_for("the app (/health/ready)", lambda: _answers(ready, 200), watched)
         self._progress(f"stack ready in {time.monotonic() - started:.1f}s")
+
+    def start_control_plane(self, watched: list[ManagedProcess] | None = None) -> None:
+        """A new trust bundle, sentry, then placement (which takes its certificate from
+        sentry); each waited for. `watched`: processes already running that must stay up."""
+        ports, running = self.config.ports, list(watched or [])
+        self._progress(f"starting sentry on {HOST}:{ports.sentry} (mTLS for every sidecar)")
+        TrustBundle.generate(self.trust.directory)
+        self.sentry.start()
+        sentry_healthz = f"http://{HOST}:{ports.sentry_healthz}/healthz"
+        self._wait_for(
+            "sentry", lambda: _answers(sentry_healthz, 200), [*running, self.sentry], 30.0
+        )
+        self._progress(f"starting placement on {HOST}:{ports.placement}")
+        self.placement.start()
+        healthz = f"http://{HOST}:{ports.placement_healthz}/healthz"
+        self._wait_for(
+            "placement",
+            lambda: _answers(healthz, 200),
+            [*running, self.sentry, self.placement],
+            30.0,
+        )
 
     def _wait_for(
         self,

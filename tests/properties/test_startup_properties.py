@@ -15,7 +15,8 @@ from tests.conftest import TEST_APP_ENV
 
 @pytest.fixture(scope="module")
 def placement_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """A stack of its own with only placement running: each example starts the rest."""
+    """A stack of its own with only sentry and placement running: each example starts the
+    rest."""
     root = tmp_path_factory.mktemp("startup-stack")
     config = StackConfig(
         ports=StackPorts.free(), data_dir=root / "data", log_dir=root / "logs", app_env=TEST_APP_ENV
@@ -23,9 +24,7 @@ def placement_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     stack = Stack(config, progress=lambda _: None)
     (config.data_dir / "localstorage").mkdir(parents=True)
     config.log_dir.mkdir(parents=True)
-    stack.placement.start()
-    healthz = f"http://127.0.0.1:{config.ports.placement_healthz}/healthz"
-    _until(lambda: _status(healthz) == 200, 30, "placement")
+    stack.start_control_plane()  # sentry and placement
     try:
         yield stack
     finally:

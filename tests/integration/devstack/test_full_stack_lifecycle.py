@@ -103,7 +103,7 @@ def test_full_run_stops_postgres_and_redis_on_ctrl_c(reachable_dir: Path) -> Non
         assert ready.status_code == 200, ready.text
         started = _process_tree(run.pid)
         names = set(started.values())
-        assert {"postgres", "redis-server", "daprd", "placement"} <= names, names
+        assert {"postgres", "redis-server", "daprd", "placement", "sentry"} <= names, names
 
         run.send_signal(signal.SIGINT)
         assert run.wait(timeout=60) == 0
@@ -112,8 +112,8 @@ def test_full_run_stops_postgres_and_redis_on_ctrl_c(reachable_dir: Path) -> Non
             run.kill()
     output_text = log.read_text()
     assert (
-        "stopping daprd, app, payment-service daprd, payment-service, placement, redis, postgres"
-        in output_text
+        "stopping daprd, app, payment-service daprd, payment-service, placement, sentry, "
+        "redis, postgres" in output_text
     )
     assert "all stack processes stopped" in output_text
     assert _alive(started) == {}
