@@ -1,5 +1,6 @@
 """Activity groups. Bootstrap builds each with ActivityDeps and registers its activities."""
 
+from activities.books_audit import BooksAuditActivities
 from activities.canary import CanaryActivities
 from activities.inventory import InventoryActivities
 from activities.inventory_audit import InventoryAuditActivities
@@ -16,5 +17,6 @@ ACTIVITY_GROUPS: list[type[ActivityGroup]] = [
     ShippingActivities,
     ProgressActivities,
     InventoryAuditActivities,
+    BooksAuditActivities,
     CanaryActivities,
 ]

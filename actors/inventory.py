@@ -7,12 +7,14 @@ from dapr.actor import Actor, ActorId, Remindable
 from dapr.actor.runtime.context import ActorRuntimeContext
 
 from actors.inventory_interface import (
+    Commitment,
     InventoryActorInterface,
     OrderRef,
     ReservationResult,
     ReserveRequest,
     RestockRequest,
     StockLevel,
+    return_restock_id,
 )
 
 _ON_HAND = "on_hand"
@@ -99,6 +101,16 @@ class InventoryActor(Actor, InventoryActorInterface, Remindable):
         await self._state_manager.save_state()
         await self._forget_reminder(order)
         return await self._result(order, True, "committed", quantity)
+
+    async def get_commitment(self, request: dict[str, Any]) -> dict[str, Any]:
+        order = OrderRef.model_validate(request).order_id
+        committed: dict[str, int] = await self._get(_COMMITTED, {})
+        applied: list[str] = await self._get(_APPLIED_RESTOCKS, [])
+        return Commitment(
+            order_id=order,
+            committed=committed.get(order, 0),
+            returned=return_restock_id(order) in applied,
+        ).model_dump()
 
     async def receive_reminder(
         self,

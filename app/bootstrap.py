@@ -55,6 +55,7 @@ from app.observability.sidecar_metrics import sidecar_call_metrics
 from app.order_recovery import OrderRecovery
 from app.order_service import OrderService
 from app.order_views import OrderViews
+from app.records.books_records import BooksRecords
 from app.records.inventory_index import AuditRecords, SkuIndex
 from app.records.workflow_index import WorkflowIndex, WorkflowProgress
 from app.services import Services
@@ -216,6 +217,8 @@ async def running_services(
             progress=progress,
             skus=SkuIndex(state),
             audits=AuditRecords(state),
+            books=BooksRecords(state),
+            instances=index,
             invoker=ServiceInvoker(dapr),
             secrets=secrets,
             bindings=bindings,

@@ -108,6 +108,10 @@ class Settings(BaseSettings):
     shipping_binding_name: str = "shipping-labels"
     orders_topic: str = "orders"
     inventory_audit_page_size: int = Field(default=100, gt=0, le=1000)  # SKUs per run
+    # The books audit (docs/order-domain.md): orders placed and charges made within this
+    # window before the run, checked this many orders (or charges) per run.
+    books_audit_window_s: float = Field(default=7 * 24 * 3600.0, gt=0)
+    books_audit_page_size: int = Field(default=50, gt=0, le=500)
 
     # Admission control and the engine watchdog (docs/workflow-engine.md). At most this many
     # orders run at once per replica; more are refused with 429 and Retry-After.

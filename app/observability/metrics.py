@@ -120,3 +120,11 @@ DEAD_LETTERS = Counter(
     ["topic", "dead_letter_topic"],
     registry=REGISTRY,
 )
+
+# Set by the books audit's last run (activities/books_audit.py), per replica that ran it.
+BOOKS_VIOLATIONS = Gauge(
+    "orderflow_books_violations",
+    "Violations the last books audit found, by kind (0 when the books balance).",
+    ["kind"],
+    registry=REGISTRY,
+)
