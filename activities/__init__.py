@@ -5,6 +5,7 @@ from activities.canary import CanaryActivities
 from activities.inventory import InventoryActivities
 from activities.inventory_audit import InventoryAuditActivities
 from activities.orders import OrderActivities
+from activities.outcomes import OutcomeActivities
 from activities.payments import PaymentActivities
 from activities.progress import ProgressActivities
 from activities.shipping import ShippingActivities
@@ -15,6 +16,7 @@ ACTIVITY_GROUPS: list[type[ActivityGroup]] = [
     OrderActivities,
     PaymentActivities,
     ShippingActivities,
+    OutcomeActivities,
     ProgressActivities,
     InventoryAuditActivities,
     BooksAuditActivities,

@@ -106,7 +106,8 @@ class Settings(BaseSettings):
     shipping_delay: timedelta = timedelta(seconds=2)  # the shipping workflow's durable timer
     payment_app_id: str = "payment-service"
     shipping_binding_name: str = "shipping-labels"
-    orders_topic: str = "orders"
+    # order.completed and order.failed, for consumers (the notifications subscription).
+    order_outcomes_topic: str = "order-outcomes"
     inventory_audit_page_size: int = Field(default=100, gt=0, le=1000)  # SKUs per run
     # The books audit (docs/order-domain.md): orders placed and charges made within this
     # window before the run, checked this many orders (or charges) per run.
