@@ -192,7 +192,7 @@ async def running_services(
         bindings = BindingsManager(dapr, max_data_bytes=settings.dapr_max_request_bytes)
 
         ActorRuntime.set_actor_config(actor_runtime_config(settings))
-        factories = actor_factories(settings.reservation_hold)
+        factories = actor_factories(settings.reservation_hold, settings.retention)
         for actor_type in ACTORS:
             factory = factories.get(actor_type)
             if factory is None:
