@@ -17,6 +17,7 @@ from activities.books_models import (
     BooksCursor,
     BooksPage,
     BooksPageRequest,
+    PruneRequest,
     Violation,
     ViolationKind,
 )
@@ -48,14 +49,28 @@ class BooksAuditActivities:
         )
 
     def activities(self) -> list[ActivityFn]:
-        return [self.plan_books_audit, self.audit_books_page, self.record_books_audit]
+        return [
+            self.plan_books_audit,
+            self.audit_books_page,
+            self.prune_order_index,
+            self.record_books_audit,
+        ]
 
     def plan_books_audit(self, ctx: WorkflowActivityContext, payload: Any) -> dict[str, Any]:
-        """The window and page size from the settings of now (kept in the history)."""
+        """The window, page size and retention from the settings of now (kept in the
+        history)."""
         return {
             "window_s": self._settings.books_audit_window_s,
             "page_size": self._settings.books_audit_page_size,
+            "retention_s": self._settings.retention.total_seconds(),
         }
+
+    def prune_order_index(self, ctx: WorkflowActivityContext, payload: dict[str, Any]) -> int:
+        """Drop ended orders started before the retention from the instance index (their
+        record and progress too), oldest first; how many. The OrderActor says whether an
+        order ended: the index's own status is only as fresh as the last read."""
+        request = PruneRequest.model_validate(payload)
+        return self._loop.run(self._prune(request))
 
     def audit_books_page(
         self, ctx: WorkflowActivityContext, payload: dict[str, Any]
@@ -77,10 +92,21 @@ class BooksAuditActivities:
             count = sum(1 for v in record.violations if v.kind is kind)
             BOOKS_VIOLATIONS.labels(kind=kind.value).set(count)
 
-    async def _orders_page(self, request: BooksPageRequest) -> BooksPage:
-        offset, size = request.cursor.offset, request.page_size
+    async def _prune(self, request: PruneRequest) -> int:
         ids = await self._instances.ids(ORDER_WORKFLOW)
-        records = await self._instances.get_many(ids[offset : offset + size])
+        records = await self._instances.get_many(ids[: request.limit])
+        old = [r.instance_id for r in records if r.created_at < request.before]
+        orders = await _bounded(self._order_view, old)
+        ended = [o.order_id for o in orders if not o.exists or (o.status and is_terminal(o.status))]
+        await self._instances.forget(ORDER_WORKFLOW, ended)
+        return len(ended)
+
+    async def _orders_page(self, request: BooksPageRequest) -> BooksPage:
+        size = request.page_size
+        ids = await self._instances.ids(ORDER_WORKFLOW)
+        start = _after(ids, request.cursor.after)
+        page_ids = ids[start : start + size]
+        records = await self._instances.get_many(page_ids)
         window = [r.instance_id for r in records if _within(r.created_at, request)]
         orders = await _bounded(self._order_view, window)
         ended = [o for o in orders if o.exists and o.status and is_terminal(o.status)]
@@ -92,8 +118,11 @@ class BooksAuditActivities:
             for order, taken in zip(ended, commitments, strict=True)
             for v in check_order(order, entries.get(order.order_id), taken)
         ]
-        end = offset + size
-        following = BooksCursor(offset=end) if end < len(ids) else BooksCursor(phase="charges")
+        following = (
+            BooksCursor(after=page_ids[-1])
+            if start + size < len(ids)
+            else BooksCursor(phase="charges")
+        )
         return BooksPage(
             orders_checked=len(ended),
             in_flight=in_flight,
@@ -134,6 +163,17 @@ class BooksAuditActivities:
         ref = {"order_id": order.order_id}
         found = await asyncio.gather(*(self._inventory(sku).GetCommitment(ref) for sku in skus))
         return {sku: Commitment.model_validate(c) for sku, c in zip(skus, found, strict=True)}
+
+
+def _after(ids: list[str], after: str | None) -> int:
+    """Where the page after the id `after` starts. An id gone from the index (pruned by
+    another run: only ended orders older than the window are) ends the phase."""
+    if after is None:
+        return 0
+    try:
+        return ids.index(after) + 1
+    except ValueError:
+        return len(ids)
 
 
 def _within(moment: datetime | None, request: BooksPageRequest) -> bool:

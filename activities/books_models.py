@@ -40,10 +40,13 @@ Phase = Literal["orders", "charges"]
 
 
 class BooksCursor(_Frozen):
-    """Where the audit is: paging the order index (`offset`), then the provider's journal
-    one UTC day at a time (`day_offset` days after `since`'s, `offset` within it)."""
+    """Where the audit is: paging the order index after the id `after` (an id, not an
+    offset: the index loses old entries to pruning while a run pages through it), then
+    the provider's journal one UTC day at a time (`day_offset` days after `since`'s,
+    `offset` within it; the journal only grows)."""
 
     phase: Phase = "orders"
+    after: str | None = None
     offset: int = Field(default=0, ge=0)
     day_offset: int = Field(default=0, ge=0)
 
@@ -55,6 +58,7 @@ class BooksAuditInput(_Frozen):
     since: UtcDateTime | None = None
     until: UtcDateTime | None = None
     page_size: int | None = Field(default=None, gt=0, le=500)
+    retention_s: float | None = Field(default=None, gt=0)
     cursor: BooksCursor = BooksCursor()
     pages: int = Field(default=0, ge=0)
     orders_checked: int = Field(default=0, ge=0)
@@ -63,6 +67,13 @@ class BooksAuditInput(_Frozen):
     violation_count: int = Field(default=0, ge=0)
     violations: list[Violation] = Field(default_factory=list)
     started_at: UtcDateTime | None = None
+
+
+class PruneRequest(_Frozen):
+    """Drop index entries of ended orders started before `before`, at most `limit`."""
+
+    before: UtcDateTime
+    limit: int = Field(gt=0, le=10_000)
 
 
 class BooksPageRequest(_Frozen):
@@ -96,3 +107,6 @@ class BooksAuditRecord(_Frozen):
     charges_checked: int = Field(description="the provider's charges filed in the window")
     violation_count: int
     violations: list[Violation] = Field(description=f"the first {MAX_VIOLATIONS_KEPT}")
+    instances_pruned: int = Field(
+        default=0, description="ended orders older than the retention dropped from the index"
+    )

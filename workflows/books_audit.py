@@ -24,10 +24,14 @@ from activities.books_models import (
     BooksAuditRecord,
     BooksPage,
     BooksPageRequest,
+    PruneRequest,
 )
 from workflows.policies import ACTIVITY_RETRY
 
 logger = logging.getLogger(__name__)
+# Ended orders dropped from the instance index per run, oldest first: one activity's
+# worth of actor reads; a backlog shrinks run by run.
+PRUNE_LIMIT = 1000
 
 
 def books_audit(
@@ -36,13 +40,14 @@ def books_audit(
     run = BooksAuditInput.model_validate(payload or {})
     started = run.started_at or ctx.current_utc_datetime
     until = run.until or started
-    since, page_size = run.since, run.page_size
-    if since is None or page_size is None:
+    since, page_size, retention_s = run.since, run.page_size, run.retention_s
+    if since is None or page_size is None or retention_s is None:
         plan = yield ctx.call_activity(
             BooksAuditActivities.plan_books_audit, input={}, retry_policy=ACTIVITY_RETRY
         )
         since = since or until - timedelta(seconds=float(plan["window_s"]))
         page_size = page_size or int(plan["page_size"])
+        retention_s = retention_s or float(plan["retention_s"])
     request = BooksPageRequest(since=since, until=until, cursor=run.cursor, page_size=page_size)
     page = BooksPage.model_validate(
         (
@@ -66,14 +71,23 @@ def books_audit(
             since=since,
             until=until,
             page_size=page_size,
+            retention_s=retention_s,
             cursor=page.next,
             started_at=started,
             **totals,
         )
         ctx.continue_as_new(following.model_dump(mode="json"))
         return None
+    # Last: the pages are read, so this run's own paging is not disturbed.
+    prune = PruneRequest(before=until - timedelta(seconds=retention_s), limit=PRUNE_LIMIT)
+    pruned = yield ctx.call_activity(
+        BooksAuditActivities.prune_order_index,
+        input=prune.model_dump(mode="json"),
+        retry_policy=ACTIVITY_RETRY,
+    )
     record = BooksAuditRecord(
         instance_id=ctx.instance_id,
+        instances_pruned=int(pruned),
         started_at=started,
         finished_at=ctx.current_utc_datetime,
         since=since,

@@ -33,6 +33,13 @@ class SkuIndex:
         """Append the SKU unless it is there."""
         await self._skus.update(lambda skus: skus if sku in skus else [*skus, sku])
 
+    async def remove(self, skus: list[str]) -> None:
+        """Drop these SKUs (the inventory audit's pruning of SKUs that hold nothing; it
+        runs after the audit's last page, so its own offsets stay stable)."""
+        if skus:
+            gone = set(skus)
+            await self._skus.update(lambda known: [s for s in known if s not in gone])
+
 
 class AuditRecords:
     """The last inventory audit's findings, one key."""

@@ -15,6 +15,9 @@ from app.building_blocks.errors import ConcurrencyError
 from app.building_blocks.state import Concurrency, StateManager, StateOptions
 
 KEY_PREFIX = "notification"
+# Kept as long as the records of settled orders (ORDERFLOW_RETENTION's default): a
+# redelivery comes within minutes to hours; after this the key expires (bounded state).
+TTL_SECONDS = 8 * 24 * 3600
 _FIRST_WRITE = StateOptions(concurrency=Concurrency.FIRST_WRITE)
 
 
@@ -47,6 +50,7 @@ class Notifications:
                 self.key(note.event_type, note.order_id),
                 note.model_dump_json().encode(),
                 options=_FIRST_WRITE,
+                ttl_seconds=TTL_SECONDS,
                 content_type="application/json",
             )
         except ConcurrencyError:

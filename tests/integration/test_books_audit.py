@@ -6,6 +6,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -113,3 +114,53 @@ def test_a_books_audit_input_out_of_range_is_refused(api: httpx.Client) -> None:
     body = {"input": {"page_size": 0}}
     response = api.post(f"{WORKFLOWS}/books_audit", json=body)
     assert response.status_code == 422, response.text
+
+
+def _index(sidecar_http: httpx.Client) -> list[str]:
+    found = sidecar_http.get("/v1.0/state/statestore/workflow-index:order_fulfillment")
+    assert found.status_code == 200, found.text
+    return list(found.json()["ids"])
+
+
+def test_the_order_index_drops_ended_orders_past_the_retention(
+    api: httpx.Client, sidecar_http: httpx.Client
+) -> None:
+    """40 orders end; a stranded one (its workflow terminated while it waits for approval)
+    does not. A books audit run with a retention of one second drops the 40 from the
+    instance index (records too) and keeps the stranded one; the orders still read."""
+    sku = stocked_sku(api, 40)
+    ended = [new_id("bound") for _ in range(40)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        placed = list(pool.map(lambda o: place(api, o, [(sku, 1, "1.00")]).status_code, ended))
+    assert placed == [202] * 40
+    for order_id in ended:
+        wait_for(api, order_id, {"completed"})
+    stranded = new_id("bound")
+    assert place(api, stranded, [(stocked_sku(api, 1), 1, "5000.00")]).status_code == 202
+    wait_for(api, stranded, {"awaiting_approval"})
+    stop = api.post(f"{WORKFLOWS}/instances/{stranded}/terminate")
+    assert stop.status_code == 202, stop.text
+    before = _index(sidecar_http)
+    assert set(ended) | {stranded} <= set(before)
+    time.sleep(1.5)
+
+    instance_id = f"books-prune-{uuid.uuid4().hex[:8]}"
+    since = datetime.now(UTC) - timedelta(minutes=5)
+    body = {
+        "input": {"since": since.isoformat(), "page_size": 100, "retention_s": 1},
+        "instance_id": instance_id,
+    }
+    assert api.post(f"{WORKFLOWS}/books_audit", json=body).status_code == 202
+    done = api.get(
+        f"{WORKFLOWS}/instances/{instance_id}/wait", params={"timeout_s": 90}, timeout=100
+    )
+    assert done.json()["runtime_status"] == "COMPLETED", done.text
+    assert done.json()["output"]["instances_pruned"] >= 40
+
+    after = _index(sidecar_http)
+    assert not set(ended) & set(after)
+    assert stranded in after
+    assert len(after) <= len(before) - 40
+    gone = sidecar_http.get(f"/v1.0/state/statestore/workflow-instance:{ended[0]}")
+    assert gone.status_code == 204
+    assert api.get(f"/api/v1/orders/{ended[0]}").json()["status"] == "completed"
