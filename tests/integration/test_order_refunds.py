@@ -116,5 +116,7 @@ def test_a_terminated_paid_order_is_settled_by_the_compensating_cancel(
 
     done = wait_for(api, order_id, {"cancelled"})
     assert [s for s, _ in _steps(done)][-3:] == ["paid", "refunded", "cancelled"]
+    listed = api.get("/api/v1/workflows/instances", params={"name": "order_compensation"})
+    assert f"{order_id}:compensation" in [i["instance_id"] for i in listed.json()["items"]]
     assert payments.refund(_charge_id(done)) is not None
     assert stock(api, sku) == {"sku": sku, "on_hand": 5, "reserved": 0, "available": 5}

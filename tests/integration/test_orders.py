@@ -159,3 +159,18 @@ def test_rejected_approval_cancels_and_releases(api: httpx.Client, payments: Pay
     assert done["workflow"]["output"]["reason"] == "approval rejected: too large"
     assert stock(api, sku)["available"] == 3
     assert api.post(f"/api/v1/orders/{order_id}/approve").status_code == 409
+
+
+def test_an_order_cancelled_right_after_it_was_accepted_is_cancelled(api: httpx.Client) -> None:
+    """A cancel sent at once after the 202, before the workflow's first step has created
+    the OrderActor, is accepted (202, not 404) and the order ends cancelled with its stock
+    back; an approval sent that early is a 409, not a 404. (Found by the stateful test.)"""
+    sku, order_id = stocked_sku(api, 3), new_id("order")
+    assert place(api, order_id, [(sku, 1, "10.00")]).status_code == 202
+    early = api.post(f"/api/v1/orders/{order_id}/approve", json={})
+    assert early.status_code in {409}, early.text
+    cancelled = api.post(f"/api/v1/orders/{order_id}/cancel")
+    assert cancelled.status_code == 202, cancelled.text
+    assert wait_for(api, order_id, {"cancelled"})["status"] == "cancelled"
+    assert stock(api, sku) == {"sku": sku, "on_hand": 3, "reserved": 0, "available": 3}
+    assert api.post(f"/api/v1/orders/{new_id('none')}/cancel").status_code == 404

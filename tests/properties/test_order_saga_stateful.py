@@ -38,7 +38,7 @@ from tests.support.orders import TERMINAL, new_id, place, stock, wait_for
 from tests.support.payments import PaymentsAdmin, restart_payment_service
 
 SEED = int(os.environ.get("ORDERFLOW_STATEFUL_SEED", "20261206"))
-EXAMPLES = int(os.environ.get("ORDERFLOW_STATEFUL_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("ORDERFLOW_STATEFUL_EXAMPLES", "16"))
 STEPS = 10
 INITIAL = 4  # units of each of the example's two SKUs
 SMALL_PRICE, LARGE_PRICE = "10.00", "1500.00"  # the approval threshold is 1000
@@ -72,6 +72,7 @@ class Placed:
 def _machine(stack: Stack, api: httpx.Client, payments: PaymentsAdmin) -> type[Any]:
     class OrderSaga(RuleBasedStateMachine):
         orders = Bundle("orders")
+        large = Bundle("large")  # the orders above the approval threshold
 
         def __init__(self) -> None:
             super().__init__()
@@ -98,18 +99,18 @@ def _machine(stack: Stack, api: httpx.Client, payments: PaymentsAdmin) -> type[A
             hits["place_small"] += 1
             return self._place(sku, quantity, SMALL_PRICE)
 
-        @rule(target=orders, sku=st.integers(0, 1))
+        @rule(targets=(orders, large), sku=st.integers(0, 1))
         def place_large(self, sku: int) -> Placed:
             hits["place_large"] += 1
             return self._place(sku, 1, LARGE_PRICE)
 
-        @rule(order=orders)
+        @rule(order=large)
         def approve(self, order: Placed) -> None:
             hits["approve"] += 1
             answer = api.post(f"/api/v1/orders/{order.order_id}/approve", json={})
             assert answer.status_code in {202, 409}, answer.text  # 409: not waiting (yet)
 
-        @rule(order=orders)
+        @rule(order=large)
         def reject(self, order: Placed) -> None:
             hits["reject"] += 1
             body = {"reason": "stateful test"}
