@@ -5,9 +5,8 @@ Read-only towards the actors and the provider; only `record_books_audit` writes 
 overwritten, and the metric)."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from dapr.ext.workflow import WorkflowActivityContext
 
@@ -21,6 +20,7 @@ from activities.books_models import (
     Violation,
     ViolationKind,
 )
+from activities.concurrency import bounded_gather
 from activities.provider import PaymentProvider
 from activities.spec import ActivityDeps, ActivityFn
 from actors.inventory_interface import INVENTORY_ACTOR_TYPE, Commitment, InventoryActorInterface
@@ -32,9 +32,6 @@ from payments.models import LedgerEntry
 # The instance index's name for orders: ORDER_FULFILLMENT.name (workflows/__init__.py,
 # which imports this module); tests/unit/activities/test_books_checks.py holds them equal.
 ORDER_WORKFLOW = "order_fulfillment"
-_PARALLEL = 16  # actor reads in flight per page: the actors' turns, not the audit, decide
-T = TypeVar("T")
-U = TypeVar("U")
 
 
 class BooksAuditActivities:
@@ -96,7 +93,7 @@ class BooksAuditActivities:
         ids = await self._instances.ids(ORDER_WORKFLOW)
         records = await self._instances.get_many(ids[: request.limit])
         old = [r.instance_id for r in records if r.created_at < request.before]
-        orders = await _bounded(self._order_view, old)
+        orders = await bounded_gather(self._order_view, old)
         ended = [o.order_id for o in orders if not o.exists or (o.status and is_terminal(o.status))]
         await self._instances.forget(ORDER_WORKFLOW, ended)
         return len(ended)
@@ -108,11 +105,11 @@ class BooksAuditActivities:
         page_ids = ids[start : start + size]
         records = await self._instances.get_many(page_ids)
         window = [r.instance_id for r in records if _within(r.created_at, request)]
-        orders = await _bounded(self._order_view, window)
+        orders = await bounded_gather(self._order_view, window)
         ended = [o for o in orders if o.exists and o.status and is_terminal(o.status)]
         in_flight = sum(1 for o in orders if o.exists and o.status and not is_terminal(o.status))
         entries = {e.charge.order_id: e for e in await self._ledger([o.order_id for o in ended])}
-        commitments = await _bounded(self._commitments, ended)
+        commitments = await bounded_gather(self._commitments, ended)
         violations = [
             v
             for order, taken in zip(ended, commitments, strict=True)
@@ -135,7 +132,7 @@ class BooksAuditActivities:
         day = request.since.date() + timedelta(days=cursor.day_offset)
         page = await self._provider.ledger_day(day, cursor.offset, size)
         charged = [e for e in page.entries if _within(e.charge.charged_at, request)]
-        orders = await _bounded(self._order_view, [e.charge.order_id for e in charged])
+        orders = await bounded_gather(self._order_view, [e.charge.order_id for e in charged])
         violations: list[Violation] = [
             v for e, o in zip(charged, orders, strict=True) for v in check_charge(e, o.exists)
         ]
@@ -178,13 +175,3 @@ def _after(ids: list[str], after: str | None) -> int:
 
 def _within(moment: datetime | None, request: BooksPageRequest) -> bool:
     return moment is not None and request.since <= moment <= request.until
-
-
-async def _bounded(fn: Callable[[U], Awaitable[T]], items: list[U]) -> list[T]:
-    limiter = asyncio.Semaphore(_PARALLEL)
-
-    async def one(item: U) -> T:
-        async with limiter:
-            return await fn(item)
-
-    return list(await asyncio.gather(*map(one, items)))

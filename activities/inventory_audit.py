@@ -1,11 +1,11 @@
 """Activities of the inventory audit: read a page of SKUs and check each, store findings."""
 
-import asyncio
 from typing import Any
 
 from dapr.ext.workflow import WorkflowActivityContext
 
 from activities.audit_models import Anomaly, AuditPage, AuditRecord, PageRequest
+from activities.concurrency import bounded_gather
 from activities.spec import ActivityDeps, ActivityFn
 from actors.inventory_interface import INVENTORY_ACTOR_TYPE, InventoryActorInterface
 
@@ -56,7 +56,7 @@ class InventoryAuditActivities:
         return self._loop.run(self._prune(payload))
 
     async def _prune(self, candidates: list[str]) -> int:
-        levels = await asyncio.gather(*(self._inventory(sku).GetStock() for sku in candidates))
+        levels = await bounded_gather(self._stock, candidates)
         empty = [sku for sku, level in zip(candidates, levels, strict=True) if _empty(level)]
         await self._skus.remove(empty)
         return len(empty)
@@ -68,7 +68,7 @@ class InventoryAuditActivities:
 
     async def _audit(self, offset: int, size: int) -> AuditPage:
         skus, total = await self._skus.page(offset, size)
-        levels = await asyncio.gather(*(self._inventory(sku).GetStock() for sku in skus))
+        levels = await bounded_gather(self._stock, skus)
         anomalies = [
             a for sku, level in zip(skus, levels, strict=True) for a in check_stock(sku, level)
         ]
@@ -80,6 +80,10 @@ class InventoryAuditActivities:
             page_size=size,
             next_offset=end if skus and end < total else None,
         )
+
+    async def _stock(self, sku: str) -> dict[str, Any]:
+        level: dict[str, Any] = await self._inventory(sku).GetStock()
+        return level
 
     def _inventory(self, sku: str) -> Any:
         return self._actors.proxy(INVENTORY_ACTOR_TYPE, sku, InventoryActorInterface)

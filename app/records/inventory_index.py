@@ -42,16 +42,17 @@ class SkuIndex:
 
 
 class AuditRecords:
-    """The last inventory audit's findings, one key."""
+    """The last audit's findings, one key (the inventory audit's by default)."""
 
-    def __init__(self, state: StateManager) -> None:
+    def __init__(self, state: StateManager, key: str = LAST_AUDIT_KEY) -> None:
         self._state = state
+        self._key = key
 
     async def save_last(self, record: dict[str, Any]) -> None:
-        await self._state.save(LAST_AUDIT_KEY, json.dumps(record).encode(), content_type=_JSON)
+        await self._state.save(self._key, json.dumps(record).encode(), content_type=_JSON)
 
     async def last(self) -> dict[str, Any] | None:
-        item = await self._state.get(LAST_AUDIT_KEY)
+        item = await self._state.get(self._key)
         if item is None:
             return None
         record: dict[str, Any] = json.loads(item.value)
