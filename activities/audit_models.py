@@ -6,6 +6,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 # Findings carried from page to page (and stored) are capped; the count is not.
 MAX_ANOMALIES_KEPT = 100
+# Empty SKUs (nothing on hand, nothing held) carried to the end of a run to be dropped
+# from the index; a larger backlog is dropped run by run.
+MAX_EMPTY_KEPT = 1000
 
 
 class _Frozen(BaseModel):
@@ -31,6 +34,7 @@ class AuditInput(_Frozen):
     skus_checked: int = Field(default=0, ge=0)
     anomaly_count: int = Field(default=0, ge=0)
     anomalies: list[Anomaly] = Field(default_factory=list)
+    empty: list[str] = Field(default_factory=list)
     started_at: datetime | None = None
 
 
@@ -46,6 +50,7 @@ class AuditPage(_Frozen):
     anomalies: list[Anomaly]
     page_size: int
     next_offset: int | None
+    empty: list[str] = Field(default_factory=list)
 
 
 class AuditRecord(_Frozen):
@@ -58,3 +63,4 @@ class AuditRecord(_Frozen):
     skus_checked: int
     anomaly_count: int
     anomalies: list[Anomaly]
+    skus_pruned: int = 0  # empty SKUs dropped from the index at the end of the run

@@ -1,11 +1,11 @@
 """Activities of the inventory audit: read a page of SKUs and check each, store findings."""
 
-import asyncio
 from typing import Any
 
 from dapr.ext.workflow import WorkflowActivityContext
 
 from activities.audit_models import Anomaly, AuditPage, AuditRecord, PageRequest
+from activities.concurrency import bounded_gather
 from activities.spec import ActivityDeps, ActivityFn
 from actors.inventory_interface import INVENTORY_ACTOR_TYPE, InventoryActorInterface
 
@@ -42,13 +42,24 @@ class InventoryAuditActivities:
         self._default_page_size = deps.settings.inventory_audit_page_size
 
     def activities(self) -> list[ActivityFn]:
-        return [self.audit_page, self.record_audit]
+        return [self.audit_page, self.prune_empty_skus, self.record_audit]
 
     def audit_page(self, ctx: WorkflowActivityContext, payload: dict[str, Any]) -> dict[str, Any]:
         """Read one page of the SKU index and check each SKU's stock."""
         request = PageRequest.model_validate(payload)
         size = request.page_size or self._default_page_size
         return self._loop.run(self._audit(request.offset, size)).model_dump()
+
+    def prune_empty_skus(self, ctx: WorkflowActivityContext, payload: list[str]) -> int:
+        """Drop SKUs that hold nothing (on hand 0, reserved 0, asked again now) from the
+        index; how many. A restock puts a SKU back (the restock route and activity add it)."""
+        return self._loop.run(self._prune(payload))
+
+    async def _prune(self, candidates: list[str]) -> int:
+        levels = await bounded_gather(self._stock, candidates)
+        empty = [sku for sku, level in zip(candidates, levels, strict=True) if _empty(level)]
+        await self._skus.remove(empty)
+        return len(empty)
 
     def record_audit(self, ctx: WorkflowActivityContext, payload: dict[str, Any]) -> None:
         """Overwrite the last-audit record; running it twice is harmless."""
@@ -57,7 +68,7 @@ class InventoryAuditActivities:
 
     async def _audit(self, offset: int, size: int) -> AuditPage:
         skus, total = await self._skus.page(offset, size)
-        levels = await asyncio.gather(*(self._inventory(sku).GetStock() for sku in skus))
+        levels = await bounded_gather(self._stock, skus)
         anomalies = [
             a for sku, level in zip(skus, levels, strict=True) for a in check_stock(sku, level)
         ]
@@ -65,9 +76,18 @@ class InventoryAuditActivities:
         return AuditPage(
             skus=skus,
             anomalies=anomalies,
+            empty=[sku for sku, level in zip(skus, levels, strict=True) if _empty(level)],
             page_size=size,
             next_offset=end if skus and end < total else None,
         )
 
+    async def _stock(self, sku: str) -> dict[str, Any]:
+        level: dict[str, Any] = await self._inventory(sku).GetStock()
+        return level
+
     def _inventory(self, sku: str) -> Any:
         return self._actors.proxy(INVENTORY_ACTOR_TYPE, sku, InventoryActorInterface)
+
+
+def _empty(level: dict[str, Any]) -> bool:
+    return level.get("on_hand") == 0 and level.get("reserved") == 0

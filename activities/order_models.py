@@ -93,3 +93,14 @@ class CompletedEvent(_Frozen):
     amount: Decimal
     charge_id: str
     label: str
+
+
+class FailedEvent(_Frozen):
+    """An order that ended failed: why, and its charge and refund if it was paid."""
+
+    order_id: str
+    customer_id: str
+    amount: Decimal
+    reason: str
+    charge_id: str = ""
+    refund_id: str = ""

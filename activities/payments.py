@@ -1,15 +1,14 @@
 """Charging the order, and refunding it, through Dapr service invocation to the provider."""
 
-import json
 from typing import Any
 
 from dapr.ext.workflow import WorkflowActivityContext
 
 from activities.order_models import ChargeInput, ChargeOutcome, RefundInput, RefundOutcome
+from activities.provider import PaymentProvider
 from activities.spec import ActivityDeps, ActivityFn
 from app.building_blocks.errors import InvocationError
 
-_SECRET, _VALUE = "payment", "api-key"
 # The provider's answers that no retry changes: an unknown charge id, a declined charge.
 _REFUSED = frozenset({404, 409})
 
@@ -17,10 +16,9 @@ _REFUSED = frozenset({404, 409})
 class PaymentActivities:
     def __init__(self, deps: ActivityDeps) -> None:
         self._loop = deps.loop
-        self._key_header = deps.payment_key_header
-        self._invoker = deps.invoker
-        self._secrets = deps.secrets
-        self._settings = deps.settings
+        self._provider = PaymentProvider(
+            deps.invoker, deps.secrets, deps.settings, deps.payment_key_header
+        )
 
     def activities(self) -> list[ActivityFn]:
         return [self.charge_payment, self.refund_payment]
@@ -34,7 +32,8 @@ class PaymentActivities:
         daprd's own retries) raises, and the workflow's retry policy tries again.
         """
         charge = ChargeInput.model_validate(payload)
-        answer = self._call("charges", {"order_id": charge.order_id, "amount": str(charge.amount)})
+        body = {"order_id": charge.order_id, "amount": str(charge.amount)}
+        answer = self._loop.run(self._provider.post("charges", body))
         return ChargeOutcome(
             approved=bool(answer["approved"]),
             charge_id=str(answer.get("charge_id", "")),
@@ -50,7 +49,7 @@ class PaymentActivities:
         refund = RefundInput.model_validate(payload)
         body = {"charge_id": refund.charge_id, "reason": refund.reason[:500]}
         try:
-            answer = self._call("refunds", body)
+            answer = self._loop.run(self._provider.post("refunds", body))
         except InvocationError as error:
             if error.status not in _REFUSED:
                 raise
@@ -58,18 +57,3 @@ class PaymentActivities:
             refused = f"refused ({error.status}): {detail}"
             return RefundOutcome(refunded=False, reason=refused).model_dump()
         return RefundOutcome(refunded=True, refund_id=str(answer["refund_id"])).model_dump()
-
-    def _call(self, method: str, body: dict[str, str]) -> dict[str, Any]:
-        key = self._loop.run(
-            self._secrets.get_secret(self._settings.secretstore_name, _SECRET, _VALUE)
-        )
-        response = self._loop.run(
-            self._invoker.invoke(
-                self._settings.payment_app_id,
-                method,
-                data=json.dumps(body).encode(),
-                headers={self._key_header: key.get_secret_value()},
-            )
-        )
-        answer: dict[str, Any] = json.loads(response.data)
-        return answer

@@ -13,8 +13,9 @@ from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.feature_flags import FeatureFlags
 from app.order_views import OrderViews
+from app.records.books_records import BooksRecords
 from app.records.inventory_index import AuditRecords, SkuIndex
-from app.records.workflow_index import WorkflowProgress
+from app.records.workflow_index import WorkflowIndex, WorkflowProgress
 from app.settings import Settings
 
 ActivityFn = Callable[[Any, Any], Any]
@@ -33,6 +34,8 @@ class ActivityDeps:
     progress: WorkflowProgress
     skus: SkuIndex
     audits: AuditRecords
+    books: BooksRecords  # the last books audit
+    instances: WorkflowIndex  # the instance index: which orders exist (the books audit)
     invoker: ServiceInvoker
     secrets: SecretsManager
     bindings: BindingsManager

@@ -14,10 +14,12 @@ ACTORS: list[type[Actor]] = [InventoryActor, OrderActor]
 ActorFactory = Callable[[ActorRuntimeContext, ActorId], Actor]
 
 
-def actor_factories(reservation_hold: timedelta) -> dict[type[Actor], ActorFactory]:
+def actor_factories(
+    reservation_hold: timedelta, retention: timedelta
+) -> dict[type[Actor], ActorFactory]:
     """Factories for the actor types that take settings; the others use the SDK's default."""
 
     def inventory(ctx: ActorRuntimeContext, actor_id: ActorId) -> Actor:
-        return InventoryActor(ctx, actor_id, hold=reservation_hold)
+        return InventoryActor(ctx, actor_id, hold=reservation_hold, retention=retention)
 
     return {InventoryActor: inventory}

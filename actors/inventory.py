@@ -1,5 +1,7 @@
 """InventoryActor (id = SKU): stock on hand and per-order reservations, one call at a time."""
 
+import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -7,12 +9,14 @@ from dapr.actor import Actor, ActorId, Remindable
 from dapr.actor.runtime.context import ActorRuntimeContext
 
 from actors.inventory_interface import (
+    Commitment,
     InventoryActorInterface,
     OrderRef,
     ReservationResult,
     ReserveRequest,
     RestockRequest,
     StockLevel,
+    return_restock_id,
 )
 
 _ON_HAND = "on_hand"
@@ -20,9 +24,17 @@ _APPLIED_RESTOCKS = "applied_restocks"
 _RESERVATIONS = "reservations"  # order id -> quantity held
 _COMMITTED = "committed"  # order id -> quantity taken from stock
 _RELEASED = "released"  # order ids whose hold ended; a late Reserve for them is refused
+# When each committed or released order id and each applied restock id was recorded
+# (epoch seconds): entries older than the retention are pruned (below).
+_RECORDED_AT = "recorded_at"
 _HOLD_REMINDER = "hold:"
 
 DEFAULT_HOLD = timedelta(minutes=15)
+# How long settled order ids and restock ids are kept. They make retries idempotent (a
+# late Reserve, Commit, Release or Restock: minutes, at most the approval timeout of a
+# day) and answer the books audit's GetCommitment for its window (7 days); past that they
+# only grow the actor's state. ORDERFLOW_RETENTION_S sets it (settings: >= the window).
+DEFAULT_RETENTION = timedelta(days=8)
 
 
 class InventoryActor(Actor, InventoryActorInterface, Remindable):
@@ -32,9 +44,18 @@ class InventoryActor(Actor, InventoryActorInterface, Remindable):
     store: it fires even if this actor was deactivated (or its process restarted) meanwhile.
     """
 
-    def __init__(self, ctx: ActorRuntimeContext, actor_id: ActorId, hold: timedelta = DEFAULT_HOLD):
+    def __init__(
+        self,
+        ctx: ActorRuntimeContext,
+        actor_id: ActorId,
+        hold: timedelta = DEFAULT_HOLD,
+        retention: timedelta = DEFAULT_RETENTION,
+        clock: Callable[[], float] = time.time,
+    ):
         super().__init__(ctx, actor_id)
         self._hold = hold
+        self._retention = retention
+        self._clock = clock
 
     async def get_stock(self) -> dict[str, Any]:
         return (await self._stock_level()).model_dump()
@@ -46,7 +67,8 @@ class InventoryActor(Actor, InventoryActorInterface, Remindable):
             on_hand: int = await self._get(_ON_HAND, 0)
             await self._state_manager.set_state(_ON_HAND, on_hand + command.quantity)
             await self._state_manager.set_state(_APPLIED_RESTOCKS, [*applied, command.restock_id])
-            # One save: both keys land in a single state-store transaction.
+            await self._recorded(command.restock_id)
+            # One save: every key lands in a single state-store transaction.
             await self._state_manager.save_state()
         return (await self._stock_level()).model_dump()
 
@@ -96,9 +118,20 @@ class InventoryActor(Actor, InventoryActorInterface, Remindable):
         await self._state_manager.set_state(_ON_HAND, on_hand - quantity)
         await self._state_manager.set_state(_RESERVATIONS, reservations)
         await self._state_manager.set_state(_COMMITTED, committed)
+        await self._recorded(order)
         await self._state_manager.save_state()
         await self._forget_reminder(order)
         return await self._result(order, True, "committed", quantity)
+
+    async def get_commitment(self, request: dict[str, Any]) -> dict[str, Any]:
+        order = OrderRef.model_validate(request).order_id
+        committed: dict[str, int] = await self._get(_COMMITTED, {})
+        applied: list[str] = await self._get(_APPLIED_RESTOCKS, [])
+        return Commitment(
+            order_id=order,
+            committed=committed.get(order, 0),
+            returned=return_restock_id(order) in applied,
+        ).model_dump()
 
     async def receive_reminder(
         self,
@@ -125,10 +158,37 @@ class InventoryActor(Actor, InventoryActorInterface, Remindable):
             # (a late retry) must not take stock again.
             await self._state_manager.set_state(_RESERVATIONS, reservations)
             await self._state_manager.set_state(_RELEASED, [*released, order])
+            await self._recorded(order)
             await self._state_manager.save_state()
         if quantity and not from_reminder:
             await self._forget_reminder(order)
         return await self._result_model(order, True, "released", quantity)
+
+    async def _recorded(self, entry: str) -> None:
+        """Note when `entry` (an order or restock id) was recorded, and prune every entry
+        recorded longer than the retention ago from the committed, released and applied
+        sets (part of the caller's save). Entries from before this existed get a time now."""
+        now = self._clock()
+        stamps: dict[str, float] = await self._get(_RECORDED_AT, {})
+        cutoff = now - self._retention.total_seconds()
+        committed: dict[str, int] = await self._get(_COMMITTED, {})
+        released: list[str] = await self._get(_RELEASED, [])
+        applied: list[str] = await self._get(_APPLIED_RESTOCKS, [])
+        for known in (*committed, *released, *applied):
+            stamps.setdefault(known, now)
+        stamps[entry] = now
+        expired = {key for key, at in stamps.items() if at < cutoff}
+        if expired:
+            committed = {k: v for k, v in committed.items() if k not in expired}
+            await self._state_manager.set_state(_COMMITTED, committed)
+            await self._state_manager.set_state(
+                _RELEASED, [r for r in released if r not in expired]
+            )
+            await self._state_manager.set_state(
+                _APPLIED_RESTOCKS, [a for a in applied if a not in expired]
+            )
+        kept = {key: at for key, at in stamps.items() if key not in expired}
+        await self._state_manager.set_state(_RECORDED_AT, kept)
 
     async def _forget_reminder(self, order: str) -> None:
         await self.unregister_reminder(_HOLD_REMINDER + order)

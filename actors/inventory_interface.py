@@ -72,6 +72,22 @@ class ReservationResult(BaseModel):
     stock: StockLevel
 
 
+class Commitment(BaseModel):
+    """What one order took from this SKU: units committed, and whether they were put back
+    (the settle compensation's restock `return:<order id>`). For the books audit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    order_id: OrderId
+    committed: int = 0
+    returned: bool = False
+
+
+def return_restock_id(order_id: str) -> str:
+    """The restock id that puts an order's committed units back: applied once per order."""
+    return f"return:{order_id}"
+
+
 class InventoryActorInterface(ActorInterface):
     """Methods callable through the sidecar; arguments and results are JSON objects."""
 
@@ -94,3 +110,7 @@ class InventoryActorInterface(ActorInterface):
     @actor_method(name="Commit")
     @abstractmethod
     async def commit(self, request: dict[str, Any]) -> dict[str, Any]: ...
+
+    @actor_method(name="GetCommitment")
+    @abstractmethod
+    async def get_commitment(self, request: dict[str, Any]) -> dict[str, Any]: ...

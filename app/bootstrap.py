@@ -56,6 +56,7 @@ from app.observability.sidecar_metrics import sidecar_call_metrics
 from app.order_recovery import OrderRecovery
 from app.order_service import OrderService
 from app.order_views import OrderViews
+from app.records.books_records import BooksRecords
 from app.records.inventory_index import AuditRecords, SkuIndex
 from app.records.workflow_index import WorkflowIndex, WorkflowProgress
 from app.services import Services
@@ -194,7 +195,7 @@ async def running_services(
         bindings = BindingsManager(dapr, max_data_bytes=settings.dapr_max_request_bytes)
 
         ActorRuntime.set_actor_config(actor_runtime_config(settings))
-        factories = actor_factories(settings.reservation_hold)
+        factories = actor_factories(settings.reservation_hold, settings.retention)
         for actor_type in ACTORS:
             factory = factories.get(actor_type)
             if factory is None:
@@ -219,6 +220,8 @@ async def running_services(
             progress=progress,
             skus=SkuIndex(state),
             audits=AuditRecords(state),
+            books=BooksRecords(state),
+            instances=index,
             invoker=ServiceInvoker(dapr),
             secrets=secrets,
             bindings=bindings,

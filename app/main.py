@@ -14,6 +14,7 @@ from app.api.problems import install_problem_handlers
 from app.api.read_deadline import read_deadline
 from app.api.routes import (
     actors,
+    books,
     dead_letters,
     health,
     inventory,
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         orders.router,
         inventory_audit.router,  # before inventory's /{sku}
         inventory.router,
+        books.router,
         dead_letters.router,
     ):
         app.include_router(router, responses=PROBLEM_RESPONSES)

@@ -145,10 +145,11 @@ class OrderRecovery:
             raise IllegalTransitionError(order_id, str(restarted.order.status), "restarted")
         return restarted.order, order.details
 
-    async def settle(self, order: OrderView) -> None:
+    async def settle(self, order: OrderView) -> str:
         """The compensating cancel of a paid order whose workflow ended without settling
-        it: start `order_compensation` (once; a repeat finds it). IllegalTransitionError
-        for an order not paid or whose workflow still runs (it settles the order itself)."""
+        it: start `order_compensation` (once; a repeat finds it); its instance id.
+        IllegalTransitionError for an order not paid or whose workflow still runs (it
+        settles the order itself)."""
         order_id = order.order_id
         charge_id = charge_of(order)
         if order.status not in SETTLEABLE or order.details is None or not charge_id:
@@ -166,6 +167,7 @@ class OrderRecovery:
             if await self._workflows.get_state(instance_id, fetch_payloads=False) is None:
                 payload = request.model_dump(mode="json")
                 await self._workflows.schedule(ORDER_COMPENSATION.name, payload, instance_id)
+        return instance_id
 
     async def _ended(self, order_id: str) -> WorkflowState | None:
         """Wait for a termination to take effect (the engine applies it in the instance's

@@ -32,12 +32,13 @@ from actors.order_states import (
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.errors import DaprTimeoutError, WorkflowConflictError
 from app.building_blocks.workflow_admission import WorkflowAdmission
+from app.building_blocks.workflow_status import ENDED
 from app.building_blocks.workflows import WorkflowEngine
 from app.order_recovery import Attention, OrderRecovery
 from app.order_views import OrderViews
 from app.records.inventory_index import SkuIndex
 from app.records.workflow_index import InstanceRecord, WorkflowIndex
-from workflows import ORDER_FULFILLMENT
+from workflows import ORDER_COMPENSATION, ORDER_FULFILLMENT
 from workflows.events import APPROVAL_EVENT, CANCEL_EVENT
 from workflows.order_models import OrderDecision
 
@@ -113,15 +114,15 @@ async def start_order(
     except BaseException:
         admission.forget(details.order_id)
         raise
-    await _index(index, details.order_id)
+    await _index(index, WORKFLOW, details.order_id)
     return True
 
 
-async def _index(index: WorkflowIndex, order_id: str) -> None:
+async def _index(index: WorkflowIndex, name: str, instance_id: str) -> None:
     now = datetime.now(UTC)
     record = InstanceRecord(
-        instance_id=order_id,
-        name=WORKFLOW,
+        instance_id=instance_id,
+        name=name,
         status=WorkflowStatus.PENDING.name,
         created_at=now,
         updated_at=now,
@@ -130,7 +131,7 @@ async def _index(index: WorkflowIndex, order_id: str) -> None:
     # COMPLETED) is never overwritten with PENDING.
     with suppress(WorkflowConflictError):
         await index.claim(record)
-    await index.add(WORKFLOW, order_id)  # ETag-guarded and idempotent: races lose nothing
+    await index.add(name, instance_id)  # ETag-guarded and idempotent: races lose nothing
 
 
 class OrderService:
@@ -208,9 +209,15 @@ class OrderService:
         """
         order = await self._order(order_id, fresh=True)
         if not order.exists:
-            raise OrderNotFoundError(order_id)
+            # Accepted (202) but its first step has not created the OrderActor yet: the
+            # engine keeps the event for the workflow, which reads it after reserving.
+            await self._require_accepted(order_id)
+            await self._workflows.raise_event(order_id, CANCEL_EVENT, {"reason": "requested"})
+            return
         if order.status in SETTLEABLE:
-            await self._recovery.settle(order)
+            compensation = await self._recovery.settle(order)
+            # Listed with the other instances (GET /api/v1/workflows/instances).
+            await _index(self._index, ORDER_COMPENSATION.name, compensation)
             return
         if order.status not in CANCELLABLE:
             raise IllegalTransitionError(order_id, str(order.status), OrderStatus.CANCELLED.value)
@@ -268,16 +275,26 @@ class OrderService:
 
     async def _decide(self, order_id: str, approved: bool, reason: str) -> None:
         order = await self._order(order_id, fresh=True)
+        target = "approved" if approved else "rejected"
         if not order.exists:
-            raise OrderNotFoundError(order_id)
+            await self._require_accepted(order_id)  # accepted, not yet waiting: 409
+            raise IllegalTransitionError(order_id, "accepted", target)
         if order.status != OrderStatus.AWAITING_APPROVAL:
-            target = "approved" if approved else "rejected"
             raise IllegalTransitionError(order_id, str(order.status), target)
         decision = OrderDecision(approved=approved, reason=reason)
         await self._workflows.raise_event(order_id, APPROVAL_EVENT, decision.model_dump())
 
     def _inventory(self, sku: str) -> Any:
         return self._actors.proxy(INVENTORY_ACTOR_TYPE, sku, InventoryActorInterface)
+
+    async def _require_accepted(self, order_id: str) -> None:
+        """OrderNotFoundError unless an order workflow with this id was started (placed
+        and answered 202, its first step still to come)."""
+        if self._admission.is_admitted(order_id):
+            return
+        state = await self._workflows.get_state(order_id, fetch_payloads=False)
+        if state is None or state.name != WORKFLOW or state.runtime_status in ENDED:
+            raise OrderNotFoundError(order_id)
 
 
 def _json(text: str | None) -> Any:

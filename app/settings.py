@@ -106,8 +106,17 @@ class Settings(BaseSettings):
     shipping_delay: timedelta = timedelta(seconds=2)  # the shipping workflow's durable timer
     payment_app_id: str = "payment-service"
     shipping_binding_name: str = "shipping-labels"
-    orders_topic: str = "orders"
+    # order.completed and order.failed, for consumers (the notifications subscription).
+    order_outcomes_topic: str = "order-outcomes"
     inventory_audit_page_size: int = Field(default=100, gt=0, le=1000)  # SKUs per run
+    # The books audit (docs/order-domain.md): orders placed and charges made within this
+    # window before the run, checked this many orders (or charges) per run.
+    books_audit_window_s: float = Field(default=7 * 24 * 3600.0, gt=0)
+    # How long records of settled orders are kept (docs/order-domain.md#bounded-state):
+    # the InventoryActor's order and restock ids, the instance index and records of ended
+    # workflows, notifications. At least the books audit's window, which reads them.
+    retention: timedelta = timedelta(days=8)
+    books_audit_page_size: int = Field(default=50, gt=0, le=500)
 
     # Admission control and the engine watchdog (docs/workflow-engine.md). At most this many
     # orders run at once per replica; more are refused with 429 and Retry-After.
@@ -147,6 +156,14 @@ class Settings(BaseSettings):
                 "configstore_subscribe_metadata", {"pgNotifyChannel": "orderflow_config_changed"}
             )
         return data
+
+    @model_validator(mode="after")
+    def _retention_covers_the_books_window(self) -> "Settings":
+        """The books audit reads the records retention keeps: a shorter retention would
+        report orders of its window as never committed."""
+        if self.retention.total_seconds() < self.books_audit_window_s:
+            raise ValueError("retention must be at least books_audit_window_s")
+        return self
 
     @field_validator("log_format", mode="before")
     @classmethod

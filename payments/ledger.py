@@ -10,9 +10,20 @@ and the attempt log stay in memory: they are for tests and demos, not records.
 import asyncio
 import uuid
 from collections import Counter
+from datetime import UTC, date, datetime
 
 from payments.attempts import AttemptLog
-from payments.models import AttemptOutcome, Behaviour, Charge, ChargeRequest, Refund, RefundRequest
+from payments.journal import Journal
+from payments.models import (
+    AttemptOutcome,
+    Behaviour,
+    Charge,
+    ChargeRequest,
+    LedgerDay,
+    LedgerEntry,
+    Refund,
+    RefundRequest,
+)
 from payments.store import LedgerStore, LedgerUnavailableError
 
 # A compare-and-swap that keeps losing means another writer is busy on the key; this many
@@ -39,6 +50,7 @@ class Ledger:
         self.behaviour = Behaviour()
         self.attempt_log = attempts if attempts is not None else AttemptLog()
         self._store = store
+        self._journal = Journal(store)
         self._failed: Counter[str] = Counter()  # injected failures before an order's charge
         # One lock: two concurrent retries in this process queue instead of racing on the
         # store's compare-and-swap (which still decides across processes).
@@ -92,11 +104,13 @@ class Ledger:
             reason="" if approved else "declined by the provider",
             charge_id=f"ch_{uuid.uuid4().hex[:16]}",
             attempts=self._failed[request.order_id] + 1,
+            charged_at=datetime.now(UTC),
         )
 
     async def _index(self, charge: Charge) -> None:
         # Written before the caller hears of the charge id, so a refund by it finds it.
         await self._store.put(_charge_id_key(charge.charge_id), {"order_id": charge.order_id})
+        await self._journal.file(charge)
 
     async def refund(self, request: RefundRequest) -> Refund:
         """Refund the charge once; a repeat returns the first refund with its attempts
@@ -151,6 +165,18 @@ class Ledger:
     async def get_refund(self, charge_id: str) -> Refund | None:
         found, _ = await self._store.get(_refund_key(charge_id))
         return None if found is None else Refund.model_validate(found)
+
+    async def day(self, day: date, offset: int, limit: int) -> LedgerDay:
+        """A page of the charges first decided on `day` (UTC), each with its refund."""
+        order_ids, total = await self._journal.page(day, offset, limit)
+        entries = await self.entries(order_ids)
+        return LedgerDay(day=day, total=total, offset=offset, entries=entries)
+
+    async def entries(self, order_ids: list[str]) -> list[LedgerEntry]:
+        """The charges of these orders with their refunds; orders never charged are left out."""
+        charges = [c for c in await asyncio.gather(*map(self.get, order_ids)) if c is not None]
+        refunds = await asyncio.gather(*(self.get_refund(c.charge_id) for c in charges))
+        return [LedgerEntry(charge=c, refund=r) for c, r in zip(charges, refunds, strict=True)]
 
 
 def _charge_key(order_id: str) -> str:

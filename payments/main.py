@@ -12,6 +12,7 @@ import os
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from typing import Annotated
 
 import httpx
@@ -28,6 +29,9 @@ from payments.models import (
     Behaviour,
     Charge,
     ChargeRequest,
+    LedgerDay,
+    LedgerEntries,
+    LedgerLookup,
     Refund,
     RefundRequest,
 )
@@ -157,6 +161,20 @@ def create_app() -> FastAPI:
         if found is None:
             raise HTTPException(status_code=404, detail=f"no refund of charge {charge_id}")
         return found
+
+    @app.get("/ledger/days/{day}", dependencies=[Authorized])
+    async def ledger_day(
+        day: date,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> LedgerDay:
+        """The charges first decided on a UTC day, with their refunds (for reconciliation)."""
+        return await ledger.day(day, offset, limit)
+
+    @app.post("/ledger/orders", dependencies=[Authorized])
+    async def ledger_orders(lookup: LedgerLookup) -> LedgerEntries:
+        """The charges and refunds of the orders named (for reconciliation); always 200."""
+        return LedgerEntries(entries=await ledger.entries(list(lookup.order_ids)))
 
     @app.get("/admin/behaviour", dependencies=[Authorized])
     async def get_behaviour() -> Behaviour:

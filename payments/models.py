@@ -1,8 +1,8 @@
 """Wire models of the payment provider."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,6 +34,9 @@ class Charge(BaseModel):
     reason: str = ""
     charge_id: str
     attempts: int = 1  # requests seen for this order id, failed ones included
+    # When the charge was first decided (UTC): files it under its day in the journal.
+    # None on charges recorded before the journal existed.
+    charged_at: datetime | None = None
 
 
 class Behaviour(BaseModel):
@@ -79,3 +82,36 @@ class Refund(BaseModel):
     currency: str
     reason: str = ""
     attempts: int = 1  # refund requests seen for this charge id once it was refunded
+
+
+class LedgerEntry(BaseModel):
+    """One charge of a day and its refund, if any."""
+
+    charge: Charge
+    refund: Refund | None = None
+
+
+class LedgerDay(BaseModel):
+    """A page of the charges first decided on one UTC day, in the order they were filed.
+    `total` counts the day's charges; the reconciliation pages through them."""
+
+    day: date
+    total: int
+    offset: int
+    entries: list[LedgerEntry]
+
+
+class LedgerLookup(BaseModel):
+    """Order ids whose charges (and refunds) the caller wants, for reconciliation."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    order_ids: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(max_length=1000)
+
+
+class LedgerEntries(BaseModel):
+    """The charges of the orders asked for (an order never charged is absent: a 200
+    either way, since daprd's resiliency would retry a 404 and count it toward the
+    caller's circuit breaker)."""
+
+    entries: list[LedgerEntry]

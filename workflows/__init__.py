@@ -2,9 +2,11 @@
 and code that starts a workflow by name takes the name from its entry here."""
 
 from activities.audit_models import AuditInput
+from activities.books_models import BooksAuditInput
 from activities.order_models import ShippingInput
 from actors.order_interface import OrderDetails
 from app.building_blocks.workflow_spec import WorkflowSpec
+from workflows.books_audit import books_audit
 from workflows.engine_canary import CanaryInput, engine_canary
 from workflows.events import APPROVAL_EVENT, CANCEL_EVENT
 from workflows.inventory_audit import inventory_audit
@@ -35,6 +37,9 @@ SHIPPING = WorkflowSpec(name="shipping", orchestrator=shipping, input_model=Ship
 INVENTORY_AUDIT = WorkflowSpec(
     name="inventory_audit", orchestrator=inventory_audit, input_model=AuditInput
 )
+BOOKS_AUDIT = WorkflowSpec(
+    name="books_audit", orchestrator=books_audit, input_model=BooksAuditInput
+)
 ENGINE_CANARY = WorkflowSpec(
     name="engine_canary", orchestrator=engine_canary, input_model=CanaryInput
 )
@@ -46,5 +51,6 @@ WORKFLOWS: list[WorkflowSpec] = [
     ORDER_COMPENSATION,
     SHIPPING,
     INVENTORY_AUDIT,
+    BOOKS_AUDIT,
     ENGINE_CANARY,
 ]

@@ -15,6 +15,7 @@ from durabletask.task import Task
 
 from activities.audit_models import (
     MAX_ANOMALIES_KEPT,
+    MAX_EMPTY_KEPT,
     AuditInput,
     AuditPage,
     AuditRecord,
@@ -42,6 +43,7 @@ def inventory_audit(
         )
     )
     found = [*run.anomalies, *page.anomalies][:MAX_ANOMALIES_KEPT]
+    empty = [*run.empty, *page.empty][:MAX_EMPTY_KEPT]
     pages, checked = run.pages + 1, run.skus_checked + len(page.skus)
     anomaly_count = run.anomaly_count + len(page.anomalies)
     if page.next_offset is not None:
@@ -54,10 +56,15 @@ def inventory_audit(
             skus_checked=checked,
             anomaly_count=anomaly_count,
             anomalies=found,
+            empty=empty,
             started_at=started,
         )
         ctx.continue_as_new(following.model_dump(mode="json"))
         return None
+    # After the last page: dropping SKUs shifts the index, which this run pages by offset.
+    pruned = yield ctx.call_activity(
+        InventoryAuditActivities.prune_empty_skus, input=empty, retry_policy=ACTIVITY_RETRY
+    )
     record = AuditRecord(
         instance_id=ctx.instance_id,
         started_at=started,
@@ -66,6 +73,7 @@ def inventory_audit(
         skus_checked=checked,
         anomaly_count=anomaly_count,
         anomalies=found,
+        skus_pruned=int(pruned),
     )
     yield ctx.call_activity(
         InventoryAuditActivities.record_audit,

@@ -21,6 +21,7 @@ from activities.order_models import (
     ChargeInput,
     ChargeOutcome,
     CompletedEvent,
+    FailedEvent,
     Label,
     LineResult,
     LineStep,
@@ -28,8 +29,8 @@ from activities.order_models import (
     ShippingInput,
 )
 from activities.orders import OrderActivities
+from activities.outcomes import OutcomeActivities
 from activities.payments import PaymentActivities
-from activities.shipping import ShippingActivities
 from actors.order_interface import OrderDetails
 from actors.order_states import OrderStatus
 from app.building_blocks.ids import child_instance_id
@@ -143,7 +144,7 @@ def order_fulfillment(ctx: DaprWorkflowContext, payload: dict[str, Any]) -> Step
         charge_id=charge_id,
         label=label.file_name,
     )
-    yield activity(ctx, ShippingActivities.publish_completed, event.model_dump(mode="json"))
+    yield activity(ctx, OutcomeActivities.publish_completed, event.model_dump(mode="json"))
     yield from record(ctx, order_id, S.COMPLETED)
     if not ctx.is_replaying:
         logger.info("order %s ended completed", order_id)
@@ -209,11 +210,22 @@ def _end(
     reason: str,
     charge_id: str = "",
 ) -> Generator[Task[Any], Any, dict[str, Any]]:
-    """End without goods: before payment release the stock; after it, settle (refund)."""
+    """End without goods: before payment release the stock; after it, settle (refund).
+    An order that ends failed is announced (`order.failed`)."""
     if charge_id:
         outcome = yield from settle(ctx, order.order_id, lines, charge_id, status, reason)
     else:
         outcome = yield from give_up(ctx, order.order_id, lines, status, reason)
+    if outcome["status"] == S.FAILED:
+        failed = FailedEvent(
+            order_id=order.order_id,
+            customer_id=order.customer_id,
+            amount=order.amount,
+            reason=outcome["reason"],
+            charge_id=outcome.get("charge_id", ""),
+            refund_id=outcome.get("refund_id", ""),
+        )
+        yield activity(ctx, OutcomeActivities.publish_failed, failed.model_dump(mode="json"))
     if not ctx.is_replaying:
         logger.info("order %s ended %s: %s", order.order_id, outcome["status"], outcome["reason"])
     return outcome

@@ -22,6 +22,7 @@ from activities.order_models import (
 )
 from activities.orders import OrderActivities
 from activities.payments import PaymentActivities
+from actors.inventory_interface import return_restock_id
 from actors.order_states import OrderStatus
 from workflows.order_models import OrderOutcome
 from workflows.policies import ACTIVITY_RETRY, REFUND_RETRY
@@ -103,7 +104,7 @@ def return_stock(
     )
     taken = {r.sku for r in map(LineResult.model_validate, released) if r.status == "committed"}
     returns = [
-        ApplyRestockInput(sku=x.sku, quantity=x.quantity, restock_id=f"return:{order_id}")
+        ApplyRestockInput(sku=x.sku, quantity=x.quantity, restock_id=return_restock_id(order_id))
         for x in lines
         if x.sku in taken
     ]

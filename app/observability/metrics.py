@@ -114,9 +114,25 @@ PUBSUB_MESSAGES = Counter(
     ["pubsub", "topic", "outcome"],
     registry=REGISTRY,
 )
+# The notifications consumer of order outcomes (app/api/subscriptions/order_outcomes.py).
+NOTIFICATIONS = Counter(
+    "orderflow_notifications_total",
+    "Order outcome deliveries to the notifications consumer, by event type and outcome "
+    "(sent: the customer notified; duplicate: already notified of this order's outcome).",
+    ["event_type", "outcome"],
+    registry=REGISTRY,
+)
 DEAD_LETTERS = Counter(
     "orderflow_dead_letters_total",
     "Messages received on a dead-letter topic and kept, by the topic they were first sent to.",
     ["topic", "dead_letter_topic"],
+    registry=REGISTRY,
+)
+
+# Set by the books audit's last run (activities/books_audit.py), per replica that ran it.
+BOOKS_VIOLATIONS = Gauge(
+    "orderflow_books_violations",
+    "Violations the last books audit found, by kind (0 when the books balance).",
+    ["kind"],
     registry=REGISTRY,
 )

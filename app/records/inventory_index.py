@@ -33,18 +33,26 @@ class SkuIndex:
         """Append the SKU unless it is there."""
         await self._skus.update(lambda skus: skus if sku in skus else [*skus, sku])
 
+    async def remove(self, skus: list[str]) -> None:
+        """Drop these SKUs (the inventory audit's pruning of SKUs that hold nothing; it
+        runs after the audit's last page, so its own offsets stay stable)."""
+        if skus:
+            gone = set(skus)
+            await self._skus.update(lambda known: [s for s in known if s not in gone])
+
 
 class AuditRecords:
-    """The last inventory audit's findings, one key."""
+    """The last audit's findings, one key (the inventory audit's by default)."""
 
-    def __init__(self, state: StateManager) -> None:
+    def __init__(self, state: StateManager, key: str = LAST_AUDIT_KEY) -> None:
         self._state = state
+        self._key = key
 
     async def save_last(self, record: dict[str, Any]) -> None:
-        await self._state.save(LAST_AUDIT_KEY, json.dumps(record).encode(), content_type=_JSON)
+        await self._state.save(self._key, json.dumps(record).encode(), content_type=_JSON)
 
     async def last(self) -> dict[str, Any] | None:
-        item = await self._state.get(LAST_AUDIT_KEY)
+        item = await self._state.get(self._key)
         if item is None:
             return None
         record: dict[str, Any] = json.loads(item.value)

@@ -130,6 +130,17 @@ class WorkflowIndex:
     async def remove(self, name: str, instance_id: str) -> None:
         await self._ids_of(name).update(lambda ids: [i for i in ids if i != instance_id])
 
+    async def forget(self, name: str, instance_ids: list[str]) -> None:
+        """Drop the instances from the index of `name` (one write), then their records and
+        progress: pruning, for instances whose workflow ended long ago."""
+        if not instance_ids:
+            return
+        gone = set(instance_ids)
+        await self._ids_of(name).update(lambda ids: [i for i in ids if i not in gone])
+        for instance_id in instance_ids:
+            await self._state.delete(_RECORD_PREFIX + instance_id)
+            await self._state.delete(_PROGRESS_PREFIX + instance_id)
+
     def _ids_of(self, name: str) -> GuardedList[str]:
         return GuardedList(self._state, _INDEX_PREFIX + name, str, field="ids")
 

@@ -8,13 +8,23 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import yaml
 
 from app.api.bindings import INPUT_BINDINGS
 from app.api.subscriptions import SUBSCRIPTIONS
 from app.building_blocks.subscriptions import SubscriptionRegistry
 from app.settings import Settings
+from devstack.runtime import DAPR_DIR
 from payments.main import SECRET_STORE, STATE_STORE
-from tests.deployment.manifests import APP_ID, PAYMENT_ID, Profile, profiles
+from tests.deployment.manifests import (
+    APP_ID,
+    OVERLAYS,
+    PAYMENT_ID,
+    Profile,
+    named,
+    profiles,
+    rendered,
+)
 
 PROFILES = profiles()
 Obj = dict[str, Any]
@@ -155,3 +165,27 @@ def test_no_secret_value_is_written_into_a_component(profile: Profile) -> None:
             for item in component["spec"].get("metadata", []):
                 if SECRET_LIKE.search(item["name"]) and item.get("value"):
                     pytest.fail(f"{profile.name}: {component['metadata']['name']}.{item['name']}")
+
+
+def _allowed(configuration: Obj) -> dict[str, set[tuple[str, str]]]:
+    """Per caller app id, the (verb, operation) pairs its policy allows."""
+    control = configuration["spec"]["accessControl"]
+    assert control["defaultAction"] == "deny"
+    return {
+        policy["appId"]: {
+            (verb, operation["name"])
+            for operation in policy["operations"]
+            if operation["action"] == "allow"
+            for verb in operation["httpVerb"]
+        }
+        for policy in control["policies"]
+    }
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_payment_service_access_rules_are_the_dev_stacks(overlay: str) -> None:
+    """Each overlay lets the same callers do the same operations on payment-service as the
+    dev stack's Configuration (which tests/integration/test_access_control.py attacks)."""
+    dev = yaml.safe_load((DAPR_DIR / "config" / "payment-service.yaml").read_text())
+    deployed = named(rendered(overlay), "Configuration", "payment-service-config")
+    assert _allowed(deployed) == _allowed(dev)

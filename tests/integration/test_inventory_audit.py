@@ -9,6 +9,7 @@ from dapr.ext.workflow import DaprWorkflowClient, WorkflowStatus
 
 from app.api.bindings.inventory_audit import AUDIT_INSTANCE_ID
 from app.records.inventory_index import SKU_INDEX_KEY
+from tests.support.orders import new_id, place, stocked_sku, wait_for
 from workflows.inventory_audit import inventory_audit
 from workflows.restock import restock
 
@@ -90,3 +91,28 @@ def test_concurrent_restocks_of_new_skus_lose_none(
         assert list(pool.map(restock_one, skus)) == [200] * 12
     index = sidecar_http.get(f"/v1.0/state/statestore/{SKU_INDEX_KEY}").json()
     assert set(skus) <= set(index["skus"])
+
+
+def test_an_audit_drops_skus_that_hold_nothing_and_a_restock_brings_them_back(
+    api: httpx.Client, workflow_client: DaprWorkflowClient, sidecar_http: httpx.Client
+) -> None:
+    """A SKU sold out (on hand 0, nothing held) leaves the index at the end of an audit;
+    one with stock stays; restocking the empty one indexes it again."""
+    empty, kept = stocked_sku(api, 1), stocked_sku(api, 2)
+    order_id = new_id("prune")
+    assert place(api, order_id, [(empty, 1, "1.00")]).status_code == 202
+    wait_for(api, order_id, {"completed"})
+
+    instance = f"audit-prune-{uuid.uuid4().hex[:8]}"
+    workflow_client.schedule_new_workflow(workflow=inventory_audit, input={}, instance_id=instance)
+    state = workflow_client.wait_for_workflow_completion(instance, timeout_in_seconds=120)
+    assert state is not None
+    assert state.runtime_status == WorkflowStatus.COMPLETED
+    assert json.loads(state.serialized_output or "{}")["skus_pruned"] >= 1
+    index = sidecar_http.get(f"/v1.0/state/statestore/{SKU_INDEX_KEY}").json()["skus"]
+    assert empty not in index
+    assert kept in index
+
+    assert api.post(f"/api/v1/inventory/{empty}/restock", json={"quantity": 1}).status_code == 200
+    index = sidecar_http.get(f"/v1.0/state/statestore/{SKU_INDEX_KEY}").json()["skus"]
+    assert empty in index

@@ -101,3 +101,17 @@ def test_concurrent_dead_letters_are_all_kept(api: httpx.Client, dapr: DaprClien
     ids = [publish(dapr, "orders", "order.placed", {"n": n}) for n in range(8)]
     for event_id in ids:
         wait_dead_letter(api, event_id, "orders")
+
+
+def test_a_dead_letter_larger_than_the_state_value_limit_is_kept_and_listed(
+    api: httpx.Client, dapr: DaprClient
+) -> None:
+    """A 1.2 MiB poison message (the state store takes 1 MiB a value) is kept in parts and
+    listed whole with the others. (Before: the save was refused, the delivery retried
+    until daprd gave up, and the message was lost.) Not larger: every later listing of
+    the session's dead letters carries it."""
+    bad = {"not": "an order", "blob": "x" * (1024 * 1024 + 200 * 1024)}
+    event_id = publish(dapr, "orders", "order.placed", bad)
+    letter = wait_dead_letter(api, event_id, "orders", timeout_s=60)
+    assert letter["data"] == bad
+    assert letter["dead_letter_topic"] == "orders-deadletter"

@@ -116,5 +116,30 @@ def test_a_terminated_paid_order_is_settled_by_the_compensating_cancel(
 
     done = wait_for(api, order_id, {"cancelled"})
     assert [s for s, _ in _steps(done)][-3:] == ["paid", "refunded", "cancelled"]
+    listed = api.get("/api/v1/workflows/instances", params={"name": "order_compensation"})
+    assert f"{order_id}:compensation" in [i["instance_id"] for i in listed.json()["items"]]
     assert payments.refund(_charge_id(done)) is not None
     assert stock(api, sku) == {"sku": sku, "on_hand": 5, "reserved": 0, "available": 5}
+
+
+def test_a_rejection_that_arrives_while_the_approved_charge_runs_is_refunded(
+    api: httpx.Client, payments: PaymentsAdmin
+) -> None:
+    """A large order is approved; while its charge is held at the provider a rejection
+    arrives (the order still shows awaiting_approval). The order ends cancelled with
+    paid -> refunded -> cancelled, one refund of its charge, and its stock back."""
+    sku, order_id = stocked_sku(api, 2), new_id("order")
+    assert place(api, order_id, [(sku, 1, "1500.00")]).status_code == 202
+    wait_for(api, order_id, {"awaiting_approval"})
+    approved = api.post(f"/api/v1/orders/{order_id}/approve", json={"reason": "ok"})
+    assert approved.status_code == 202, approved.text
+    payments.wait_for_attempt(order_id)
+    rejected = api.post(f"/api/v1/orders/{order_id}/reject", json={"reason": "changed mind"})
+    assert rejected.status_code == 202, rejected.text
+
+    done = wait_for(api, order_id, TERMINAL)
+    assert done["status"] == "cancelled", _steps(done)
+    assert [s for s, _ in _steps(done)][-3:] == ["paid", "refunded", "cancelled"]
+    assert "after payment" in done["order"]["history"][-1]["reason"]
+    assert payments.refund(_charge_id(done)) is not None
+    assert stock(api, sku) == {"sku": sku, "on_hand": 2, "reserved": 0, "available": 2}

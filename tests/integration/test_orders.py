@@ -159,3 +159,24 @@ def test_rejected_approval_cancels_and_releases(api: httpx.Client, payments: Pay
     assert done["workflow"]["output"]["reason"] == "approval rejected: too large"
     assert stock(api, sku)["available"] == 3
     assert api.post(f"/api/v1/orders/{order_id}/approve").status_code == 409
+
+
+def test_an_order_cancelled_right_after_it_was_accepted_is_cancelled(api: httpx.Client) -> None:
+    """A cancel sent at once after the 202, before the workflow's first step has created
+    the OrderActor, is accepted (202, not 404) and the order ends cancelled with its stock
+    back (five orders, so that some cancels land in that window). An id nobody placed is
+    still a 404. (Found by the stateful test.)"""
+    sku = stocked_sku(api, 5)
+    orders = [new_id("order") for _ in range(5)]
+    answers = []
+    for order_id in orders:
+        assert place(api, order_id, [(sku, 1, "10.00")]).status_code == 202
+        answers.append(api.post(f"/api/v1/orders/{order_id}/cancel"))
+    assert [a.status_code for a in answers] == [202] * 5, [a.text for a in answers]
+    for order_id in orders:
+        assert wait_for(api, order_id, {"cancelled"})["status"] == "cancelled"
+    assert stock(api, sku) == {"sku": sku, "on_hand": 5, "reserved": 0, "available": 5}
+    assert api.post(f"/api/v1/orders/{new_id('none')}/cancel").status_code == 404
+    early = new_id("order")
+    assert place(api, early, [(sku, 1, "10.00")]).status_code == 202
+    assert api.post(f"/api/v1/orders/{early}/approve", json={}).status_code == 409

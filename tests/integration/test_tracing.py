@@ -176,7 +176,7 @@ def test_the_published_event_carries_the_trace_to_its_subscriber(order_trace: Tr
     start = order_trace.one("python-api", APP, "workflow start order_fulfillment")
     (announce,) = order_trace.children(start, APP, "activity publish_completed")
     (publish,) = order_trace.children(announce, APP, "publish")
-    assert publish.attributes["dapr.topic"] == "orders"
-    (api_call,) = order_trace.children(announce, DAPRD, "/v1.0/publish/pubsub/orders")
-    (delivery,) = order_trace.children(api_call, DAPRD, "pubsub/orders")
-    order_trace.children(delivery, HTTP_SERVER, "POST /events/pubsub/orders")
+    assert publish.attributes["dapr.topic"] == "order-outcomes"
+    (api_call,) = order_trace.children(announce, DAPRD, "/v1.0/publish/pubsub/order-outcomes")
+    (delivery,) = order_trace.children(api_call, DAPRD, "pubsub/order-outcomes")
+    order_trace.children(delivery, HTTP_SERVER, "POST /events/pubsub/order-outcomes")

@@ -37,6 +37,8 @@ ALLOWED_LABELS = {
     "pubsub",
     "topic",
     "dead_letter_topic",
+    "kind",  # the books audit's violation kinds: a fixed enum
+    "event_type",  # order.completed, order.failed
 }
 # A UUID, a long hex or digit run, or one of our test ids: an id, not a dimension.
 ID_LIKE = re.compile(

@@ -99,13 +99,25 @@ def restart_payment_service(stack: Stack, timeout_s: float = 60.0) -> None:
     app.start()
     sidecar.start()
     peer = stack.config.peers[index]
-    health = f"http://127.0.0.1:{peer.ports.dapr_http}/v1.0/healthz"
+    sidecar_url = f"http://127.0.0.1:{peer.ports.dapr_http}"
+    # daprd's healthz can answer 204 before its app channel is up (an invocation then
+    # answers 500): wait for both.
+    checks = (
+        (f"{sidecar_url}/v1.0/healthz", 204),
+        (f"{sidecar_url}/v1.0/invoke/{PAYMENT_APP_ID}/method/health", 200),
+    )
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(health, timeout=2.0).status_code == 204:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise TimeoutError(f"payment-service not healthy {timeout_s:.0f}s after its restart")
+    for url, status in checks:
+        while not _answers(url, status):
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"payment-service not healthy {timeout_s:.0f}s after its restart"
+                )
+            time.sleep(0.2)
+
+
+def _answers(url: str, status: int) -> bool:
+    try:
+        return httpx.get(url, timeout=2.0).status_code == status
+    except httpx.HTTPError:
+        return False

@@ -1,7 +1,9 @@
-"""`inventory-audit` cron: each tick starts `inventory_audit` unless one is running.
+"""`inventory-audit` cron: each tick starts `inventory_audit` and its sibling
+`books_audit`, each unless one is running.
 
-One well-known instance id: a tick that finds it pending, running or suspended starts
-nothing; a finished one is replaced by the new run (Dapr reuses a terminal instance id).
+One well-known instance id each: a tick that finds it pending, running or suspended
+starts nothing; a finished one is replaced by the new run (Dapr reuses a terminal
+instance id).
 """
 
 import logging
@@ -11,23 +13,32 @@ from dapr.ext.workflow import WorkflowStatus
 from app.api.subscriptions.spec import SubscriberDeps
 from app.building_blocks.errors import WorkflowConflictError
 from app.building_blocks.input_bindings import BindingEvent
-from workflows import INVENTORY_AUDIT
+from workflows import BOOKS_AUDIT, INVENTORY_AUDIT
 
 logger = logging.getLogger(__name__)
 
 AUDIT_INSTANCE_ID = "inventory-audit"
+BOOKS_AUDIT_INSTANCE_ID = "books-audit"
 _FINISHED = {WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TERMINATED}
 
 
 async def on_audit_tick(event: BindingEvent, deps: SubscriberDeps) -> None:
-    """Start the audit under its fixed id, or leave the running one alone."""
-    state = await deps.workflows.get_state(AUDIT_INSTANCE_ID, fetch_payloads=False)
+    """Start each audit under its fixed id, or leave the running one alone."""
+    tick = event.metadata.get("readtimeutc", "?")
+    await _start_unless_running(deps, INVENTORY_AUDIT.name, AUDIT_INSTANCE_ID, tick)
+    await _start_unless_running(deps, BOOKS_AUDIT.name, BOOKS_AUDIT_INSTANCE_ID, tick)
+
+
+async def _start_unless_running(
+    deps: SubscriberDeps, workflow: str, instance_id: str, tick: str
+) -> None:
+    state = await deps.workflows.get_state(instance_id, fetch_payloads=False)
     if state is not None and state.runtime_status not in _FINISHED:
-        logger.info("inventory audit still %s; tick skipped", state.runtime_status.name)
+        logger.info("%s still %s; tick skipped", workflow, state.runtime_status.name)
         return
     try:
-        await deps.workflows.schedule(INVENTORY_AUDIT.name, {}, instance_id=AUDIT_INSTANCE_ID)
+        await deps.workflows.schedule(workflow, {}, instance_id=instance_id)
     except WorkflowConflictError:  # another tick started it between our read and start
-        logger.info("inventory audit started by another tick")
+        logger.info("%s started by another tick", workflow)
         return
-    logger.info("inventory audit started (tick %s)", event.metadata.get("readtimeutc", "?"))
+    logger.info("%s started (tick %s)", workflow, tick)

@@ -6,6 +6,7 @@ nothing reads (removed in issue 13).
 """
 
 from app.api.subscriptions.dead_letters import keep_dead_letters
+from app.api.subscriptions.order_outcomes import notify_customer
 from app.api.subscriptions.orders import on_order_event
 from app.api.subscriptions.restocks import on_restock_requested
 from app.api.subscriptions.spec import SubscriberDeps
@@ -21,5 +22,14 @@ SUBSCRIPTIONS: list[Subscription[SubscriberDeps]] = [
     Subscription(topic="orders", handler=on_order_event, dead_letter_topic="orders-deadletter"),
     Subscription(
         topic="orders-deadletter", handler=keep_dead_letters("orders", "orders-deadletter")
+    ),
+    Subscription(
+        topic="order-outcomes",
+        handler=notify_customer,
+        dead_letter_topic="order-outcomes-deadletter",
+    ),
+    Subscription(
+        topic="order-outcomes-deadletter",
+        handler=keep_dead_letters("order-outcomes", "order-outcomes-deadletter"),
     ),
 ]

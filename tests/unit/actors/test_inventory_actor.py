@@ -211,3 +211,17 @@ def test_a_renewed_reserve_takes_nothing_when_the_stock_is_gone() -> None:
     renewed = reserve(h, "order-1", 4, renew=True)
     assert (renewed["ok"], renewed["status"]) == (False, "insufficient")
     assert reserve(h, "order-1", 1)["status"] == "released"
+
+
+def test_get_commitment_shows_units_taken_and_put_back() -> None:
+    """The books audit's view of one order: nothing before commit, the units after it, and
+    `returned` once the settle compensation's restock put them back."""
+    h = stocked(5)
+    reserve(h, "order-1", 2)
+    assert call(h, "get_commitment", {"order_id": "order-1"})["committed"] == 0
+    call(h, "commit", {"order_id": "order-1"})
+    taken = call(h, "get_commitment", {"order_id": "order-1"})
+    assert (taken["committed"], taken["returned"]) == (2, False)
+    call(h, "restock", {"restock_id": "return:order-1", "quantity": 2})
+    back = call(h, "get_commitment", {"order_id": "order-1"})
+    assert (back["committed"], back["returned"]) == (2, True)

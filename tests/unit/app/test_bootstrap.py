@@ -22,8 +22,9 @@ from app.building_blocks.state import StateManager
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.feature_flags import FeatureFlags
 from app.order_views import OrderViews
+from app.records.books_records import BooksRecords
 from app.records.inventory_index import AuditRecords, SkuIndex
-from app.records.workflow_index import WorkflowProgress
+from app.records.workflow_index import WorkflowIndex, WorkflowProgress
 from app.settings import Settings
 from workflows import WORKFLOWS
 
@@ -88,6 +89,8 @@ def test_registries_name_each_workflow_and_activity_once() -> None:
         progress=UnusedProgress(),
         skus=SkuIndex(state),
         audits=AuditRecords(state),
+        books=BooksRecords(state),
+        instances=WorkflowIndex(state),
         invoker=ServiceInvoker(dapr),
         secrets=SecretsManager(dapr, Redactor(), 0, 1),
         bindings=BindingsManager(dapr, max_data_bytes=1),
@@ -105,6 +108,7 @@ def test_registries_name_each_workflow_and_activity_once() -> None:
         "reserve_line",
         "charge_payment",
         "write_label",
+        "audit_books_page",
     } <= set(names)
     assert len(names) == len(set(names))
     assert [actor.__name__ for actor in ACTORS] == ["InventoryActor", "OrderActor"]

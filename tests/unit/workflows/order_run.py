@@ -2,6 +2,7 @@
 answers, and what the workflow scheduled (shared by the order_fulfillment tests)."""
 
 from decimal import Decimal
+from typing import Any
 
 from activities.order_models import LineResult, OrderPlan, StepRecorded
 from tests.unit.support.workflow_context import WorkflowRun
@@ -95,6 +96,14 @@ def released(run: WorkflowRun, *, committed: tuple[str, ...] = ()) -> None:
         run.complete(
             "release_line", LineResult(sku=sku, ok=sku not in committed, status=status).model_dump()
         )
+
+
+def announced_failed(run: WorkflowRun) -> dict[str, Any]:
+    """The failure is announced (order.failed) after it is recorded; its payload."""
+    [announce] = run.calls("publish_failed")
+    run.complete("publish_failed")
+    payload: dict[str, Any] = announce.input
+    return payload
 
 
 def ended(run: WorkflowRun) -> tuple[str, str]:

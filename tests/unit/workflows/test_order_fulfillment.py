@@ -10,6 +10,7 @@ from tests.unit.workflows.order_run import (
     RELEASE,
     RESERVE,
     SKUS,
+    announced_failed,
     ended,
     lines,
     pay_and_ship,
@@ -85,9 +86,18 @@ def test_a_shortage_releases_every_line_and_fails_the_order() -> None:
     lines(run, "reserve_line", failing=("SKU-2",))
     lines(run, "release_line", status="released")
     record(run)
+    announce = announced_failed(run)
 
-    assert trail(run) == ["validate_order", *RESERVE, *RELEASE, "record_step failed"]
+    assert trail(run) == [
+        "validate_order",
+        *RESERVE,
+        *RELEASE,
+        "record_step failed",
+        "publish_failed",
+    ]
     assert ended(run) == ("failed", "insufficient stock: ['SKU-2']")
+    assert announce["reason"] == "insufficient stock: ['SKU-2']"
+    assert (announce["order_id"], announce["charge_id"]) == ("order-1", "")
 
 
 def test_a_declined_payment_releases_the_stock_and_fails() -> None:
@@ -96,6 +106,7 @@ def test_a_declined_payment_releases_the_stock_and_fails() -> None:
     run.complete("charge_payment", {"approved": False, "reason": "card declined"})
     lines(run, "release_line", status="released")
     record(run)
+    announced_failed(run)
 
     assert trail(run) == [
         "validate_order",
@@ -104,6 +115,7 @@ def test_a_declined_payment_releases_the_stock_and_fails() -> None:
         "charge_payment",
         *RELEASE,
         "record_step failed",
+        "publish_failed",
     ]
     assert ended(run) == ("failed", "payment declined: card declined")
 
@@ -114,8 +126,9 @@ def test_a_payment_provider_that_stays_down_releases_the_stock_and_fails() -> No
     run.fail("charge_payment", "payment-service answered 503")
     lines(run, "release_line", status="released")
     record(run)
+    announced_failed(run)
 
-    assert trail(run)[-4:] == ["charge_payment", *RELEASE, "record_step failed"]
+    assert trail(run)[-5:] == ["charge_payment", *RELEASE, "record_step failed", "publish_failed"]
     status, reason = ended(run)
     assert status == "failed"
     assert reason.startswith("payment unavailable: ")

@@ -15,6 +15,7 @@ from tests.unit.workflows.order_run import (
     REFUNDED,
     RELEASE,
     RESERVE,
+    announced_failed,
     ended,
     lines,
     paid,
@@ -144,14 +145,17 @@ def test_a_hold_lost_at_commit_with_the_stock_gone_is_refunded_and_fails() -> No
     assert restock.input == {"sku": "SKU-2", "quantity": 1, "restock_id": "return:order-1"}
     run.complete("apply_restock")
     refund_ends(run)
+    announce = announced_failed(run)
 
-    assert trail(run)[-7:] == [
+    assert trail(run)[-8:] == [
         "reserve_line SKU-1",
         *RELEASE,
         "apply_restock",
         *SETTLED,
         "record_step failed",
+        "publish_failed",
     ]
+    assert (announce["charge_id"], announce["refund_id"]) == ("ch-1", REFUNDED["refund_id"])
     assert ended(run) == (
         "failed",
         "reservation expired before commit and stock is gone: ['SKU-1']",
@@ -169,6 +173,7 @@ def test_a_shipping_failure_puts_the_stock_back_and_refunds() -> None:
     run.complete("apply_restock")
     run.complete("apply_restock")
     refund_ends(run)
+    announced_failed(run)
 
     status, reason = ended(run)
     assert status == "failed"
@@ -185,8 +190,9 @@ def test_a_refund_the_provider_refuses_leaves_the_order_failed_with_the_charge()
     released(run)
     run.complete("refund_payment", {"refunded": False, "reason": "refused (404): no charge"})
     record(run)
+    announced_failed(run)
 
-    assert trail(run)[-2:] == ["refund_payment", "record_step failed"]
+    assert trail(run)[-3:] == ["refund_payment", "record_step failed", "publish_failed"]
     status, reason = ended(run)
     assert status == "failed"
     assert reason == (
@@ -206,6 +212,7 @@ def test_a_refund_failing_past_its_retries_leaves_the_order_failed_refund_pendin
     run.complete("apply_restock")
     run.fail("refund_payment", "payment-service answered 503")
     record(run)
+    assert announced_failed(run)["refund_id"] == ""
 
     assert "record_step refunded" not in trail(run)
     status, reason = ended(run)

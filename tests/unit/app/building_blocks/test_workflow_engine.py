@@ -25,6 +25,7 @@ def test_the_same_registries_register_in_two_engines() -> None:
         _engine().workflow_names
         == _engine().workflow_names
         == [
+            "books_audit",
             "engine_canary",
             "inventory_audit",
             "order_compensation",
