@@ -113,7 +113,7 @@ def test_declared_subscriptions_equal_what_the_app_subscribes(profile: Profile) 
     key = lambda entry: entry["topic"]  # noqa: E731
     assert sorted(_declared_subscriptions(profile), key=key) == sorted(expected, key=key)
     topics = {e["topic"] for e in expected} | {e.get("deadLetterTopic") for e in expected}
-    assert settings.orders_topic in topics
+    assert settings.order_outcomes_topic in topics
 
 
 def _resiliencies(profile: Profile) -> Iterator[Obj]:
