@@ -108,7 +108,7 @@ def restart_payment_service(stack: Stack, timeout_s: float = 60.0) -> None:
     )
     deadline = time.monotonic() + timeout_s
     for url, status in checks:
-        while not _answers(url, status):
+        while not _answers(url, status, peer.tokens.headers()):
             if time.monotonic() > deadline:
                 raise TimeoutError(
                     f"payment-service not healthy {timeout_s:.0f}s after its restart"
@@ -116,8 +116,8 @@ def restart_payment_service(stack: Stack, timeout_s: float = 60.0) -> None:
             time.sleep(0.2)
 
 
-def _answers(url: str, status: int) -> bool:
+def _answers(url: str, status: int, headers: dict[str, str]) -> bool:
     try:
-        return httpx.get(url, timeout=2.0).status_code == status
+        return httpx.get(url, headers=headers, timeout=2.0).status_code == status
     except httpx.HTTPError:
         return False
