@@ -15,7 +15,8 @@ from types import TracebackType
 
 import httpx
 
-from devstack.commands import Mtls, SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
+from devstack.app_processes import app_daprd_argv, app_daprd_env, app_env
+from devstack.commands import Mtls, uvicorn_argv
 from devstack.control_plane import placement_argv, sentry_argv
 from devstack.peers import PeerApp, peer_processes
 from devstack.ports import HOST, ensure_distinct, ensure_free
@@ -25,7 +26,6 @@ from devstack.progress import say
 from devstack.redis import RedisServer
 from devstack.runtime import (
     DAPR_DIR,
-    DEV_SECRETS_FILE,
     PROJECT_ROOT,
     RuntimeMissingError,
     missing_binaries,
@@ -34,7 +34,6 @@ from devstack.servers import BackingServer, ensure_installed
 from devstack.stack_config import (
     PROFILE_SERVERS,
     StackConfig,
-    profile_resources,
 )
 from devstack.trust_bundle import TRUST_DOMAIN, TrustBundle
 
@@ -93,11 +92,11 @@ class Stack:
             argv=uvicorn_argv("app.main:create_app", ports.app),
             log_path=config.log_dir / "app.log",
             cwd=PROJECT_ROOT,
-            env=self._app_env(),
+            env=app_env(self.config),
         )
         self.daprd = ManagedProcess(
             name="daprd",
-            argv=self._daprd_argv(),
+            argv=app_daprd_argv(config, self.daprd_config, self.mtls),
             log_path=config.log_dir / "daprd.log",
             cwd=config.data_dir,
             env={},  # set at start: server credentials exist only once the servers are prepared
@@ -170,69 +169,10 @@ class Stack:
         server.process.start()
         self._wait_for(name, server.is_ready, [server.process], timeout_s)
 
-    # --- command lines ---------------------------------------------------------------
-    def _daprd_argv(self) -> list[str]:
-        ports, profile = self.config.ports, self.config.profile
-        sidecar_ports = SidecarPorts(
-            app=ports.app,
-            dapr_http=ports.dapr_http,
-            dapr_grpc=ports.dapr_grpc,
-            dapr_internal_grpc=ports.dapr_internal_grpc,
-            dapr_metrics=ports.dapr_metrics,
-        )
-        return daprd_argv(
-            self.config.app_id,
-            sidecar_ports,
-            resources=profile_resources(profile),
-            config=self.daprd_config,
-            placement_port=ports.placement,
-            # Liveness, not readiness: daprd 1.14 initialises actors and the workflow engine
-            # only after the app's first healthy probe (runtime.go appHealthChanged), and
-            # readiness waits for the workflow worker's stream to that engine, so readiness
-            # would never pass. An unready app (a store down) also must not make daprd drop
-            # its subscriptions: the local in-memory broker loses what is published meanwhile.
-            app_health_path="/health/live",
-            extra_args=self.config.daprd_args,
-            mtls=self.mtls,
-        )
-
     def start_sidecar(self) -> None:
         """Start the app's daprd (its environment exists only once servers are prepared)."""
-        self.daprd.env = self._daprd_env()
+        self.daprd.env = app_daprd_env(self.config, self.mtls, self.servers)
         self.daprd.start()
-
-    def _daprd_env(self) -> dict[str, str]:
-        # Values the component files read through `envRef` (daprd refuses envRef to DAPR_*
-        # names, hence ORDERFLOW_*): file paths, and the servers' addresses and credentials.
-        data = self.config.data_dir.resolve()
-        env = {
-            **daprd_env(DEV_SECRETS_FILE),
-            "ORDERFLOW_STATE_DB": str(data / "state.db"),
-            "ORDERFLOW_LOCALSTORAGE_DIR": str(data / "localstorage"),
-            **self.config.tokens.env(),
-            **self.mtls.daprd_env(),
-        }
-        for server in self.servers:
-            env.update(server.daprd_env())
-        if self.config.trace_export is not None:
-            env.update(self.config.trace_export.exporter_env())
-        return {**env, **self.config.daprd_env}
-
-    def _app_env(self) -> dict[str, str]:
-        ports = self.config.ports
-        return {
-            "ORDERFLOW_PROFILE": self.config.profile,
-            "ORDERFLOW_APP_ID": self.config.app_id,
-            "ORDERFLOW_APP_PORT": str(ports.app),
-            "ORDERFLOW_DATA_DIR": str(self.config.data_dir.resolve()),
-            "DAPR_RUNTIME_HOST": HOST,
-            "DAPR_HTTP_PORT": str(ports.dapr_http),
-            "DAPR_GRPC_PORT": str(ports.dapr_grpc),
-            "PYTHONUNBUFFERED": "1",
-            **self.config.tokens.env(),
-            **(self.config.trace_export.app_env() if self.config.trace_export else {}),
-            **self.config.app_env,
-        }
 
     # --- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
