@@ -101,6 +101,13 @@ class StackConfig:
     trace_export: TraceExport | None = None  # None: spans are not exported
     tokens: SidecarTokens = field(default_factory=SidecarTokens)  # the app's and its daprd's
 
+    def peer(self, app_id: str) -> PeerApp:
+        """This stack's peer app called `app_id`; KeyError if it has none."""
+        for peer in self.peers:
+            if peer.app_id == app_id:
+                return peer
+        raise KeyError(f"the stack runs no peer {app_id!r}")
+
     @property
     def trust_dir(self) -> Path:
         """The stack's mTLS root and issuer, made new at every start (sentry reads them)."""

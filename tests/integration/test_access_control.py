@@ -14,10 +14,6 @@ from tests.support.echo_app import ECHO_APP_ID
 from tests.support.payments import PaymentsAdmin, dev_api_key
 
 
-def _peer(stack: Stack, app_id: str) -> PeerApp:
-    return next(peer for peer in stack.config.peers if peer.app_id == app_id)
-
-
 def _sidecar(stack: Stack, peer: PeerApp | None = None) -> httpx.Client:
     """A client of `peer`'s daprd (the app's own by default), with that daprd's token."""
     if peer is None:
@@ -36,7 +32,7 @@ def test_another_app_cannot_charge_through_service_invocation(stack: Stack) -> N
     """The echo peer, with the right API key, is refused by payment-service's sidecar
     (403) and nothing is charged; the order service's own charge goes through."""
     body, key = _charge_body(), {API_KEY_HEADER: dev_api_key()}
-    with _sidecar(stack, _peer(stack, ECHO_APP_ID)) as echo:
+    with _sidecar(stack, stack.config.peer(ECHO_APP_ID)) as echo:
         refused = echo.post(f"/v1.0/invoke/{PAYMENT_APP_ID}/method/charges", json=body, headers=key)
     assert refused.status_code == 403, refused.text
     assert "access control policy" in refused.text
@@ -67,7 +63,7 @@ def test_the_order_service_reaches_only_what_its_saga_calls(
 def test_payment_service_reads_only_its_own_secret(stack: Stack) -> None:
     """Its sidecar serves the `payment` secret and refuses any other name, before the store
     is even asked (without the scope, the same call is a 500 "not found")."""
-    with _sidecar(stack, _peer(stack, PAYMENT_APP_ID)) as provider:
+    with _sidecar(stack, stack.config.peer(PAYMENT_APP_ID)) as provider:
         assert provider.get("/v1.0/secrets/secretstore/payment").status_code == 200
         refused = provider.get("/v1.0/secrets/secretstore/orderflow")
     assert refused.status_code == 403, refused.text

@@ -14,17 +14,12 @@ import pytest
 from dapr.proto.runtime.v1 import dapr_pb2, dapr_pb2_grpc
 
 from actors.inventory_interface import INVENTORY_ACTOR_TYPE
-from devstack.peers import PeerApp
 from devstack.stack import Stack
 from devstack.tokens import TOKEN_HEADER
 from payments.models import API_KEY_HEADER, PAYMENT_APP_ID
 from tests.support.payments import PaymentsAdmin, dev_api_key
 
 WRONG = {TOKEN_HEADER: "not-the-token"}
-
-
-def _payment_peer(stack: Stack) -> PeerApp:
-    return next(peer for peer in stack.config.peers if peer.app_id == PAYMENT_APP_ID)
 
 
 @pytest.mark.parametrize(
@@ -43,7 +38,7 @@ def test_the_sidecar_http_api_refuses_a_caller_without_its_token(
 ) -> None:
     """No token and a wrong one are 401 on every API family; only health stays open."""
     url = f"{stack.dapr_http_url}{path}"
-    for headers in ({}, WRONG, _payment_peer(stack).tokens.headers()):
+    for headers in ({}, WRONG, stack.config.peer(PAYMENT_APP_ID).tokens.headers()):
         response = httpx.request(method, url, headers=headers, json={}, timeout=10)
         assert response.status_code == 401, (headers.keys(), response.text)
     assert httpx.get(f"{stack.dapr_http_url}/v1.0/healthz", timeout=10).status_code == 204
@@ -107,7 +102,7 @@ def test_the_stack_still_reaches_its_actors_through_the_sidecar(
 def test_payment_service_refuses_a_charge_that_goes_around_its_sidecar(stack: Stack) -> None:
     """With the right API key but without its sidecar's app token, a charge straight to
     the provider's port is 401 and charges nothing; through its sidecar it is charged."""
-    peer = _payment_peer(stack)
+    peer = stack.config.peer(PAYMENT_APP_ID)
     order_id = f"o-{uuid.uuid4().hex[:8]}"
     body = {"order_id": order_id, "amount": "3.00"}
     key = {API_KEY_HEADER: dev_api_key()}

@@ -39,7 +39,7 @@ def other_bundle() -> TrustBundle:
 
 
 def _ports(stack: Stack) -> dict[str, int]:
-    payment = next(peer for peer in stack.config.peers if peer.app_id == "payment-service")
+    payment = stack.config.peer("payment-service")
     return {
         "app daprd": stack.config.ports.dapr_internal_grpc,
         "payment-service daprd": payment.ports.dapr_internal_grpc,

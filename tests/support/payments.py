@@ -24,11 +24,7 @@ class PaymentsAdmin:
 
     def __init__(self, where: Stack | PeerApp) -> None:
         """`where`: a stack's payment-service peer, or any peer running payments.main."""
-        peer = (
-            next(peer for peer in where.config.peers if peer.app_id == PAYMENT_APP_ID)
-            if isinstance(where, Stack)
-            else where
-        )
+        peer = where.config.peer(PAYMENT_APP_ID) if isinstance(where, Stack) else where
         self._http = httpx.Client(
             base_url=f"http://127.0.0.1:{peer.ports.dapr_http}",
             headers=peer.tokens.headers(),
