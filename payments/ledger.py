@@ -83,7 +83,10 @@ class Ledger:
                         await self._index(charge)  # repairs an index a crash left unwritten
                         return charge, "replayed"
                     continue
-                if self.behaviour.fail_next > 0:
+                if self.behaviour.fail_next > 0 and self.behaviour.fail_order_id in (
+                    None,
+                    request.order_id,
+                ):
                     self._spend_failure("fail_next")
                     self._failed[request.order_id] += 1
                     raise InjectedFailure(f"injected failure for order {request.order_id}")

@@ -47,6 +47,9 @@ class Behaviour(BaseModel):
     mode: Mode = "approve"
     fail_next: int = Field(default=0, ge=0, le=1000)  # answer 503 to this many charges
     fail_next_refunds: int = Field(default=0, ge=0, le=1000)  # and to this many refunds
+    # Only this order's charges take the injected failures (None: any order's), so a test
+    # on a shared stack is not robbed of one by another order's charge in flight.
+    fail_order_id: str | None = Field(default=None, min_length=1, max_length=200)
     latency_ms: int = Field(default=0, ge=0, le=60_000)  # before every charge and refund
 
 

@@ -44,8 +44,8 @@ def test_two_failures_are_retried_a_second_apart_and_charged_once(
 ) -> None:
     """fail_next=2: the caller gets the charge; the provider saw 3 attempts about 1 s
     apart (failed, failed, charged) and holds one charge."""
-    payments.behave(fail_next=2)
     order_id = f"o-{uuid.uuid4().hex[:10]}"
+    payments.behave(fail_next=2, fail_order_id=order_id)
     response = _charge(sidecar_http, order_id)
     assert response.status_code == 200
     attempts = payments.attempts(order_id)
@@ -63,8 +63,8 @@ def test_retries_stop_after_max_retries(
     """fail_next=MAX_RETRIES+1: the provider saw exactly MAX_RETRIES+1 attempts, the caller
     gets the provider's 503, and nothing was charged. (Four failures stay below the
     breaker's five; the closing success resets its count for the tests that follow.)"""
-    payments.behave(fail_next=MAX_RETRIES + 1)
     order_id = f"o-{uuid.uuid4().hex[:10]}"
+    payments.behave(fail_next=MAX_RETRIES + 1, fail_order_id=order_id)
     response = _charge(sidecar_http, order_id)
     assert response.status_code == 503
     attempts = payments.attempts(order_id)

@@ -41,8 +41,19 @@ class PaymentsAdmin:
         headers = {API_KEY_HEADER: key} if key is not None else {}
         return self._http.get(f"{self._base}{path}", headers=headers)
 
-    def behave(self, mode: str = "approve", fail_next: int = 0, latency_ms: int = 0) -> None:
-        body = {"mode": mode, "fail_next": fail_next, "latency_ms": latency_ms}
+    def behave(
+        self,
+        mode: str = "approve",
+        fail_next: int = 0,
+        latency_ms: int = 0,
+        fail_order_id: str | None = None,
+    ) -> None:
+        body = {
+            "mode": mode,
+            "fail_next": fail_next,
+            "latency_ms": latency_ms,
+            "fail_order_id": fail_order_id,
+        }
         response = self._http.put(f"{self._base}/admin/behaviour", json=body, headers=self._headers)
         response.raise_for_status()
 

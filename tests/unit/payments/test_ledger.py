@@ -26,6 +26,22 @@ def test_one_charge_per_order_id_even_when_retried_concurrently() -> None:
     assert len(asyncio.run(scenario())) == 1
 
 
+def test_failures_scoped_to_one_order_spare_every_other_order() -> None:
+    """With `fail_order_id`, another order's charge in flight is charged and leaves the
+    injected failures to that order."""
+
+    async def scenario() -> None:
+        ledger = Ledger(MemoryLedgerStore())
+        ledger.behaviour = Behaviour(fail_next=1, fail_order_id="o-1")
+        other = ChargeRequest(order_id="o-2", amount=Decimal("1"))
+        assert (await ledger.charge(other)).approved
+        with pytest.raises(InjectedFailure):
+            await ledger.charge(REQUEST)
+        assert (await ledger.charge(REQUEST)).attempts == 2
+
+    asyncio.run(scenario())
+
+
 def test_fail_next_then_charge_and_decline_is_remembered() -> None:
     """`fail_next=2` fails twice then charges (three attempts); a declined order stays
     declined when the provider approves again."""
