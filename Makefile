@@ -4,7 +4,20 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
+# The Dapr runtime line (docs/runtimes.md): 1.14 (the default) or 1.18. Each line has its own
+# runtime lock and venv; devstack reads ORDERFLOW_DAPR to pick its binaries.
+DAPR ?= 1.14
+ifeq ($(DAPR),1.14)
 VENV := .venv
+LOCK := requirements.lock
+else
+VENV := .venv-$(DAPR)
+LOCK := requirements-$(DAPR).lock
+endif
+ifeq ($(wildcard $(LOCK)),)
+$(error DAPR=$(DAPR): no $(LOCK); the runtime lines are 1.14 and 1.18)
+endif
+export ORDERFLOW_DAPR := $(DAPR)
 PY := $(VENV)/bin/python
 PROFILE ?= local
 PYTEST_ARGS ?=
@@ -15,11 +28,11 @@ MODE ?= quick
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
+$(VENV)/.installed: $(LOCK) requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %d.%d); set PYTHON=/path/to/python3.11" % sys.version_info[:2])'
-	@echo "==> creating $(VENV) and installing pinned packages (requirements*.lock)"
+	@echo "==> creating $(VENV) for Dapr $(DAPR) and installing pinned packages ($(LOCK), requirements-dev.lock)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r $(LOCK) -r requirements-dev.lock
 	@# The project itself, editable and without dependencies: puts `orderflow` in $(VENV)/bin.
 	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
@@ -34,7 +47,7 @@ $(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.lock
 
 bench-venv: $(VENV)/.bench-installed
 
-runtime: venv ## build daprd, placement, scheduler, sentry (cached; ~10 min cold)
+runtime: venv ## build daprd, placement, scheduler, sentry of DAPR's line (cached; ~10 min cold)
 	@$(PY) -m devstack.build
 
 # BASE= builds on another base image (e.g. docker.io/library/python:3.11-slim-bookworm);

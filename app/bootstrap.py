@@ -12,7 +12,6 @@ from typing import Any
 
 from dapr.actor.runtime.config import ActorRuntimeConfig
 from dapr.actor.runtime.runtime import ActorRuntime
-from dapr.conf import settings as dapr_sdk_settings
 from dapr.ext.fastapi import DaprActor
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -44,12 +43,13 @@ from app.building_blocks.middleware import MiddlewarePipeline
 from app.building_blocks.processed_events import ProcessedEvents
 from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.redaction import Redactor, redaction_installed
+from app.building_blocks.sdk_line.channels import bound_reconnect_backoff
+from app.building_blocks.sdk_line.handles import sdk_settings
+from app.building_blocks.sdk_line.suspension import keep_action_records_while_suspended
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
 from app.building_blocks.subscriptions import SubscriptionRegistry
 from app.building_blocks.workflow_admission import WorkflowAdmission
-from app.building_blocks.workflow_channels import bound_reconnect_backoff
-from app.building_blocks.workflow_suspension import keep_action_records_while_suspended
 from app.building_blocks.workflows import WorkflowEngine
 from app.feature_flags import APPROVAL_THRESHOLD, DEFAULTS, FeatureFlags
 from app.observability.sidecar_metrics import sidecar_call_metrics
@@ -72,7 +72,7 @@ logger = logging.getLogger(__name__)
 
 def configure_sdk(settings: Settings) -> None:
     """Point the SDK's process-wide settings (read by ActorProxy) at our sidecar."""
-    sdk: Any = dapr_sdk_settings  # a plain attribute bag; the SDK reads it on every call
+    sdk = sdk_settings  # a plain attribute bag; the SDK reads it on every call
     sdk.DAPR_RUNTIME_HOST = settings.dapr_host
     sdk.DAPR_HTTP_PORT = settings.dapr_http_port
     sdk.DAPR_GRPC_PORT = settings.dapr_grpc_port

@@ -26,6 +26,7 @@ from tests.support.echo_app import ECHO_APP_ID
 from tests.support.fault_stack import FaultStack
 from tests.support.otlp_collector import OtlpCollector, running_collector
 from tests.support.probe import Probe
+from tests.support.runtime_lines import check_lines_agree, skip_on_other_lines
 from tests.support.sidecar_clients import Publisher
 
 # Short actor idle timeout and scan interval, so deactivation can be observed in tests.
@@ -162,6 +163,14 @@ def publisher(probe: Probe) -> Iterator[Publisher]:
     """PubSubManager on the probe's sidecar, publishing as `orderflow-tests`."""
     with Publisher.open(probe.dapr_http_url, probe.dapr_grpc_address) as publisher:
         yield publisher
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    check_lines_agree()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip_on_other_lines(items)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -15,7 +15,6 @@ from datetime import timedelta
 from typing import Any
 
 from dapr.ext.workflow import DaprWorkflowContext
-from durabletask.task import Task
 
 from activities.books_audit import BooksAuditActivities
 from activities.books_models import (
@@ -26,6 +25,7 @@ from activities.books_models import (
     BooksPageRequest,
     PruneRequest,
 )
+from app.building_blocks.sdk_line.durabletask import Task
 from workflows.policies import ACTIVITY_RETRY
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,6 @@ from collections.abc import Generator
 from typing import Any
 
 from dapr.ext.workflow import DaprWorkflowContext
-from durabletask.task import Task
 
 from activities.audit_models import (
     MAX_ANOMALIES_KEPT,
@@ -22,6 +21,7 @@ from activities.audit_models import (
     PageRequest,
 )
 from activities.inventory_audit import InventoryAuditActivities
+from app.building_blocks.sdk_line.durabletask import Task
 from workflows.policies import ACTIVITY_RETRY
 
 logger = logging.getLogger(__name__)

@@ -13,12 +13,12 @@ from collections.abc import Generator
 from typing import Any
 
 from dapr.ext.workflow import DaprWorkflowContext
-from durabletask.task import Task
 from pydantic import BaseModel, ConfigDict, Field
 
 from activities.order_models import LineStep
 from actors.order_interface import OrderDetails
 from actors.order_states import OrderStatus
+from app.building_blocks.sdk_line.durabletask import Task
 from workflows.order_steps import settle
 
 

@@ -13,7 +13,6 @@ from datetime import timedelta
 from typing import Any
 
 from dapr.ext.workflow import DaprWorkflowContext, when_all, when_any
-from durabletask.task import Task, TaskFailedError
 from pydantic import ValidationError
 
 from activities.inventory import InventoryActivities
@@ -34,6 +33,7 @@ from activities.payments import PaymentActivities
 from actors.order_interface import OrderDetails
 from actors.order_states import OrderStatus
 from app.building_blocks.ids import child_instance_id
+from app.building_blocks.sdk_line.durabletask import Task, TaskFailedError
 from workflows.events import APPROVAL_EVENT, CANCEL_EVENT
 from workflows.order_models import OrderDecision, OrderOutcome
 from workflows.order_steps import REASON_MAX, activity, give_up, record, settle

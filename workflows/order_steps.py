@@ -9,7 +9,6 @@ from collections.abc import Generator
 from typing import Any
 
 from dapr.ext.workflow import DaprWorkflowContext, when_all
-from durabletask.task import Task, TaskFailedError
 
 from activities.inventory import ApplyRestockInput, InventoryActivities
 from activities.order_models import (
@@ -24,6 +23,7 @@ from activities.orders import OrderActivities
 from activities.payments import PaymentActivities
 from actors.inventory_interface import return_restock_id
 from actors.order_states import OrderStatus
+from app.building_blocks.sdk_line.durabletask import Task, TaskFailedError
 from workflows.order_models import OrderOutcome
 from workflows.policies import ACTIVITY_RETRY, REFUND_RETRY
 

@@ -10,16 +10,15 @@ from typing import Any
 
 import aiohttp
 from dapr.actor import ActorProxyFactory
-from dapr.actor.runtime.runtime import ActorRuntime
 from dapr.clients.http.dapr_actor_http_client import DaprActorHttpClient
 from dapr.clients.retry import RetryPolicy as SdkRetryPolicy
-from dapr.conf import settings as dapr_sdk_settings
 from dapr.serializers import DefaultJSONSerializer
 from opentelemetry.trace import SpanKind, Tracer
 from tenacity import retry_if_exception_type
 
 from app.building_blocks.errors import DaprConnectionError, sidecar_unreachable
 from app.building_blocks.retry import RetryPolicy
+from app.building_blocks.sdk_line.handles import runtime_http_clients, sdk_settings
 from app.observability.tracing import propagated_headers
 
 
@@ -40,14 +39,6 @@ class _PooledSession(SdkRetryPolicy):
         return await super().make_http_call(self._session, req)  # type: ignore[no-untyped-call]
 
 
-def _runtime_http_clients() -> list[Any]:
-    """The SDK `DaprHttpClient` of every registered actor type's runtime context (private
-    attributes of the pinned 1.14 SDK: managers -> context -> actor client -> client)."""
-    managers = ActorRuntime._actor_managers.values()
-    actor_clients = [manager._runtime_ctx.dapr_client for manager in managers]
-    return [client._client for client in actor_clients if hasattr(client, "_client")]
-
-
 def pool_runtime_clients(session: aiohttp.ClientSession | None) -> int:
     """Send the actor runtime's own sidecar calls (actor state, reminders, timers)
     through `session` (None: back to the SDK's session per call); returns how many
@@ -58,7 +49,7 @@ def pool_runtime_clients(session: aiohttp.ClientSession | None) -> int:
     connect and close (py-spy: ~10% of the app's samples under GetStock load,
     bench/analysis.md). Call it after registering the actors.
     """
-    clients = _runtime_http_clients()
+    clients = runtime_http_clients()
     for client in clients:
         client.retry_policy = _PooledSession(session) if session is not None else SdkRetryPolicy()
     return len(clients)
@@ -73,7 +64,7 @@ class TracedProxyFactory(ActorProxyFactory):
         super().__init__()
         self._dapr_client = DaprActorHttpClient(
             DefaultJSONSerializer(),
-            timeout=dapr_sdk_settings.DAPR_HTTP_TIMEOUT_SECONDS,
+            timeout=sdk_settings.DAPR_HTTP_TIMEOUT_SECONDS,
             headers_callback=propagated_headers,
             retry_policy=_PooledSession(session),
         )

@@ -10,8 +10,8 @@ unreachable, and translation of every failure into the error taxonomy.
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager, nullcontext
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -19,8 +19,6 @@ import grpc
 import httpx
 from dapr.aio.clients import DaprClient
 from dapr.clients.exceptions import DaprInternalError
-from dapr.clients.health import DaprHealth
-from dapr.conf import settings as dapr_sdk_settings
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
 from tenacity import RetryCallState, retry_if_exception_type
@@ -36,6 +34,7 @@ from app.building_blocks.errors import (
 )
 from app.building_blocks.middleware import MiddlewarePipeline, OutboundCall
 from app.building_blocks.retry import RetryPolicy
+from app.building_blocks.sdk_line.handles import sdk_client_for
 from app.observability.tracing import propagated_headers, span_attributes
 
 logger = logging.getLogger(__name__)
@@ -57,26 +56,6 @@ class DaprConfig:
     @property
     def retry(self) -> RetryPolicy:
         return RetryPolicy(self.max_retries, self.retry_initial_backoff_s, self.retry_max_backoff_s)
-
-
-sdk_settings: Any = dapr_sdk_settings  # a plain attribute bag the SDK reads
-
-
-@contextmanager
-def _sdk_client_for(api_token: str | None) -> Iterator[None]:
-    """While the SDK client is built (on the loop thread), its process-wide settings serve
-    this client: the 1.14 constructor polls, with blocking urllib calls and for up to 60 s,
-    the sidecar those settings name, which may be another than ours (we have just checked
-    ours asynchronously), so that probe is off; and it takes its gRPC API token from
-    them, so they hold ours."""
-    original_probe, original_token = DaprHealth.wait_until_ready, sdk_settings.DAPR_API_TOKEN
-    DaprHealth.wait_until_ready = staticmethod(lambda: None)  # type: ignore[method-assign]
-    sdk_settings.DAPR_API_TOKEN = api_token
-    try:
-        yield
-    finally:
-        DaprHealth.wait_until_ready = original_probe  # type: ignore[method-assign]
-        sdk_settings.DAPR_API_TOKEN = original_token
 
 
 OutboundPipeline = MiddlewarePipeline[OutboundCall, Any]
@@ -119,7 +98,7 @@ class DaprClientWrapper:
         async with self._grpc_lock:
             if self._grpc is None:
                 await self._wait_until_reachable()
-                with _sdk_client_for(self.config.dapr_api_token):
+                with sdk_client_for(self.config.dapr_api_token):
                     client = DaprClient(address=self.config.dapr_grpc_endpoint)
                     client._stub = CallContextStub(client._stub)  # type: ignore[assignment]
                     self._grpc = client

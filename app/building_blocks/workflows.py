@@ -17,7 +17,7 @@ from types import GeneratorType
 from typing import Any, TypeVar
 
 import grpc
-from dapr.ext.workflow import WorkflowRuntime, WorkflowState
+from dapr.ext.workflow import WorkflowState
 from dapr.ext.workflow.logger import LoggerOptions
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
@@ -26,6 +26,7 @@ from tenacity import retry_if_exception
 from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
 from app.building_blocks.patient_calls import PatientCalls
 from app.building_blocks.retry import RetryPolicy
+from app.building_blocks.sdk_line.handles import worker_stream, workflow_runtime
 from app.building_blocks.workflow_spec import WorkflowSpec
 from app.observability import tracing
 from app.observability.logging import SdkLogBridge
@@ -36,10 +37,6 @@ T = TypeVar("T")
 
 # A work-item stream daprd has not refused within this long counts as connected.
 STREAM_SETTLE_S = 1.0
-# durabletask 0.1.1a1's worker runs every work item on a pool of this many threads, fixed
-# in its source (worker.py). daprd's Configuration keeps the engine's concurrency limits
-# within it (dapr/config/*/config.yaml; tests/unit/app/building_blocks/test_engine_limits.py).
-SDK_WORKER_THREADS = 16
 # The SDK's workflow client is synchronous gRPC: each call holds a thread while daprd
 # answers, and a status read can wait for a busy instance's actor. Its own pool, so these
 # calls never queue behind the loop's default executor (6 threads on 2 cores).
@@ -120,7 +117,7 @@ class WorkflowEngine:
         self._patient = PatientCalls(self._calls, max_outstanding=CLIENT_THREADS // 2)
         # The SDK's lines go through the app's log handler, not a stderr handler of its own.
         sdk_logs = LoggerOptions(log_handler=SdkLogBridge())
-        self._runtime = WorkflowRuntime(host=host, port=str(grpc_port), logger_options=sdk_logs)
+        self._runtime = workflow_runtime(host, grpc_port, sdk_logs)
         self._client = traced_workflow_client(host, grpc_port, sdk_logs)
         self._tracer = tracer or trace.NoOpTracer()
         self._activity_tracing = ActivityTracing(self._tracer)
@@ -143,11 +140,9 @@ class WorkflowEngine:
 
         A stream exists before daprd accepts it: daprd 1.14 refuses one with UNAVAILABLE
         while its workflow engine cannot start yet (wfengine.go), right after the call.
-        Reads the SDK worker's private stream handle (pinned durabletask 0.1.1a1 and
-        dapr-ext-workflow 0.5.0): the SDK exposes no connection state of its own.
+        The SDK exposes no connection state of its own (sdk_line.handles.worker_stream).
         """
-        worker = getattr(self._runtime, "_WorkflowRuntime__worker", None)
-        stream = getattr(worker, "_response_stream", None)
+        stream = worker_stream(self._runtime)
         if not self._started or stream is None or stream.done():
             self._stream_seen = None
             return False

@@ -22,6 +22,7 @@ from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Tracer
 
 from app.building_blocks.call_context import CallContextStub
+from app.building_blocks.sdk_line.handles import wrap_client_stub
 from app.observability import tracing
 
 # Instances are started far less often than this many live at once.
@@ -36,8 +37,7 @@ def traced_workflow_client(
     fixes its metadata at construction and offers no hook, so its durabletask client's
     stub is wrapped."""
     client = DaprWorkflowClient(host=host, port=str(port), logger_options=logger_options)
-    inner = client._DaprWorkflowClient__obj  # the durabletask client it wraps
-    inner._stub = CallContextStub(inner._stub)
+    wrap_client_stub(client, CallContextStub)
     return client
 
 

@@ -18,9 +18,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from dapr.ext.workflow import DaprWorkflowContext
-from durabletask import task
-from durabletask.internal import orchestrator_service_pb2 as pb
-from durabletask.internal import shared
+
+from app.building_blocks.sdk_line.durabletask import pb, shared, task
 
 Kind = Literal["activity", "child", "timer"]
 Orchestrator = Callable[[DaprWorkflowContext, Any], Generator[Any, Any, Any]]
@@ -60,6 +59,7 @@ class FakeOrchestrationContext(task.OrchestrationContext):  # type: ignore[misc]
         self.buffered: dict[str, list[Any]] = {}  # event name -> data nobody waited for yet
         self.continued_with: Any = None
         self.continued = False
+        self.custom_status: Any = None
 
     @property
     def instance_id(self) -> str:
@@ -77,7 +77,9 @@ class FakeOrchestrationContext(task.OrchestrationContext):  # type: ignore[misc]
         when = self._now + fire_at if isinstance(fire_at, timedelta) else fire_at
         return self._schedule(Scheduled("timer", "timer", None, task.TimerTask(), fire_at=when))
 
-    def call_activity(self, activity: Any, *, input: Any = None, retry_policy: Any = None) -> Any:
+    def call_activity(
+        self, activity: Any, *, input: Any = None, retry_policy: Any = None, **_: Any
+    ) -> Any:  # `**_`: the 1.18 SDK passes app_id / propagation too
         name = activity if isinstance(activity, str) else task.get_name(activity)
         call = Scheduled("activity", name, wire(input), task.CompletableTask())
         call.retry_policy = retry_policy
@@ -90,12 +92,14 @@ class FakeOrchestrationContext(task.OrchestrationContext):  # type: ignore[misc]
         input: Any = None,
         instance_id: str | None = None,
         retry_policy: Any = None,
+        **_: Any,
     ) -> Any:
         call = Scheduled("child", task.get_name(orchestrator), wire(input), task.CompletableTask())
         call.instance_id, call.retry_policy = instance_id, retry_policy
         return self._schedule(call)
 
-    def wait_for_external_event(self, name: str) -> Any:
+    def wait_for_external_event(self, name: str, *, timeout: Any = None) -> Any:
+        # `timeout`: the 1.18 SDK passes it (None unless the workflow gives one; ours don't)
         waiter = task.CompletableTask()
         key = name.casefold()  # event names are case-insensitive, as in durabletask
         if self.buffered.get(key):
@@ -106,6 +110,16 @@ class FakeOrchestrationContext(task.OrchestrationContext):  # type: ignore[misc]
 
     def continue_as_new(self, new_input: Any, *, save_events: bool = False) -> None:
         self.continued, self.continued_with = True, wire(new_input)
+
+    # Abstract in 1.18's OrchestrationContext only (custom status, versioning, propagation).
+    def set_custom_status(self, custom_status: Any) -> None:
+        self.custom_status = custom_status
+
+    def is_patched(self, patch_name: str) -> bool:
+        return True  # a new run takes every patch
+
+    def get_propagated_history(self) -> Any:
+        return None
 
     def _schedule(self, call: Scheduled) -> Any:
         self.scheduled.append(call)

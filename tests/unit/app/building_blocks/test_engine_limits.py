@@ -6,10 +6,10 @@ import inspect
 import re
 from pathlib import Path
 
-import durabletask.worker
 import pytest
 
-from app.building_blocks.workflows import SDK_WORKER_THREADS
+from app.building_blocks.sdk_line.durabletask import worker
+from app.building_blocks.sdk_line.handles import SDK_WORKER_THREADS
 from devstack.runtime import DAPR_DIR
 
 CONFIGS = sorted(DAPR_DIR.joinpath("config").glob("*/config.yaml"))
@@ -22,10 +22,14 @@ def _limit(config: Path, name: str) -> int:
     return int(found[0])
 
 
+@pytest.mark.runtime_difference(
+    "1.14",
+    "durabletask 0.1.1a1 fixes its pool at 16; 1.18's takes a size (handles.workflow_runtime)",
+)
 def test_the_sdk_worker_still_has_the_thread_count_we_size_for() -> None:
     """durabletask's worker fixes its pool size in its source; an SDK upgrade that changes
     it must change SDK_WORKER_THREADS (and the limits) too."""
-    source = inspect.getsource(durabletask.worker.TaskHubGrpcWorker.start)
+    source = inspect.getsource(worker.TaskHubGrpcWorker.start)
     assert f"ThreadPoolExecutor(max_workers={SDK_WORKER_THREADS})" in source
 
 

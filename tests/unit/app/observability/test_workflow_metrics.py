@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 from dapr.ext.workflow import DaprWorkflowContext
-from durabletask import worker
-from durabletask.internal import helpers
-from durabletask.internal import orchestrator_service_pb2 as pb
 
+from app.building_blocks.sdk_line.durabletask import helpers, pb, worker
 from app.observability.metrics import REGISTRY
 from app.observability.workflow_metrics import observed_activity, observed_workflow
+from tests.unit.support.engine_history import completion, completion_status, execute, started_event
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -63,20 +62,20 @@ def run(
     orchestrator: Callable[..., Any],
     old: Sequence[pb.HistoryEvent],
     new: Sequence[pb.HistoryEvent],
-) -> list[pb.OrchestratorAction]:
-    return list(executor_for(name, orchestrator).execute("instance-1", old, new))
+) -> list[Any]:
+    return execute(executor_for(name, orchestrator), "instance-1", old, new)
 
 
 def started(name: str, at: datetime) -> list[pb.HistoryEvent]:
     return [
-        helpers.new_orchestrator_started_event(at),
+        started_event(at),
         helpers.new_execution_started_event(name, "instance-1", '{"x": 1}'),
     ]
 
 
 def completed_task(task_id: int, output: str, at: datetime) -> list[pb.HistoryEvent]:
     return [
-        helpers.new_orchestrator_started_event(at),
+        started_event(at),
         helpers.new_task_completed_event(task_id, output),
     ]
 
@@ -98,7 +97,7 @@ def test_a_run_that_replays_twice_is_counted_started_once_and_completed_once() -
     run(name, two_steps, first, after_one)
     actions = run(name, two_steps, [*first, *after_one], after_two)
 
-    assert actions[-1].completeOrchestration.result.value == '"a+b"'
+    assert completion(actions[-1]).result.value == '"a+b"'
     assert value("orderflow_workflows_started_total", workflow=name) == 1
     assert value("orderflow_workflows_completed_total", workflow=name) == 1
     assert value("orderflow_workflows_failed_total", workflow=name) == 0
@@ -114,8 +113,8 @@ def test_a_failed_run_is_counted_failed_once_and_the_failure_still_reaches_the_r
     run(name, failing, [], first)
     actions = run(name, failing, first, [scheduled(1), *completed_task(1, '"a"', T0)])
 
-    outcome = actions[-1].completeOrchestration
-    assert outcome.orchestrationStatus == pb.ORCHESTRATION_STATUS_FAILED
+    outcome = completion(actions[-1])
+    assert completion_status(actions[-1]) == pb.ORCHESTRATION_STATUS_FAILED
     assert "cannot be fulfilled" in outcome.failureDetails.errorMessage
     assert value("orderflow_workflows_failed_total", workflow=name) == 1
     assert value("orderflow_workflows_completed_total", workflow=name) == 0
@@ -135,7 +134,7 @@ def test_a_replay_that_ends_in_old_history_counts_nothing_again() -> None:
 
     # Everything but a last orchestrator-started marker is old history now.
     history = [*first, *after_one, *after_two]
-    run(name, two_steps, history, [helpers.new_orchestrator_started_event(T0)])
+    run(name, two_steps, history, [started_event(T0)])
 
     assert before == 1
     assert value("orderflow_workflows_completed_total", workflow=name) == 1
@@ -149,7 +148,7 @@ def test_continue_as_new_ends_the_run_as_continued_not_completed() -> None:
     run(name, continuing, [], first)
     actions = run(name, continuing, first, [scheduled(1), *completed_task(1, '"a"', T0)])
 
-    status = actions[-1].completeOrchestration.orchestrationStatus
+    status = completion_status(actions[-1])
     assert status == pb.ORCHESTRATION_STATUS_CONTINUED_AS_NEW
     assert value("orderflow_workflows_continued_as_new_total", workflow=name) == 1
     assert value("orderflow_workflows_completed_total", workflow=name) == 0
@@ -160,7 +159,7 @@ def test_an_orchestrator_that_schedules_nothing_completes_with_its_value() -> No
     name = "wf_plain"
     actions = run(name, lambda ctx, payload=None: {"done": True}, [], started(name, T0))
 
-    assert actions[-1].completeOrchestration.result.value == '{"done": true}'
+    assert completion(actions[-1]).result.value == '{"done": true}'
     assert value("orderflow_workflows_completed_total", workflow=name) == 1
 
 

@@ -4,9 +4,9 @@ otherwise sees grpc unchanged. (The recovery it buys is measured against a real 
 
 import grpc
 import pytest
-from durabletask.internal import shared
 
-from app.building_blocks.workflow_channels import bound_reconnect_backoff, reconnect_options
+from app.building_blocks.sdk_line.channels import bound_reconnect_backoff, reconnect_options
+from app.building_blocks.sdk_line.durabletask import shared
 
 
 def test_options_bound_the_backoff() -> None:

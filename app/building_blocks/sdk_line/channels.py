@@ -1,8 +1,10 @@
 """A bounded gRPC reconnect backoff for the workflow SDK's channels.
 
 durabletask 0.1.1a1 (under dapr-ext-workflow 0.5.0) opens its worker and client channels
-with no options, so gRPC's default reconnect backoff applies: it grows to 120 s while
-daprd is down, and the worker found a restarted daprd only 40 s after a 90 s outage.
+with no options (1.18's bundled copy adds keepalive options of its own, and its
+WorkflowRuntime passes none of ours), so gRPC's default reconnect backoff applies: it
+grows to 120 s while daprd is down, and the worker found a restarted daprd only 40 s
+after a 90 s outage.
 A fresh channel does not help (gRPC shares subchannels, with their backoff, across
 channels to the same address). The SDK offers no way to pass channel options, so the
 `grpc` name its channel factory uses is given these options; nothing else changes.
@@ -12,7 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import grpc
-from durabletask.internal import shared
+
+from app.building_blocks.sdk_line.durabletask import shared
 
 ChannelOptions = Sequence[tuple[str, Any]]
 
