@@ -95,6 +95,7 @@ class BenchStack:
                 resources=(DAPR_DIR / "components" / "local",),
                 config=DAPR_DIR / "config" / "local" / "config.yaml",
                 placement_port=self.stack.config.ports.placement,
+                scheduler_port=self.stack.scheduler_port,
                 app_health_path="/health",
                 extra_args=profiling_args(self.baseline_profile_port),
                 mtls=self.stack.mtls,  # it joins the service's placement, which wants mTLS

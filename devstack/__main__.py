@@ -12,7 +12,7 @@ from devstack.build import BuildError, build
 from devstack.peers import payment_peer, payment_ports_from_env
 from devstack.ports import PortInUseError
 from devstack.progress import say
-from devstack.runtime import PROJECT_ROOT, RuntimeMissingError
+from devstack.runtime import DAPR_VERSION, PROJECT_ROOT, RuntimeMissingError
 from devstack.servers import ServerError
 from devstack.stack import Stack, StackStartError
 from devstack.stack_config import StackConfig, StackPorts, available_profiles
@@ -36,9 +36,10 @@ def _print_urls(stack: Stack) -> None:
         f"\n  {peer.app_id:<16}http://127.0.0.1:{peer.ports.app} (daprd {peer.ports.dapr_http})"
         for peer in stack.config.peers
     )
+    scheduler = f"\n  scheduler       127.0.0.1:{ports.scheduler}" if stack.scheduler else ""
     say(
         f"""
-Orderflow is running (profile {stack.config.profile}).
+Orderflow is running on Dapr {DAPR_VERSION} (profile {stack.config.profile}).
   dashboard       {stack.app_url}/ui
   API docs        {stack.app_url}/docs
   health          {stack.app_url}/health/ready
@@ -47,7 +48,7 @@ Orderflow is running (profile {stack.config.profile}).
   Dapr API token  in {stack.config.token_file} (send it as `dapr-api-token`)
   Dapr metrics    http://127.0.0.1:{ports.dapr_metrics}/metrics
   sentry (mTLS)   {stack.mtls.sentry_address}
-  placement       127.0.0.1:{ports.placement}{servers}{peers}
+  placement       127.0.0.1:{ports.placement}{scheduler}{servers}{peers}
   logs            {log_dir}/{{{names}}}.log
   data            {stack.config.data_dir}
   traces          {_traces_line(stack)}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from devstack.commands import Mtls, SidecarPorts, daprd_argv, daprd_env
 from devstack.ports import HOST
-from devstack.runtime import DEV_SECRETS_FILE
+from devstack.runtime import DEV_SECRETS_FILE, LINE
 from devstack.servers import BackingServer
 from devstack.stack_config import StackConfig, profile_resources
 
@@ -25,6 +25,7 @@ def app_daprd_argv(config: StackConfig, daprd_config: Path, mtls: Mtls) -> list[
         resources=profile_resources(config.profile),
         config=daprd_config,
         placement_port=ports.placement,
+        scheduler_port=ports.scheduler if LINE.needs_scheduler else None,
         # Liveness, not readiness: daprd 1.14 initialises actors and the workflow engine
         # only after the app's first healthy probe (runtime.go appHealthChanged), and
         # readiness waits for the workflow worker's stream to that engine, so readiness

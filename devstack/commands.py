@@ -83,6 +83,7 @@ def daprd_argv(
     app_health_path: str,
     extra_args: Sequence[str] = (),
     mtls: Mtls | None = None,
+    scheduler_port: int | None = None,
 ) -> list[str]:
     """daprd for one app, every port explicit on loopback; actors only with placement.
 
@@ -116,6 +117,8 @@ def daprd_argv(
     ]
     if placement_port is not None:
         argv.append(f"--placement-host-address={HOST}:{placement_port}")
+    if scheduler_port is not None:
+        argv.append(f"--scheduler-host-address={HOST}:{scheduler_port}")
     if mtls is not None:
         argv.extend(mtls.daprd_args())
     argv.extend(extra_args)

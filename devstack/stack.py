@@ -17,7 +17,7 @@ import httpx
 
 from devstack.app_processes import app_daprd_argv, app_daprd_env, app_env
 from devstack.commands import Mtls, uvicorn_argv
-from devstack.control_plane import placement_argv, sentry_argv
+from devstack.control_plane import placement_argv, scheduler_argv, sentry_argv
 from devstack.peers import PeerApp, peer_processes
 from devstack.ports import HOST, ensure_distinct, ensure_free
 from devstack.postgres import PostgresServer
@@ -26,6 +26,7 @@ from devstack.progress import say
 from devstack.redis import RedisServer
 from devstack.runtime import (
     DAPR_DIR,
+    LINE,
     PROJECT_ROOT,
     RuntimeMissingError,
     missing_binaries,
@@ -71,6 +72,17 @@ class Stack:
             argv=placement_argv(config.ports, self.mtls),
             log_path=config.log_dir / "placement.log",
             cwd=PROJECT_ROOT,
+        )
+        # Only the lines whose daprd needs it (runtime.RuntimeLine.needs_scheduler).
+        self.scheduler = (
+            ManagedProcess(
+                name="scheduler",
+                argv=scheduler_argv(ports, self.mtls, config.data_dir / "scheduler"),
+                log_path=config.log_dir / "scheduler.log",
+                cwd=PROJECT_ROOT,
+            )
+            if LINE.needs_scheduler
+            else None
         )
         export = config.trace_export
         exporter_env = export.exporter_env() if export else {}
@@ -138,7 +150,16 @@ class Stack:
         """In start order; stop() goes in reverse, so the servers stop after daprd."""
         peers = [process for pair in self.peers for process in pair]
         servers = [server.process for server in self.servers]
-        return [*servers, self.sentry, self.placement, *peers, self.app, self.daprd]
+        return [*servers, *self.control_plane, *peers, self.app, self.daprd]
+
+    @property
+    def control_plane(self) -> list[ManagedProcess]:
+        return [self.sentry, self.placement, *([self.scheduler] if self.scheduler else [])]
+
+    @property
+    def scheduler_port(self) -> int | None:
+        """Where daprd finds the scheduler, None on a line without one."""
+        return self.config.ports.scheduler if self.scheduler else None
 
     def ports_to_check(self) -> list[tuple[str, int]]:
         """(role, port) of what this stack runs: the local profile has no postgres to clash,
@@ -150,6 +171,8 @@ class Stack:
             for peer in self.config.peers
             for role in fields(peer.ports)
         ]
+        if self.scheduler is None:
+            not_run |= {f.name for f in fields(self.config.ports) if f.name.startswith("scheduler")}
         return [*self.config.ports.roles(without=not_run), *peer_ports]
 
     def server(self, name: str) -> BackingServer:
@@ -229,7 +252,7 @@ class Stack:
         self._progress(f"starting daprd for {self.config.app_id} on {self.dapr_http_url}")
         self.start_sidecar()
         outbound = f"{self.dapr_http_url}/v1.0/healthz/outbound"
-        watched = [*servers, self.sentry, self.placement, self.app, self.daprd]
+        watched = [*servers, *self.control_plane, self.app, self.daprd]
         self._wait_for("daprd (components loaded)", lambda: _answers(outbound, 204), watched)
         sidecar = f"{self.dapr_http_url}/v1.0/healthz"
         self._wait_for(
@@ -261,6 +284,16 @@ class Stack:
             [*running, self.sentry, self.placement],
             30.0,
         )
+        if self.scheduler is not None:
+            self._progress(f"starting scheduler on {HOST}:{ports.scheduler}")
+            self.scheduler.start()
+            scheduler_healthz = f"http://{HOST}:{ports.scheduler_healthz}/healthz"
+            self._wait_for(
+                "scheduler",
+                lambda: _answers(scheduler_healthz, 200),
+                [*running, *self.control_plane],
+                60.0,
+            )
 
     def _wait_for(
         self,

@@ -16,6 +16,7 @@ from devstack.tokens import SidecarTokens
 from devstack.trace_export import TraceExport
 
 PLACEMENT_ID = "dapr-placement-0"
+SCHEDULER_ID = "dapr-scheduler-server-0"
 # Components every profile loads (secret store, bindings) live in `components/common`.
 COMMON = "common"
 
@@ -48,6 +49,13 @@ class StackPorts:
     sentry: int = 50003
     sentry_healthz: int = 8082
     sentry_metrics: int = 9093
+    # The scheduler, run on the lines that need it (1.18: actor reminders, so workflows);
+    # its embedded etcd's ports off etcd's own 2379/2380.
+    scheduler: int = 50006
+    scheduler_healthz: int = 8083
+    scheduler_metrics: int = 9094
+    scheduler_etcd_client: int = 12379
+    scheduler_etcd_peer: int = 12380
     # Servers of the full profile: off Debian's 5432/6379 so a system service never clashes.
     postgres: int = 15432
     redis: int = 16379

@@ -71,6 +71,9 @@ def _reporting_end(
     return reporting
 
 
+_NO_INPUT: Any = object()
+
+
 def _named(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     """A fresh function object for one registration.
 
@@ -79,8 +82,10 @@ def _named(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
     in one process, or a bound method whose function is shared by every instance).
     """
 
-    def registered(*args: Any) -> Any:
-        return fn(*args)
+    def registered(ctx: Any, payload: Any = _NO_INPUT) -> Any:
+        # Two named parameters: the 1.18 SDK reads the signature to decide whether to pass
+        # the input at all (`*args` reads as "no input"); 0.5.0 passes it when not None.
+        return fn(ctx) if payload is _NO_INPUT else fn(ctx, payload)
 
     registered.__name__ = name
     registered.__qualname__ = name
