@@ -15,6 +15,7 @@ them (e.g. the instance completes) is reported by the next read, not prevented.
 import asyncio
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -31,12 +32,15 @@ from app.building_blocks.errors import (
     raise_for_sidecar_status,
 )
 from app.building_blocks.ids import CLIENT_ID_PATTERN, is_client_id
+from app.building_blocks.sdk_line.features import FEATURES, progress_of
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflow_status import ACTIVE, ENDED
 from app.building_blocks.workflows import WorkflowEngine
 from app.records.workflow_index import InstanceRecord, WorkflowIndex, WorkflowProgress
 
 _WAIT_POLL_S = 0.25
+# The runtime's events of one instance (sdk_line.features.instance_history).
+HistoryEvents = list[dict[str, Any]]
 _REFRESH_PARALLELISM = 8
 
 
@@ -145,7 +149,7 @@ class WorkflowControl:
         if state is None:
             raise _not_found(instance_id)
         record = await self._refresh(instance_id, state)
-        return InstanceView(record=await self._with_progress(record), state=state)
+        return InstanceView(record=await self._with_progress(record, state), state=state)
 
     async def list(
         self,
@@ -183,7 +187,7 @@ class WorkflowControl:
             fresh = [r for r in fresh if r.status == status.name]
         fresh.sort(key=lambda r: (r.created_at, r.instance_id), reverse=True)
         page = fresh[offset : offset + limit]
-        reported = await self._progress.get_many([r.instance_id for r in page])
+        reported = await self._reported([r.instance_id for r in page])
         items = [r.model_copy(update={"progress": reported.get(r.instance_id)}) for r in page]
         return InstancePage(total=len(fresh), items=items, counts=counts)
 
@@ -223,7 +227,10 @@ class WorkflowControl:
     async def purge(self, instance_id: str) -> None:
         """Delete a finished instance's history and its record; only terminal ones."""
         state = await self._require(instance_id, ENDED, "has not finished")
-        await purge_history(self._dapr, instance_id, self._component)
+        if FEATURES.recursive_purge:  # 1.18: with its child workflows (sdk_line.features)
+            await self._engine.purge(instance_id)
+        else:
+            await purge_history(self._dapr, instance_id, self._component)
         self._admission.release(instance_id)
         await self._index.delete(instance_id)
         await self._progress.delete(instance_id)
@@ -245,9 +252,38 @@ class WorkflowControl:
                 return view
             await asyncio.sleep(min(_WAIT_POLL_S, max(0.0, deadline - loop.time())))
 
-    async def _with_progress(self, record: InstanceRecord) -> InstanceRecord:
+    async def history(self, instance_id: str) -> HistoryEvents | None:
+        """The instance's events as the runtime keeps them, or None where the runtime keeps
+        no readable history (1.14: the timeline is the service's record)."""
+        await self._require(instance_id, set(WorkflowStatus), "")
+        if not FEATURES.instance_history:
+            return None
+        return await self._engine.history(instance_id)
+
+    async def _with_progress(
+        self, record: InstanceRecord, state: WorkflowState | None = None
+    ) -> InstanceRecord:
+        if FEATURES.custom_status:  # 1.18: the workflow's custom status, in its state
+            progress = progress_of(state) if state is not None else None
+            return record.model_copy(update={"progress": progress})
         reported = await self._progress.get_many([record.instance_id])
         return record.model_copy(update={"progress": reported.get(record.instance_id)})
+
+    async def _reported(self, instance_ids: Sequence[str]) -> dict[str, Any]:
+        """Progress by instance id: the state store's records (1.14), or each instance's
+        custom status (1.18), read with the read deadline (a busy engine: no progress)."""
+        if not FEATURES.custom_status:
+            return await self._progress.get_many(list(instance_ids))
+
+        async def read(instance_id: str) -> Any:
+            try:
+                state = await self._engine.get_state(instance_id, deadline_s=self._read_deadline_s)
+            except DaprTimeoutError:
+                return None
+            return progress_of(state) if state is not None else None
+
+        found = await asyncio.gather(*map(read, instance_ids))
+        return {i: p for i, p in zip(instance_ids, found, strict=True) if p is not None}
 
     async def _require(
         self, instance_id: str, allowed: set[WorkflowStatus] | frozenset[WorkflowStatus], why: str

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from activities.inventory import ApplyRestockInput, InventoryActivities
 from activities.progress import ProgressActivities, ProgressUpdate
+from app.building_blocks.sdk_line.features import report_progress
 from workflows.events import APPROVAL_EVENT
 from workflows.restock import RestockOrder
 
@@ -35,29 +36,32 @@ class RestockDecision(BaseModel):
 def restock_approval(ctx: DaprWorkflowContext, payload: dict[str, Any]) -> Generator[Any, Any, Any]:
     """Wait for `approval` or the timeout; apply the restock only when approved."""
     request = RestockApprovalRequest.model_validate(payload)
-    yield _report(ctx, "awaiting approval")
+    yield from _report(ctx, "awaiting approval")
     decision_event = ctx.wait_for_external_event(APPROVAL_EVENT)
     timeout = ctx.create_timer(timedelta(seconds=request.approval_timeout_s))
     winner = yield when_any([decision_event, timeout])
     if winner is timeout:
-        yield _report(ctx, "rejected")
+        yield from _report(ctx, "rejected")
         return {"approved": False, "reason": "no decision before the timeout"}
     try:
         decision = RestockDecision.model_validate(decision_event.get_result())
     except ValidationError:
         # A malformed decision must not leave the restock half-decided: it counts as a no.
-        yield _report(ctx, "rejected")
+        yield from _report(ctx, "rejected")
         return {"approved": False, "reason": "the decision was not a valid approval event"}
     if not decision.approved:
-        yield _report(ctx, "rejected")
+        yield from _report(ctx, "rejected")
         return {"approved": False, "reason": "rejected", "approver": decision.approver}
     step = ApplyRestockInput(sku=request.sku, quantity=request.quantity, restock_id=ctx.instance_id)
-    yield _report(ctx, "restocking")
+    yield from _report(ctx, "restocking")
     level = yield ctx.call_activity(InventoryActivities.apply_restock, input=step.model_dump())
-    yield _report(ctx, "restocked")
+    yield from _report(ctx, "restocked")
     return {"approved": True, "approver": decision.approver, "level": level}
 
 
-def _report(ctx: DaprWorkflowContext, step: str) -> Any:
+def _report(ctx: DaprWorkflowContext, step: str) -> Generator[Any, Any, None]:
+    """Where the restock stands: its custom status, or the record_progress activity where
+    the SDK cannot set one (1.14; app/building_blocks/sdk_line/features.py)."""
     update = ProgressUpdate(instance_id=ctx.instance_id, progress={"step": step})
-    return ctx.call_activity(ProgressActivities.record_progress, input=update.model_dump())
+    record = ProgressActivities.record_progress
+    yield from report_progress(ctx, update.progress, record, update.model_dump())

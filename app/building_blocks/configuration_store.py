@@ -22,7 +22,7 @@ from typing import Any
 
 import grpc
 from dapr.aio.clients import DaprClient
-from dapr.proto.runtime.v1 import dapr_pb2 as api_v1
+from dapr.proto import api_v1  # one namespace on both SDK lines (1.18 split dapr_pb2)
 
 from app.building_blocks.client import DaprClientWrapper
 from app.building_blocks.configuration import DAPR_STORE_PRIORITY

@@ -9,11 +9,11 @@ channels to one address. `worker_connected` reports whether the stream is open n
 
 import asyncio
 import contextvars
+import functools
 import time
 import uuid
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from types import GeneratorType
 from typing import Any, TypeVar
 
 import grpc
@@ -26,7 +26,10 @@ from tenacity import retry_if_exception
 from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
 from app.building_blocks.patient_calls import PatientCalls
 from app.building_blocks.retry import RetryPolicy
+from app.building_blocks.sdk_line.features import instance_history, purge_recursively
 from app.building_blocks.sdk_line.handles import worker_stream, workflow_runtime
+from app.building_blocks.workflow_registration import named as _named
+from app.building_blocks.workflow_registration import reporting_end as _reporting_end
 from app.building_blocks.workflow_spec import WorkflowSpec
 from app.observability import tracing
 from app.observability.logging import SdkLogBridge
@@ -45,51 +48,6 @@ CLIENT_THREADS = 64
 # How the 1.14 sidecar words these (gRPC status UNKNOWN for both).
 _NO_SUCH_INSTANCE = "no such instance exists"
 _ALREADY_EXISTS = "already exists"
-
-
-def _reporting_end(
-    orchestrator: Callable[..., Any], on_end: Callable[[str], None]
-) -> Callable[..., Any]:
-    """`orchestrator`, calling `on_end(instance_id)` when a run ends for real: completed
-    or failed in an execution that is not a replay. Memory only, no I/O (the callee counts
-    the run out of admission); a replay reports nothing, so each end is reported once per
-    process that executes it."""
-
-    def reporting(ctx: Any, *payload: Any) -> Generator[Any, Any, Any]:
-        try:
-            result = orchestrator(ctx, *payload)
-            if isinstance(result, GeneratorType):
-                result = yield from result
-        except Exception:
-            if not ctx.is_replaying:
-                on_end(ctx.instance_id)
-            raise
-        if not ctx.is_replaying:
-            on_end(ctx.instance_id)
-        return result
-
-    return reporting
-
-
-_NO_INPUT: Any = object()
-
-
-def _named(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
-    """A fresh function object for one registration.
-
-    SDK 0.5.0 marks the function it registers with attributes and refuses a function it
-    has marked before; registering a wrapper keeps our registries reusable (a second app
-    in one process, or a bound method whose function is shared by every instance).
-    """
-
-    def registered(ctx: Any, payload: Any = _NO_INPUT) -> Any:
-        # Two named parameters: the 1.18 SDK reads the signature to decide whether to pass
-        # the input at all (`*args` reads as "no input"); 0.5.0 passes it when not None.
-        return fn(ctx) if payload is _NO_INPUT else fn(ctx, payload)
-
-    registered.__name__ = name
-    registered.__qualname__ = name
-    return registered
 
 
 class UnknownWorkflowError(WorkflowNotFoundError, LookupError):
@@ -283,6 +241,16 @@ class WorkflowEngine:
         await self._call(
             "workflow resume", instance_id, lambda: self._client.resume_workflow(instance_id)
         )
+
+    async def history(self, instance_id: str) -> list[dict[str, Any]]:
+        """The runtime's own events of the instance (1.18: sdk_line.features)."""
+        read = functools.partial(instance_history, self._client, instance_id)
+        return await self._call("workflow history", instance_id, read)
+
+    async def purge(self, instance_id: str) -> None:
+        """Purge a finished instance with its child workflows (1.18: sdk_line.features)."""
+        purge = functools.partial(purge_recursively, self._client, instance_id)
+        await self._call("workflow purge", instance_id, purge)
 
     def _span(self, name: str, operation: str, instance_id: str) -> Any:
         """A client span around one call to the sidecar's workflow API; the call carries

@@ -177,6 +177,19 @@ def order_timeline(order: Mapping[str, Any]) -> list[Step]:
     return steps
 
 
+def history_timeline(history: Mapping[str, Any]) -> list[Step]:
+    """The runtime's events of an instance (Dapr 1.18's history; none on 1.14), each with
+    the step, timer or event it names and the time since the one before."""
+    steps: list[Step] = []
+    previous: datetime | None = None
+    for event in history.get("events") or []:
+        at = parse_time(event.get("at"))
+        gap = format_duration((at - previous).total_seconds()) if at and previous else ""
+        steps.append(Step(str(event.get("kind", "")), at, note=event.get("name") or "", after=gap))
+        previous = at or previous
+    return steps
+
+
 def instance_timeline(instance: Mapping[str, Any]) -> list[Step]:
     """What the service records of a workflow that keeps no history of its own: its start,
     the progress it last reported, and its last update (its end, once ended)."""

@@ -20,6 +20,7 @@ from app.ui.presenters import (
     allowed_actions,
     awaits_approval,
     can_raise_events,
+    history_timeline,
     instance_timeline,
     order_timeline,
     page_count,
@@ -111,11 +112,16 @@ async def _instance_context(request: Request, instance_id: str) -> dict[str, Any
                 if child is not None:
                     children.append(child)
     status = instance["runtime_status"]
+    if order:
+        timeline = order_timeline(order)
+    else:  # the runtime's own events where it keeps them (1.18), else the service's record
+        history = await api.get(f"/workflows/instances/{instance_id}/history")
+        timeline = history_timeline(history) or instance_timeline(instance)
     return {
         "instance": instance,
         "order": order,
         "children": children,
-        "timeline": order_timeline(order) if order else instance_timeline(instance),
+        "timeline": timeline,
         "actions": allowed_actions(instance_id, status, awaits_approval(instance, order)),
         "events": _EVENTS.get(instance["name"], []) if can_raise_events(status) else [],
         "event_bodies": _EVENT_BODIES.get(instance["name"], []),

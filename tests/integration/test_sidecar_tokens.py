@@ -11,7 +11,7 @@ import uuid
 import grpc
 import httpx
 import pytest
-from dapr.proto.runtime.v1 import dapr_pb2, dapr_pb2_grpc
+from dapr.proto import api_service_v1, api_v1  # both SDK lines (1.18 split dapr_pb2)
 
 from actors.inventory_interface import INVENTORY_ACTOR_TYPE
 from devstack.stack import Stack
@@ -55,17 +55,17 @@ def test_the_sidecar_http_api_serves_a_caller_with_its_token(stack: Stack) -> No
 def test_the_sidecar_grpc_api_refuses_a_caller_without_its_token(stack: Stack) -> None:
     """UNAUTHENTICATED without the token or with a wrong one; the right one is served."""
     with grpc.insecure_channel(stack.dapr_grpc_address) as channel:
-        dapr = dapr_pb2_grpc.DaprStub(channel)
+        dapr = api_service_v1.DaprStub(channel)
         for metadata in ((), tuple(WRONG.items())):
             with pytest.raises(grpc.RpcError) as refused:
-                dapr.GetMetadata(dapr_pb2.GetMetadataRequest(), metadata=metadata, timeout=10)
+                dapr.GetMetadata(api_v1.GetMetadataRequest(), metadata=metadata, timeout=10)
             assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
-            request = dapr_pb2.GetStateRequest(store_name="statestore", key="k")
+            request = api_v1.GetStateRequest(store_name="statestore", key="k")
             with pytest.raises(grpc.RpcError) as refused:
                 dapr.GetState(request, metadata=metadata, timeout=10)
             assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED
         served = dapr.GetMetadata(
-            dapr_pb2.GetMetadataRequest(), metadata=stack.config.tokens.grpc_metadata(), timeout=10
+            api_v1.GetMetadataRequest(), metadata=stack.config.tokens.grpc_metadata(), timeout=10
         )
         assert served.id == stack.config.app_id
 

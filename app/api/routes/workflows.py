@@ -187,6 +187,32 @@ async def resume_instance(instance_id: InstanceId, control: WorkflowControlDep) 
     await control.resume(instance_id)
 
 
+class HistoryEvent(BaseModel):
+    kind: str  # the runtime's event type, e.g. executionStarted, taskScheduled, timerFired
+    at: datetime
+    id: int
+    name: str | None = None  # the step, timer or event it names, if any
+
+
+class InstanceHistory(BaseModel):
+    instance_id: str
+    # False where the runtime keeps no readable history (Dapr 1.14): `events` is then empty
+    # and the instance's timeline is the service's record (GET .../instances/{id}).
+    from_runtime: bool
+    events: list[HistoryEvent]
+
+
+@router.get("/instances/{instance_id}/history")
+async def instance_history(instance_id: InstanceId, control: WorkflowControlDep) -> InstanceHistory:
+    """The instance's events as the runtime keeps them (Dapr 1.18); 404 unknown."""
+    events = await control.history(instance_id)
+    return InstanceHistory(
+        instance_id=instance_id,
+        from_runtime=events is not None,
+        events=[HistoryEvent.model_validate(event) for event in events or []],
+    )
+
+
 @router.delete("/instances/{instance_id}", status_code=204)
 async def purge_instance(instance_id: InstanceId, control: WorkflowControlDep) -> None:
     """Purge a finished instance's history and record; running instances are a 409."""

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from devstack.postgres_schema import CONFIG_TABLE
-from devstack.runtime import PROJECT_ROOT
+from devstack.runtime import LINE, PROJECT_ROOT
 from devstack.stack import Stack
 from devstack.stack_config import StackConfig, StackPorts
 
@@ -33,7 +33,8 @@ def test_local_profile_runs_no_servers_and_checks_none_of_their_ports(tmp_path: 
     roles = {role for role, _ in stack.ports_to_check()}
     assert "postgres" not in roles
     assert "redis" not in roles
-    assert [process.name for process in stack.processes] == ["sentry", "placement", "app", "daprd"]
+    control_plane = ["sentry", "placement", *(["scheduler"] if LINE.needs_scheduler else [])]
+    assert [process.name for process in stack.processes] == [*control_plane, "app", "daprd"]
 
 
 def test_full_profile_starts_postgres_and_redis_first_and_stops_them_last(
@@ -44,7 +45,8 @@ def test_full_profile_starts_postgres_and_redis_first_and_stops_them_last(
     assert [server.name for server in stack.servers] == ["postgres", "redis"]
     assert {("postgres", 15432), ("redis", 16379)} <= set(stack.ports_to_check())
     names = [process.name for process in stack.processes]
-    assert names == ["postgres", "redis", "sentry", "placement", "app", "daprd"]
+    control_plane = ["sentry", "placement", *(["scheduler"] if LINE.needs_scheduler else [])]
+    assert names == ["postgres", "redis", *control_plane, "app", "daprd"]
 
 
 def test_config_store_reads_the_table_the_stack_creates() -> None:

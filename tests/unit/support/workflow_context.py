@@ -21,7 +21,7 @@ from dapr.ext.workflow import DaprWorkflowContext
 
 from app.building_blocks.sdk_line.durabletask import pb, shared, task
 
-Kind = Literal["activity", "child", "timer"]
+Kind = Literal["activity", "child", "timer", "status"]
 Orchestrator = Callable[[DaprWorkflowContext, Any], Generator[Any, Any, Any]]
 START = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
@@ -113,7 +113,13 @@ class FakeOrchestrationContext(task.OrchestrationContext):  # type: ignore[misc]
 
     # Abstract in 1.18's OrchestrationContext only (custom status, versioning, propagation).
     def set_custom_status(self, custom_status: Any) -> None:
+        """Kept, and put in the trail as an answered `record_progress` (kind "status"): the
+        1.18 path of a progress report (app/building_blocks/sdk_line/features.py)."""
         self.custom_status = custom_status
+        done = task.CompletableTask()
+        done.complete(None)
+        progress = {"progress": shared.from_json(custom_status)}
+        self.scheduled.append(Scheduled("status", "record_progress", progress, done))
 
     def is_patched(self, patch_name: str) -> bool:
         return True  # a new run takes every patch
@@ -162,6 +168,12 @@ class WorkflowRun:
         details = pb.TaskFailureDetails(errorType=error_type, errorMessage=message)
         self.next_pending(name).task.fail(message, details)
         self._resume()
+
+    def reported(self) -> None:
+        """The progress report just made is done: the `record_progress` activity (1.14)
+        completes; a custom status (1.18) needs no answer."""
+        if any(call.name == "record_progress" for call in self.pending()):
+            self.complete("record_progress")
 
     def fire_timer(self) -> None:
         self.complete("timer")

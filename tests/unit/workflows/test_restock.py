@@ -20,7 +20,7 @@ def steps(run: WorkflowRun) -> list[str]:
 def approval_run(**extra: Any) -> WorkflowRun:
     request = {"sku": "SKU-1", "quantity": 50, "approval_timeout_s": 30, **extra}
     run = WorkflowRun(restock_approval, request, instance_id="restock-7")
-    run.complete("record_progress")  # awaiting approval
+    run.reported()  # awaiting approval
     return run
 
 
@@ -42,11 +42,11 @@ def test_an_approved_restock_reports_progress_and_applies() -> None:
     assert timer.fire_at is not None
     assert (timer.fire_at - run.ctx.current_utc_datetime).total_seconds() == 30
     run.raise_event("approval", {"approved": True, "approver": "ops"})
-    run.complete("record_progress")  # restocking
+    run.reported()  # restocking
     [apply] = run.calls("apply_restock")
     assert apply.input["restock_id"] == "restock-7"
     run.complete("apply_restock", LEVEL)
-    run.complete("record_progress")  # restocked
+    run.reported()  # restocked
 
     assert steps(run) == [
         "record_progress awaiting approval",
@@ -62,7 +62,7 @@ def test_a_rejected_restock_changes_no_stock() -> None:
     """`approved: false`: report rejected, never call apply_restock."""
     run = approval_run()
     run.raise_event("approval", {"approved": False, "approver": "ops"})
-    run.complete("record_progress")
+    run.reported()
     assert steps(run) == ["record_progress awaiting approval", "timer", "record_progress rejected"]
     assert run.output == {"approved": False, "reason": "rejected", "approver": "ops"}
 
@@ -71,7 +71,7 @@ def test_an_undecided_restock_is_rejected_when_the_timer_fires() -> None:
     """No decision before the timeout: rejected, no stock."""
     run = approval_run()
     run.fire_timer()
-    run.complete("record_progress")
+    run.reported()
     assert "apply_restock" not in run.names()
     assert run.output == {"approved": False, "reason": "no decision before the timeout"}
 
@@ -80,7 +80,7 @@ def test_a_malformed_decision_counts_as_a_rejection() -> None:
     """An approval event the model refuses leaves nothing half-decided: it is a no."""
     run = approval_run()
     run.raise_event("approval", {"approved": "maybe", "extra": 1})
-    run.complete("record_progress")
+    run.reported()
     assert "apply_restock" not in run.names()
     assert run.output == {
         "approved": False,

@@ -1,19 +1,22 @@
 """keep_action_records_while_suspended: a restock approved while paused completes after the
 resume, even when the pause reached the worker with a step's result.
 
-The SDK's own orchestration executor runs the real `restock_approval` workflow; the engine's
-side is the little daprd does between batches (append the batch, then a record of each
-action the orchestrator returned). The batches are the ones in the history of an instance
-that failed in CI (the pause arrived in the same batch as the first step's result)."""
+The SDK's own orchestration executor runs a workflow of `restock_approval`'s 1.14 shape (a
+progress activity, then the approval racing a timer, then the next step: on 1.18 the real
+one reports progress as custom status, not as an activity, so the shape is kept here to
+test the patch on both lines); the engine's side is the little daprd does between
+batches (append the batch, then a record of each action the orchestrator returned).
+The batches are the ones in the history of an instance that failed in CI (the pause
+arrived in the same batch as the first step's result)."""
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from collections.abc import Generator, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from dapr.ext.workflow import DaprWorkflowContext
+from dapr.ext.workflow import DaprWorkflowContext, when_any
 
 from app.building_blocks.sdk_line.durabletask import helpers, pb, worker
 from app.building_blocks.sdk_line.suspension import (
@@ -31,9 +34,24 @@ from tests.unit.support.engine_history import (
     timer_created_event,
 )
 from workflows.events import APPROVAL_EVENT
-from workflows.restock_approval import restock_approval
 
 INSTANCE = "restock-paused"
+
+
+def record_progress(ctx: Any, payload: Any) -> None:
+    """Stands in for the activity: only its name is scheduled."""
+
+
+def restock_approval(ctx: DaprWorkflowContext, request: Any) -> Generator[Any, Any, Any]:
+    """restock_approval as it runs on 1.14: report, wait for a decision or the timeout,
+    report the next step."""
+    yield ctx.call_activity(record_progress, input={"progress": {"step": "awaiting approval"}})
+    decision = ctx.wait_for_external_event(APPROVAL_EVENT)
+    timeout = ctx.create_timer(timedelta(seconds=request["approval_timeout_s"]))
+    if (yield when_any([decision, timeout])) is timeout:
+        return {"approved": False}
+    yield ctx.call_activity(record_progress, input={"progress": {"step": "restocking"}})
+    return {"approved": True}
 
 
 class EngineHistory:
