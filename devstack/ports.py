@@ -10,15 +10,26 @@ class PortInUseError(RuntimeError):
     pass
 
 
+# Every port this process has handed out: a later call (say, a peer's ports after the
+# stack's) never repeats one, even though each call's sockets are closed when it returns.
+_handed_out: set[int] = set()
+
+
 def reserve_free_ports(count: int) -> list[int]:
-    """Ask the kernel for `count` distinct free ports (held open together so none repeats)."""
+    """Ask the kernel for `count` distinct free ports (held open together so none repeats),
+    none of them handed out by an earlier call in this process."""
     sockets = []
+    ports: list[int] = []
     try:
-        for _ in range(count):
+        while len(ports) < count:
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.bind((HOST, 0))
-            sockets.append(sock)
-        return [sock.getsockname()[1] for sock in sockets]
+            sockets.append(sock)  # held even when skipped, so the kernel moves on
+            port = sock.getsockname()[1]
+            if port not in _handed_out:
+                ports.append(port)
+        _handed_out.update(ports)
+        return ports
     finally:
         for sock in sockets:
             sock.close()
