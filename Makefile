@@ -90,8 +90,13 @@ test-unit: venv ## unit tests only (no sidecar; under 30 s)
 test-integration: venv runtime browser ## the real-stack tests only (everything outside tests/unit)
 	@$(PY) -m pytest --ignore=tests/unit $(PYTEST_ARGS)
 
+# Another line's run goes to bench/results/dapr-<line>/; bench.runtimes then puts both lines
+# side by side in BENCHMARKS.md (when both have been measured).
+BENCH_OUT := $(if $(filter 1.14,$(DAPR)),,--results bench/results/dapr-$(DAPR) --markdown bench/results/dapr-$(DAPR)/BENCHMARKS.md --charts bench/results/dapr-$(DAPR)/charts)
+
 bench: bench-venv runtime ## benchmarks against bare-SDK baselines (MODE=quick, about 4 min; MODE=full)
-	@$(PY) -m bench --mode $(MODE) $(BENCH_ARGS)
+	@$(PY) -m bench --mode $(MODE) $(BENCH_OUT) $(BENCH_ARGS)
+	@$(PY) -m bench.runtimes
 
 bench-full: ## the full benchmark run (about 10 min)
 	@$(MAKE) --no-print-directory bench MODE=full

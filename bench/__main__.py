@@ -136,6 +136,10 @@ def render(run: BenchRun, markdown: Path, charts: Path) -> None:
     write_charts(run, charts)
     analysis_file = BENCH_DIR / "analysis.md"
     analysis = analysis_file.read_text() if analysis_file.exists() else ""
+    # Both runtime lines side by side (bench/runtimes.py), when both have been measured.
+    runtimes_file = BENCH_DIR / "runtimes.md"
+    if runtimes_file.exists() and markdown.resolve() == (PROJECT_ROOT / "BENCHMARKS.md"):
+        analysis = runtimes_file.read_text() + "\n" + analysis
     markdown.write_text(render_markdown(run, analysis))
     say(f"wrote {markdown} and {charts}/*.png")
 
