@@ -95,6 +95,9 @@ async def workflow_rows(request: Request) -> Response:
     return page(request, "_workflow_rows.html", context)
 
 
+_INSTANCES = "/workflows/instances"
+
+
 async def _instance_context(request: Request, instance_id: str) -> dict[str, Any]:
     """The instance, its order (for orders: the OrderActor's view) and its children."""
     async with DashboardApi(request) as api:
@@ -111,12 +114,14 @@ async def _instance_context(request: Request, instance_id: str) -> dict[str, Any
                 )
                 if child is not None:
                     children.append(child)
+        # The runtime's own events where it keeps them (1.18), else the service's record;
+        # an extra too (busy engine, or purged meanwhile: the record's timeline).
+        history = None if order else await api.get_or_none(f"{_INSTANCES}/{instance_id}/history")
     status = instance["runtime_status"]
     if order:
         timeline = order_timeline(order)
-    else:  # the runtime's own events where it keeps them (1.18), else the service's record
-        history = await api.get(f"/workflows/instances/{instance_id}/history")
-        timeline = history_timeline(history) or instance_timeline(instance)
+    else:
+        timeline = (history and history_timeline(history)) or instance_timeline(instance)
     return {
         "instance": instance,
         "order": order,
