@@ -9,6 +9,7 @@ from app.ui.presenters import (
     allowed_actions,
     awaits_approval,
     format_duration,
+    history_timeline,
     instance_timeline,
     order_timeline,
     page_count,
@@ -138,3 +139,23 @@ def test_another_workflows_timeline_is_what_the_service_records() -> None:
         ("reported: restocked", ""),
         ("completed", "3.0 s"),
     ]
+
+
+def test_the_runtime_history_is_the_timeline_with_names_and_gaps() -> None:
+    """Each of the runtime's events (1.18) is a step: its kind, what it names, the time
+    since the one before; no events (1.14) make no steps."""
+    history = {
+        "events": [
+            {"kind": "executionStarted", "at": "2026-12-01T12:00:00Z", "id": -1, "name": "wf"},
+            {"kind": "taskScheduled", "at": "2026-12-01T12:00:02Z", "id": 0, "name": "step"},
+            {"kind": "timerCreated", "at": "2026-12-01T12:00:02Z", "id": 1, "name": None},
+        ]
+    }
+    steps = history_timeline(history)
+    assert [(s.label, s.note) for s in steps] == [
+        ("executionStarted", "wf"),
+        ("taskScheduled", "step"),
+        ("timerCreated", ""),
+    ]
+    assert steps[1].after == format_duration(2.0)
+    assert history_timeline({"events": []}) == []
