@@ -45,6 +45,12 @@ STREAM_SETTLE_S = 1.0
 # calls never queue behind the loop's default executor (6 threads on 2 cores).
 CLIENT_THREADS = 64
 
+# daprd 1.18.2 can read an instance's metadata and its inbox from the state store apart,
+# while the instance is saving: UNKNOWN "inbox key ... declared in metadata ... but missing
+# from state store (transient store read failure or partial save?)". A read, so read again.
+_TORN_READ = "transient store read failure"
+_TORN_READ_ATTEMPTS = 3
+_TORN_READ_PAUSE_S = 0.05
 # How the 1.14 sidecar words these (gRPC status UNKNOWN for both).
 _NO_SUCH_INSTANCE = "no such instance exists"
 _ALREADY_EXISTS = "already exists"
@@ -182,7 +188,16 @@ class WorkflowEngine:
         never cut short (app/building_blocks/patient_calls.py says why)."""
 
         def read() -> WorkflowState | None:
-            return self._client.get_workflow_state(instance_id, fetch_payloads=fetch_payloads)
+            for attempt in range(_TORN_READ_ATTEMPTS):
+                try:
+                    return self._client.get_workflow_state(
+                        instance_id, fetch_payloads=fetch_payloads
+                    )
+                except grpc.RpcError as error:
+                    if _TORN_READ not in str(error.details()) or attempt + 1 == _TORN_READ_ATTEMPTS:
+                        raise
+                    time.sleep(_TORN_READ_PAUSE_S)
+            raise AssertionError("unreachable")
 
         with self._span("workflow get", "workflow get", instance_id) as span:
             try:

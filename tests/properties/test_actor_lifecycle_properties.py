@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 from dapr.actor import ActorId, ActorProxy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -78,6 +79,12 @@ def test_idle_actors_are_deactivated(
     assert [level["on_hand"] for level in levels] == [7] * count
 
 
+@pytest.mark.runtime_difference(
+    "1.14",
+    "daprd 1.18 keeps an actor that registered a reminder active past its idle timeout "
+    "(still active 31 s after a Reserve with a 22 s hold, idle timeout 10 s), so it cannot "
+    "be deactivated before its reminder is due",
+)
 @slow
 @given(quantity=st.integers(min_value=1, max_value=50))
 def test_reminders_fire_after_deactivation(
