@@ -122,6 +122,8 @@ def section(runs: dict[str, dict[str, Any]]) -> str:
             "CPU per order is CPU per workflow step times the order's steps; state-store",
             "operations per order from `python -m bench.state_ops` (daprd's resiliency",
             "activations on `statestore`, docs/runtimes.md). 1.18 run: bench/results/dapr-1.18/.",
+            "On 1.18 part of the engine's work moves to the scheduler process (timers and",
+            "reminders), whose CPU and RSS are not in these figures.",
             "",
             *table,
             "",
