@@ -58,9 +58,13 @@ def test_idle_actors_are_deactivated(
     **Validates: Requirements 7.3**
 
     Actors called once and then left alone are deactivated after the idle timeout, and
-    their state is still there when they are called again.
+    their state is still there when they are called again. Counted against the actors
+    active before (the metadata API counts per type only): on a shared stack daprd 1.18
+    keeps other tests' InventoryActors with a pending hold reminder active, so the type's
+    count does not fall to 0 there (Property 16's marker says why).
     """
     skus = [f"prop15-{uuid.uuid4().hex[:10]}" for _ in range(count)]
+    before = _active(stack, INVENTORY_ACTOR_TYPE)
 
     async def touch(quantity: int) -> list[Any]:
         return list(
@@ -74,7 +78,7 @@ def test_idle_actors_are_deactivated(
 
     runner.run(touch(3))
     assert _active(stack, INVENTORY_ACTOR_TYPE) >= count
-    assert _wait_until(lambda: _active(stack, INVENTORY_ACTOR_TYPE) == 0, IDLE_WAIT_S)
+    assert _wait_until(lambda: _active(stack, INVENTORY_ACTOR_TYPE) <= before, IDLE_WAIT_S)
     levels = runner.run(touch(4))
     assert [level["on_hand"] for level in levels] == [7] * count
 
