@@ -18,6 +18,7 @@ from actors.inventory_interface import (
     StockLevel,
     return_restock_id,
 )
+from app.building_blocks.sdk_line.handles import ONE_SHOT_PERIOD
 
 _ON_HAND = "on_hand"
 _APPLIED_RESTOCKS = "applied_restocks"
@@ -94,8 +95,12 @@ class InventoryActor(Actor, InventoryActorInterface, Remindable):
         await self._state_manager.save_state()
         hold = timedelta(seconds=command.hold_s) if command.hold_s else self._hold
         # Registered after the save: a reminder never points at a hold that was not stored.
+        # Fires once (sdk_line.handles.ONE_SHOT_PERIOD: zero on 1.14, none on 1.18).
         await self.register_reminder(
-            _HOLD_REMINDER + order, order.encode(), due_time=hold, period=timedelta(0)
+            _HOLD_REMINDER + order,
+            order.encode(),
+            due_time=hold,
+            period=ONE_SHOT_PERIOD,  # type: ignore[arg-type, unused-ignore]
         )
         return await self._result(order, True, "reserved", command.quantity)
 

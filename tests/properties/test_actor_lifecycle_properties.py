@@ -11,7 +11,6 @@ import uuid
 from typing import Any
 
 import httpx
-import pytest
 from dapr.actor import ActorId, ActorProxy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -58,13 +57,9 @@ def test_idle_actors_are_deactivated(
     **Validates: Requirements 7.3**
 
     Actors called once and then left alone are deactivated after the idle timeout, and
-    their state is still there when they are called again. Counted against the actors
-    active before (the metadata API counts per type only): on a shared stack daprd 1.18
-    keeps other tests' InventoryActors with a pending hold reminder active, so the type's
-    count does not fall to 0 there (Property 16's marker says why).
+    their state is still there when they are called again.
     """
     skus = [f"prop15-{uuid.uuid4().hex[:10]}" for _ in range(count)]
-    before = _active(stack, INVENTORY_ACTOR_TYPE)
 
     async def touch(quantity: int) -> list[Any]:
         return list(
@@ -78,17 +73,11 @@ def test_idle_actors_are_deactivated(
 
     runner.run(touch(3))
     assert _active(stack, INVENTORY_ACTOR_TYPE) >= count
-    assert _wait_until(lambda: _active(stack, INVENTORY_ACTOR_TYPE) <= before, IDLE_WAIT_S)
+    assert _wait_until(lambda: _active(stack, INVENTORY_ACTOR_TYPE) == 0, IDLE_WAIT_S)
     levels = runner.run(touch(4))
     assert [level["on_hand"] for level in levels] == [7] * count
 
 
-@pytest.mark.runtime_difference(
-    "1.14",
-    "daprd 1.18 keeps an actor that registered a reminder active past its idle timeout "
-    "(still active 31 s after a Reserve with a 22 s hold, idle timeout 10 s), so it cannot "
-    "be deactivated before its reminder is due",
-)
 @slow
 @given(quantity=st.integers(min_value=1, max_value=50))
 def test_reminders_fire_after_deactivation(

@@ -7,6 +7,7 @@ tests of this package fail when a line moves one.
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from dapr.actor.runtime.runtime import ActorRuntime
@@ -25,6 +26,11 @@ sdk_settings: Any = _dapr_sdk_settings
 # the sidecar the settings name): 1.14 calls `wait_until_ready`, 1.18 `wait_for_sidecar`
 # (`wait_until_ready` is only its deprecated alias there).
 _SIDECAR_PROBE = "wait_until_ready" if SDK_LINE == "1.14" else "wait_for_sidecar"
+
+# The period of a reminder that fires once. daprd 1.14 reads a zero period ("0h0m0s...")
+# as one-shot; 1.18's scheduler repeats it without pause (one hold reminder fired 45,087
+# times in one test session), and takes an absent period (JSON null) as one-shot.
+ONE_SHOT_PERIOD: timedelta | None = timedelta(0) if SDK_LINE == "1.14" else None
 
 # durabletask 0.1.1a1's worker runs every work item on a pool of this many threads, fixed in
 # its source (worker.py); 1.18's pool defaults to cores + 4 and takes a size, so both lines

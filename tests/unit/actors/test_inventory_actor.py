@@ -13,6 +13,7 @@ from dapr.actor import ActorId
 from dapr.actor.runtime.context import ActorRuntimeContext
 
 from actors.inventory import InventoryActor
+from app.building_blocks.sdk_line.handles import ONE_SHOT_PERIOD
 from tests.unit.support.actors import ActorHost, FakeStateManager
 
 SKU = "SKU-1"
@@ -106,7 +107,7 @@ def test_a_reservation_registers_a_one_shot_reminder_for_its_hold() -> None:
     reminders = h.reminders(SKU)
     assert reminders["hold:order-1"].due_time == HOLD
     assert reminders["hold:order-2"].due_time == timedelta(seconds=30)
-    assert {r.period for r in reminders.values()} == {timedelta(0)}
+    assert {r.period for r in reminders.values()} == {ONE_SHOT_PERIOD}
     assert reminders["hold:order-1"].data == b"order-1"
 
 

@@ -92,7 +92,7 @@ class Reminder:
     name: str
     data: bytes
     due_time: timedelta
-    period: timedelta
+    period: timedelta | None
 
 
 class FakeActorClient(DaprActorClientBase):
@@ -111,7 +111,8 @@ class FakeActorClient(DaprActorClientBase):
             name=name,
             data=base64.b64decode(body["data"]),
             due_time=convert_from_dapr_duration(body["dueTime"]),
-            period=convert_from_dapr_duration(body["period"]),
+            # null: a one-shot reminder as the 1.18 line registers it (ONE_SHOT_PERIOD)
+            period=convert_from_dapr_duration(body["period"]) if body["period"] else None,
         )
         self.reminders.setdefault((actor_type, actor_id), {})[name] = reminder
 
@@ -171,7 +172,7 @@ class ActorHost(Generic[A]):
     async def fire_reminder(self, actor_id: str, name: str) -> None:
         """daprd fires the reminder on a fresh activation; a one-shot one is then gone."""
         reminder = self.reminders(actor_id)[name]
-        if reminder.period == timedelta(0):
+        if reminder.period in (timedelta(0), None):
             await self.client.unregister_reminder(self.type_name, actor_id, name)
         actor = self.activate(actor_id)
         assert isinstance(actor, Remindable), f"{self.type_name} takes no reminders"
