@@ -21,6 +21,7 @@ from opentelemetry.trace import NoOpTracerProvider, TracerProvider
 from activities import ACTIVITY_GROUPS
 from activities.spec import ActivityDeps
 from actors import ACTORS, actor_factories
+from app.api.auth import token_verifier
 from app.api.bindings import INPUT_BINDINGS
 from app.api.subscriptions import SUBSCRIPTIONS
 from app.api.subscriptions.spec import SubscriberDeps
@@ -173,6 +174,7 @@ async def running_services(
         secrets = SecretsManager(
             dapr, redactor, settings.secrets_cache_ttl_s, settings.secrets_cache_max_entries
         )
+        verifier = await token_verifier(settings, secrets)  # no key, no start
         config, config_store = configuration_layers(settings, dapr)
         if config_store is not None:
             await config_store.start()  # the sidecar is up; a missing store stops start-up
@@ -296,6 +298,7 @@ async def running_services(
                 order_views=order_views,
                 orders=orders,
                 actor_methods=ActorMethodInvoker(actors, ACTORS),
+                token_verifier=verifier,
             )
         finally:
             routes.input_bindings.deactivate()

@@ -54,6 +54,17 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("APP_API_TOKEN", "ORDERFLOW_APP_API_TOKEN")
     )
 
+    # Bearer tokens on /api/v1 (app/api/auth.py, docs/security.md). With a JWKS URL, RS256
+    # or ES256 tokens of that identity provider (production); without one, HS256 with the
+    # key at <api_auth_secret_name>/<api_auth_secret_key> in the secret store, which
+    # devstack generates per data dir. There is no setting that turns the check off.
+    api_auth_jwks_url: str | None = None
+    api_auth_secret_name: str = "orderflow-api"
+    api_auth_secret_key: str = "signing-key"
+    api_auth_issuer: str = Field(default="orderflow-dev", min_length=1)
+    api_auth_audience: str = Field(default="orderflow", min_length=1)
+    api_auth_leeway_s: float = Field(default=30.0, ge=0, le=300)  # clock skew between hosts
+
     # Calls to the sidecar: deadline per call, and bounded retries while it is unreachable.
     dapr_timeout_s: float = Field(default=30.0, gt=0)
     dapr_max_retries: int = Field(default=3, ge=0, le=10)
@@ -190,6 +201,18 @@ class Settings(BaseSettings):
             return None
         if not value.startswith(("http://", "https://")):
             raise ValueError("give the collector's base URL, e.g. http://127.0.0.1:4318")
+        return value
+
+    @field_validator("api_auth_jwks_url")
+    @classmethod
+    def _jwks_is_https(cls, value: str | None) -> str | None:
+        """ORDERFLOW_API_AUTH_JWKS_URL= (empty) means the HS256 key; a plain-http JWKS would
+        let anyone on the path sign tokens, except on this host (a test's key server)."""
+        if not value:
+            return None
+        local = value.startswith(("http://127.0.0.1", "http://localhost"))
+        if not (value.startswith("https://") or local):
+            raise ValueError("give the identity provider's JWKS URL over https://")
         return value
 
     @field_validator("dapr_host", "app_host")

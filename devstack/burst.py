@@ -16,10 +16,12 @@ import argparse
 import asyncio
 import json
 import math
+import os
 import sys
 import time
 import uuid
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -158,15 +160,18 @@ async def run_burst(
     timeout_s: float = 300.0,
     poll_interval_s: float = 1.0,
     prefix: str = "burst",
+    headers: Mapping[str, str] | None = None,
 ) -> BurstResult:
     """Restock a new SKU to `stock`, place `orders` one-unit orders at once, poll each until
-    terminal; the result counts every order once."""
+    terminal; the result counts every order once. `headers`: the API token's."""
     run = uuid.uuid4().hex[:8]
     sku = f"BURST-{run}"
     result = BurstResult(orders=orders, sku=sku)
     connector = aiohttp.TCPConnector(limit=0)  # one connection per order in flight
     timeout = aiohttp.ClientTimeout(total=30.0)
-    async with aiohttp.ClientSession(base_url, connector=connector, timeout=timeout) as client:
+    async with aiohttp.ClientSession(
+        base_url, connector=connector, timeout=timeout, headers=headers
+    ) as client:
         restock_body = {"quantity": stock}
         async with client.post(f"/api/v1/inventory/{sku}/restock", json=restock_body) as restock:
             restock.raise_for_status()
@@ -190,9 +195,19 @@ def main() -> int:
     parser.add_argument("--stock", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--poll", type=float, default=1.0, help="seconds between reads")
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("ORDERFLOW_TOKEN"),
+        help="a bearer token for /api/v1 (default: $ORDERFLOW_TOKEN; `make token` mints one)",
+    )
     args = parser.parse_args()
+    if not args.token:
+        parser.error("no API token: export ORDERFLOW_TOKEN=$(make -s token) or pass --token")
     say(f"placing {args.orders} orders for {args.stock} units at {args.base_url}")
-    result = asyncio.run(run_burst(args.base_url, args.orders, args.stock, args.timeout, args.poll))
+    headers = {"authorization": f"Bearer {args.token}"}
+    result = asyncio.run(
+        run_burst(args.base_url, args.orders, args.stock, args.timeout, args.poll, headers=headers)
+    )
     say(json.dumps(result.summary(), indent=2))
     return 0 if result.terminal == args.orders and not result.place_errors else 1
 

@@ -17,8 +17,6 @@ import tempfile
 import uuid
 from pathlib import Path
 
-import httpx
-
 from devstack.burst import order_body, run_burst
 from devstack.peers import PeerApp, payment_peer
 from devstack.progress import say
@@ -30,9 +28,17 @@ WAITING_PRICE = "5000.00"  # over the approval threshold: the order waits for a 
 
 def _seed(stack: Stack, orders: int, waiting: int) -> None:
     if orders:
-        seeded = asyncio.run(run_burst(stack.app_url, orders, orders // 2, prefix="seed"))
+        seeded = asyncio.run(
+            run_burst(
+                stack.app_url,
+                orders,
+                orders // 2,
+                prefix="seed",
+                headers=stack.config.api_headers(),
+            )
+        )
         say(f"seed: {json.dumps(seeded.summary())}")
-    with httpx.Client(base_url=stack.app_url, timeout=30) as api:
+    with stack.api_client(timeout_s=30) as api:
         sku = f"WAIT-{uuid.uuid4().hex[:8]}"
         api.post(f"/api/v1/inventory/{sku}/restock", json={"quantity": waiting}).raise_for_status()
         for n in range(waiting):
@@ -64,7 +70,13 @@ def main() -> int:
     with Stack(config) as restarted:
         say(f"placing {args.orders} orders for {args.stock} units, each polled every second")
         result = asyncio.run(
-            run_burst(restarted.app_url, args.orders, args.stock, timeout_s=args.timeout)
+            run_burst(
+                restarted.app_url,
+                args.orders,
+                args.stock,
+                timeout_s=args.timeout,
+                headers=restarted.config.api_headers(),
+            )
         )
     summary = {
         **result.summary(),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import httpx
 
@@ -125,6 +126,11 @@ class Stack:
     def app_url(self) -> str:
         return f"http://{HOST}:{self.config.ports.app}"
 
+    def api_client(self, timeout_s: float = 10.0, **options: Any) -> httpx.Client:
+        """A client of this stack's /api/v1 holding a token with every scope."""
+        headers = {**self.config.api_headers(), **options.pop("headers", {})}
+        return httpx.Client(base_url=self.app_url, timeout=timeout_s, headers=headers, **options)
+
     @property
     def dapr_http_url(self) -> str:
         return f"http://{HOST}:{self.config.ports.dapr_http}"
@@ -186,6 +192,9 @@ class Stack:
         (self.config.data_dir / "localstorage").mkdir(exist_ok=True)
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
         self.config.tokens.write(self.config.token_file)
+        self.config.api_key.write_secrets_file(
+            self.config.secrets_file, self.config.app_secrets_file
+        )
         if self.config.trace_export is not None:
             profile_config = DAPR_DIR / "config" / self.config.profile / "config.yaml"
             self.config.trace_export.render_config(profile_config, self.daprd_config)

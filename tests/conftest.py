@@ -83,7 +83,7 @@ def _stack_config(root: Path, collector: OtlpCollector) -> StackConfig:
         log_dir=root / "logs",
         app_env=TEST_APP_ENV,
         # The dev secrets plus generated ones (tests/stack_secrets.py), read by daprd at start.
-        daprd_env={"ORDERFLOW_SECRETS_FILE": str(secrets_file)},
+        secrets_file=secrets_file,
         peers=(echo, payment_peer(PeerApp.free_ports())),
         # Every span of the stack goes to the session's collector, batched briefly.
         trace_export=TraceExport(collector.endpoint, batch_delay_ms=200),

@@ -210,6 +210,7 @@ async def run(ctx: BenchContext) -> None:
                     timeout_s=timeout_s,
                     poll_interval_s=POLL_S,
                     prefix=f"bench-burst-{ctx.run_id}-{size}",
+                    headers=ctx.bench.stack.config.api_headers(),
                 ),
             )
             ctx.run.bursts.append(burst_row(SUBJECT, result, peaks, timeout_s, stock))

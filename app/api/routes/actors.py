@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path
 
+from app.api.auth import Scope, requires
 from app.api.deps import ActorMethodsDep
 
 router = APIRouter(prefix="/api/v1/actors", tags=["actors"])
@@ -13,7 +14,9 @@ router = APIRouter(prefix="/api/v1/actors", tags=["actors"])
 ActorId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^/|\x00-\x1f\x7f]+$")]
 
 
-@router.post("/{actor_type}/{actor_id}/methods/{method}")
+@router.post(
+    "/{actor_type}/{actor_id}/methods/{method}", dependencies=[requires(Scope.ACTORS_INVOKE)]
+)
 async def invoke_actor_method(
     actor_type: str,
     actor_id: ActorId,

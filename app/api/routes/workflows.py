@@ -9,6 +9,7 @@ from dapr.ext.workflow import WorkflowStatus
 from fastapi import APIRouter, Body, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
+from app.api.auth import Scope, requires
 from app.api.deps import WorkflowControlDep
 from app.building_blocks.ids import CLIENT_ID_MAX_LENGTH, CLIENT_ID_PATTERN, INSTANCE_ID_PATTERN
 from app.building_blocks.workflow_status import ENDED
@@ -112,7 +113,7 @@ def _location(instance_id: str) -> str:
     return f"{router.prefix}/instances/{instance_id}"
 
 
-@router.get("/instances")
+@router.get("/instances", dependencies=[requires(Scope.WORKFLOWS_READ)])
 async def list_instances(
     control: WorkflowControlDep,
     name: str | None = None,
@@ -138,13 +139,17 @@ async def list_instances(
     )
 
 
-@router.get("/instances/{instance_id}")
+@router.get("/instances/{instance_id}", dependencies=[requires(Scope.WORKFLOWS_READ)])
 async def get_instance(instance_id: InstanceId, control: WorkflowControlDep) -> InstanceDetail:
     """Runtime status, input, output, failure, timestamps and progress of one instance."""
     return _detail(await control.get(instance_id))
 
 
-@router.get("/instances/{instance_id}/wait", responses={202: {"model": InstanceDetail}})
+@router.get(
+    "/instances/{instance_id}/wait",
+    dependencies=[requires(Scope.WORKFLOWS_READ)],
+    responses={202: {"model": InstanceDetail}},
+)
 async def wait_for_instance(
     instance_id: InstanceId,
     control: WorkflowControlDep,
@@ -158,7 +163,11 @@ async def wait_for_instance(
     return _detail(view)
 
 
-@router.post("/instances/{instance_id}/events/{event_name}", status_code=202)
+@router.post(
+    "/instances/{instance_id}/events/{event_name}",
+    dependencies=[requires(Scope.WORKFLOWS_ADMIN)],
+    status_code=202,
+)
 async def raise_event(
     instance_id: InstanceId,
     event_name: Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")],
@@ -169,31 +178,45 @@ async def raise_event(
     await control.raise_event(instance_id, event_name, data)
 
 
-@router.post("/instances/{instance_id}/terminate", status_code=202)
+@router.post(
+    "/instances/{instance_id}/terminate",
+    dependencies=[requires(Scope.WORKFLOWS_ADMIN)],
+    status_code=202,
+)
 async def terminate_instance(instance_id: InstanceId, control: WorkflowControlDep) -> None:
     """Terminate a running instance."""
     await control.terminate(instance_id)
 
 
-@router.post("/instances/{instance_id}/pause", status_code=202)
+@router.post(
+    "/instances/{instance_id}/pause",
+    dependencies=[requires(Scope.WORKFLOWS_ADMIN)],
+    status_code=202,
+)
 async def pause_instance(instance_id: InstanceId, control: WorkflowControlDep) -> None:
     """Suspend a running instance."""
     await control.pause(instance_id)
 
 
-@router.post("/instances/{instance_id}/resume", status_code=202)
+@router.post(
+    "/instances/{instance_id}/resume",
+    dependencies=[requires(Scope.WORKFLOWS_ADMIN)],
+    status_code=202,
+)
 async def resume_instance(instance_id: InstanceId, control: WorkflowControlDep) -> None:
     """Resume a suspended instance."""
     await control.resume(instance_id)
 
 
-@router.delete("/instances/{instance_id}", status_code=204)
+@router.delete(
+    "/instances/{instance_id}", dependencies=[requires(Scope.WORKFLOWS_ADMIN)], status_code=204
+)
 async def purge_instance(instance_id: InstanceId, control: WorkflowControlDep) -> None:
     """Purge a finished instance's history and record; running instances are a 409."""
     await control.purge(instance_id)
 
 
-@router.post("/{name}", status_code=202)
+@router.post("/{name}", dependencies=[requires(Scope.WORKFLOWS_ADMIN)], status_code=202)
 async def start_workflow(
     name: str,
     control: WorkflowControlDep,

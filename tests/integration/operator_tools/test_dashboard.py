@@ -56,7 +56,7 @@ def page(browser: Browser, ui_stack: Stack, console: ConsoleErrors) -> Iterator[
 
 @pytest.fixture(scope="module")
 def api(ui_stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=ui_stack.app_url, timeout=10.0) as client:
+    with ui_stack.api_client(timeout_s=10.0) as client:
         yield client
 
 
