@@ -15,7 +15,7 @@ from devstack.build import BuildError, build
 from devstack.peers import payment_peer, payment_ports_from_env
 from devstack.ports import PortInUseError
 from devstack.progress import say
-from devstack.runtime import PROJECT_ROOT, RuntimeMissingError
+from devstack.runtime import DEV_SECRETS_FILE, PROJECT_ROOT, RuntimeMissingError
 from devstack.servers import ServerError
 from devstack.stack import Stack, StackStartError
 from devstack.stack_config import StackConfig, StackPorts, available_profiles
@@ -136,16 +136,15 @@ def run(profile: str, data_dir: Path) -> int:
 
 
 def mint_token(data_dir: Path, scopes: list[str], subject: str, ttl_hours: float) -> int:
-    """Print a token for the stack whose data dir is `data_dir` (`make run` made its key)."""
-    key_file = _signing_key_file(data_dir)
-    if not key_file.exists():
-        say(f"error: no signing key at {key_file}: run `make run` once for this profile first")
-        return 1
+    """Print a token trusted by the stack whose data dir is `data_dir`. Its key is made
+    there if missing, with the secrets file an app's daprd serves it from (`make run`
+    writes that file itself; compose mounts it: docs/deployment.md#compose)."""
     unknown = sorted(set(scopes) - set(ALL_SCOPES))
     if unknown:
         say(f"error: unknown scope {', '.join(unknown)}; scopes: {' '.join(ALL_SCOPES)}")
         return 2
-    key = ApiSigningKey.kept_in(key_file)
+    key = ApiSigningKey.kept_in(_signing_key_file(data_dir))
+    key.write_secrets_file(DEV_SECRETS_FILE, data_dir / "secrets.json")
     print(key.mint(scopes or ALL_SCOPES, subject=subject, ttl=timedelta(hours=ttl_hours)))
     return 0
 

@@ -8,7 +8,9 @@ for it survive a restart; tests make a new key per stack. Nothing here logs a ke
 token.
 """
 
+import argparse
 import json
+import os
 import secrets
 import time
 from collections.abc import Iterable
@@ -85,3 +87,19 @@ class ApiSigningKey:
         served = {**json.loads(base.read_text()), **self.secret()}
         write_private(path, json.dumps(served, ensure_ascii=False, indent=2))
         return path
+
+
+def api_token_headers(parser: argparse.ArgumentParser, token: str | None) -> dict[str, str]:
+    """The headers of a command-line tool's API client, from its `--token` argument
+    (added by `add_token_argument`); a usage error naming the fix when there is none."""
+    if not token:
+        parser.error("no API token: export ORDERFLOW_TOKEN=$(make -s token) or pass --token")
+    return {"authorization": f"Bearer {token}"}
+
+
+def add_token_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("ORDERFLOW_TOKEN"),
+        help="a bearer token for /api/v1 (default: $ORDERFLOW_TOKEN; `make token` mints one)",
+    )

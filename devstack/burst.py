@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import math
-import os
 import sys
 import time
 import uuid
@@ -26,6 +25,7 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
+from devstack.api_auth import add_token_argument, api_token_headers
 from devstack.progress import say
 
 TERMINAL = frozenset({"completed", "cancelled", "failed"})
@@ -195,16 +195,10 @@ def main() -> int:
     parser.add_argument("--stock", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--poll", type=float, default=1.0, help="seconds between reads")
-    parser.add_argument(
-        "--token",
-        default=os.environ.get("ORDERFLOW_TOKEN"),
-        help="a bearer token for /api/v1 (default: $ORDERFLOW_TOKEN; `make token` mints one)",
-    )
+    add_token_argument(parser)
     args = parser.parse_args()
-    if not args.token:
-        parser.error("no API token: export ORDERFLOW_TOKEN=$(make -s token) or pass --token")
+    headers = api_token_headers(parser, args.token)
     say(f"placing {args.orders} orders for {args.stock} units at {args.base_url}")
-    headers = {"authorization": f"Bearer {args.token}"}
     result = asyncio.run(
         run_burst(args.base_url, args.orders, args.stock, args.timeout, args.poll, headers=headers)
     )
