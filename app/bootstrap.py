@@ -14,7 +14,7 @@ from dapr.actor.runtime.config import ActorRuntimeConfig
 from dapr.actor.runtime.runtime import ActorRuntime
 from dapr.conf import settings as dapr_sdk_settings
 from dapr.ext.fastapi import DaprActor
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from opentelemetry.trace import NoOpTracerProvider, TracerProvider
 
@@ -62,7 +62,7 @@ from app.records.inventory_index import AuditRecords, SkuIndex
 from app.records.workflow_index import WorkflowIndex, WorkflowProgress
 from app.services import Services
 from app.settings import Settings
-from app.ui import order_pages, workflow_pages
+from app.ui import order_pages, session, workflow_pages
 from app.ui.templating import STATIC_DIR
 from app.workflow_control import WorkflowControl, purge_history
 from payments.models import API_KEY_HEADER
@@ -313,8 +313,10 @@ async def running_services(
 def mount_dashboard(app: FastAPI) -> None:
     """The operators' dashboard at /ui (app/ui/): pages over the app's own /api/v1, and
     their static files, which ship inside the package."""
-    app.include_router(workflow_pages.router)
-    app.include_router(order_pages.router)
+    app.include_router(session.router)
+    for pages in (workflow_pages.router, order_pages.router):
+        app.include_router(pages, dependencies=[Depends(session.signed_in)])
+    app.add_exception_handler(session.LoginRequiredError, session.login_required)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
 
 

@@ -57,6 +57,7 @@ class InsufficientScopeError(Exception):
 class Principal:
     subject: str
     scopes: frozenset[str]
+    expires_at: int  # the token's `exp`, seconds since the epoch
 
 
 class TokenVerifier:
@@ -96,7 +97,9 @@ class TokenVerifier:
             raise NotAuthenticatedError(f"the token's signing key is unknown: {error}") from None
         except jwt.InvalidTokenError as error:
             raise NotAuthenticatedError(f"the token is not valid: {error}") from None
-        return Principal(subject=str(claims["sub"]), scopes=_scopes(claims))
+        return Principal(
+            subject=str(claims["sub"]), scopes=_scopes(claims), expires_at=int(claims["exp"])
+        )
 
     def _decode(self, token: str, key: Any, algorithms: list[str]) -> dict[str, Any]:
         decoded: dict[str, Any] = jwt.decode(
