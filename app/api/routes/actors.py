@@ -6,6 +6,7 @@ from fastapi import APIRouter, Body, Path
 
 from app.api.auth import Scope, requires
 from app.api.deps import ActorMethodsDep
+from app.building_blocks.ids import NAME_MAX_LENGTH
 
 router = APIRouter(prefix="/api/v1/actors", tags=["actors"])
 
@@ -18,9 +19,9 @@ ActorId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^/|\x00-
     "/{actor_type}/{actor_id}/methods/{method}", dependencies=[requires(Scope.ACTORS_INVOKE)]
 )
 async def invoke_actor_method(
-    actor_type: str,
+    actor_type: Annotated[str, Path(max_length=NAME_MAX_LENGTH)],
     actor_id: ActorId,
-    method: str,
+    method: Annotated[str, Path(max_length=NAME_MAX_LENGTH)],
     invoker: ActorMethodsDep,
     argument: Annotated[Any, Body()] = None,
 ) -> Any:

@@ -11,7 +11,13 @@ from pydantic import BaseModel, Field
 
 from app.api.auth import Scope, requires
 from app.api.deps import WorkflowControlDep
-from app.building_blocks.ids import CLIENT_ID_MAX_LENGTH, CLIENT_ID_PATTERN, INSTANCE_ID_PATTERN
+from app.building_blocks.ids import (
+    CLIENT_ID_MAX_LENGTH,
+    CLIENT_ID_PATTERN,
+    INSTANCE_ID_MAX_LENGTH,
+    INSTANCE_ID_PATTERN,
+    NAME_MAX_LENGTH,
+)
 from app.building_blocks.workflow_status import ENDED
 from app.records.workflow_index import InstanceRecord
 from app.workflow_control import InstanceFilter, InstanceView
@@ -19,7 +25,7 @@ from app.workflow_control import InstanceFilter, InstanceView
 router = APIRouter(prefix="/api/v1/workflows", tags=["workflows"])
 
 # Any instance can be read and signalled (a child's id included); only client ids started.
-InstanceId = Annotated[str, Path(pattern=INSTANCE_ID_PATTERN)]
+InstanceId = Annotated[str, Path(pattern=INSTANCE_ID_PATTERN, max_length=INSTANCE_ID_MAX_LENGTH)]
 RuntimeStatus = Annotated[str, Field(examples=["RUNNING", "COMPLETED"])]
 # The SDK's WorkflowStatus is an int enum; the API speaks its names.
 StatusName = StrEnum("StatusName", {status.name: status.name for status in WorkflowStatus})  # type: ignore[misc]
@@ -29,7 +35,9 @@ class StartWorkflow(BaseModel):
     """The workflow's input (checked against its input model) and an optional id."""
 
     input: dict[str, Any] = Field(default_factory=dict)
-    instance_id: str | None = Field(default=None, pattern=CLIENT_ID_PATTERN)
+    instance_id: str | None = Field(
+        default=None, pattern=CLIENT_ID_PATTERN, max_length=CLIENT_ID_MAX_LENGTH
+    )
 
 
 class FailureDetails(BaseModel):
@@ -116,7 +124,7 @@ def _location(instance_id: str) -> str:
 @router.get("/instances", dependencies=[requires(Scope.WORKFLOWS_READ)])
 async def list_instances(
     control: WorkflowControlDep,
-    name: str | None = None,
+    name: Annotated[str | None, Query(max_length=NAME_MAX_LENGTH)] = None,
     runtime_status: Annotated[StatusName | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -170,7 +178,9 @@ async def wait_for_instance(
 )
 async def raise_event(
     instance_id: InstanceId,
-    event_name: Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")],
+    event_name: Annotated[
+        str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", max_length=NAME_MAX_LENGTH)
+    ],
     control: WorkflowControlDep,
     data: Annotated[Any, Body()] = None,
 ) -> None:
@@ -218,11 +228,13 @@ async def purge_instance(instance_id: InstanceId, control: WorkflowControlDep) -
 
 @router.post("/{name}", dependencies=[requires(Scope.WORKFLOWS_ADMIN)], status_code=202)
 async def start_workflow(
-    name: str,
+    name: Annotated[str, Path(max_length=NAME_MAX_LENGTH)],
     control: WorkflowControlDep,
     response: Response,
     request: StartWorkflow,
-    instance_id: Annotated[str | None, Query(pattern=CLIENT_ID_PATTERN)] = None,
+    instance_id: Annotated[
+        str | None, Query(pattern=CLIENT_ID_PATTERN, max_length=CLIENT_ID_MAX_LENGTH)
+    ] = None,
 ) -> InstanceSummary:
     """Start workflow `name`; an instance id already in use is a 409."""
     chosen = request.instance_id or instance_id
