@@ -176,8 +176,11 @@ class Stack:
         self._wait_for(name, server.is_ready, [server.process], timeout_s)
 
     def start_sidecar(self) -> None:
-        """Start the app's daprd (its environment exists only once servers are prepared)."""
-        self.daprd.env = app_daprd_env(self.config, self.mtls, self.servers)
+        """Start the app's daprd (its environment exists only once servers are prepared),
+        with the secrets file its secret store serves (the API signing key among them)."""
+        config = self.config
+        config.api_key.write_secrets_file(config.secrets_file, config.app_secrets_file)
+        self.daprd.env = app_daprd_env(config, self.mtls, self.servers)
         self.daprd.start()
 
     # --- lifecycle -------------------------------------------------------------------
@@ -192,9 +195,6 @@ class Stack:
         (self.config.data_dir / "localstorage").mkdir(exist_ok=True)
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
         self.config.tokens.write(self.config.token_file)
-        self.config.api_key.write_secrets_file(
-            self.config.secrets_file, self.config.app_secrets_file
-        )
         if self.config.trace_export is not None:
             profile_config = DAPR_DIR / "config" / self.config.profile / "config.yaml"
             self.config.trace_export.render_config(profile_config, self.daprd_config)
