@@ -70,14 +70,17 @@ def test_unsigned_and_malformed_tokens_are_refused() -> None:
             _verify(_verifier(key), token)
 
 
-def test_an_hs256_token_signed_with_the_public_key_is_refused_by_a_jwks_verifier(
+def _jwks_verifier(url: str) -> TokenVerifier:
+    return TokenVerifier(jwks=jwt.PyJWKClient(url), issuer=ISSUER, audience=AUDIENCE, leeway_s=0)
+
+
+def test_an_hs256_token_is_refused_by_a_jwks_verifier(
     jwks_server: tuple[str, rsa.RSAPrivateKey],
 ) -> None:
-    """The algorithm-confusion attack: the JWKS path accepts asymmetric algorithms only."""
+    """Against algorithm confusion: the JWKS path accepts asymmetric algorithms only, so a
+    token signed with a shared secret (say, the published public key) never passes."""
     url, _ = jwks_server
-    verifier = TokenVerifier(
-        jwks=jwt.PyJWKClient(url), issuer=ISSUER, audience=AUDIENCE, leeway_s=0
-    )
+    verifier = _jwks_verifier(url)
     forged = jwt.encode(
         _claims(),
         "any-shared-secret-long-enough-for-hs256-xx",
@@ -92,9 +95,7 @@ def test_rs256_tokens_are_checked_against_the_providers_jwks(
     jwks_server: tuple[str, rsa.RSAPrivateKey],
 ) -> None:
     url, private_key = jwks_server
-    verifier = TokenVerifier(
-        jwks=jwt.PyJWKClient(url), issuer=ISSUER, audience=AUDIENCE, leeway_s=0
-    )
+    verifier = _jwks_verifier(url)
     good = jwt.encode(_claims(scope="orders:write"), private_key, "RS256", headers={"kid": "k1"})
     assert (_verify(verifier, good)).scopes == {"orders:write"}
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
