@@ -5,7 +5,7 @@ stores the app reads, and wires them to the sidecar, in the order Dapr needs."""
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +45,7 @@ from app.building_blocks.middleware import MiddlewarePipeline
 from app.building_blocks.processed_events import ProcessedEvents
 from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.redaction import Redactor, redaction_installed
+from app.building_blocks.run_endings import RunEnded
 from app.building_blocks.secrets import SecretsManager
 from app.building_blocks.state import StateManager
 from app.building_blocks.subscriptions import SubscriptionRegistry
@@ -240,7 +241,7 @@ async def running_services(
             settings.dapr_grpc_port,
             tracer,
             retry=retry,
-            on_run_ended=admission.release,
+            on_run_ended=_run_ended_here(admission, order_views),
         )
         workflows.register(WORKFLOWS, activities)
         await workflows.start()
@@ -334,3 +335,15 @@ def mount_sidecar_routes(
     app.include_router(routes.topics.router(), responses=responses)
     app.include_router(routes.input_bindings.router(), responses=responses)
     return routes
+
+
+def _run_ended_here(
+    admission: WorkflowAdmission, order_views: OrderViews
+) -> Callable[[RunEnded], None]:
+    """A run that ended here leaves admission's count, and its outcome answers reads."""
+
+    def ended(run: RunEnded) -> None:
+        admission.release(run.instance_id)
+        order_views.run_ended(run)
+
+    return ended

@@ -161,7 +161,10 @@ class OrderService:
         """Start fulfilment with instance id = order id; False: an order with this id
         exists and nothing new started. EngineAtCapacityError while the service runs as
         many orders as it can."""
-        return await start_order(self._workflows, self._admission, self._index, details)
+        started = await start_order(self._workflows, self._admission, self._index, details)
+        if started:
+            self._order_views.accepted(details.order_id)
+        return started
 
     async def view(self, order_id: str) -> OrderStatusView:
         """The order's status and history, its workflow's runtime status and result, and
@@ -247,13 +250,23 @@ class OrderService:
 
     async def _workflow(self, order: OrderView) -> WorkflowView | None:
         """The workflow's view of the order. The 1.14 engine answers a read only between the
-        instance's steps (its actor is turn-based), which under load takes seconds; an order
-        that moved within RECENT_STEP is running, so its workflow is not asked, and a busy
+        instance's steps (its actor is turn-based), which under load takes seconds. So the
+        engine is not asked about a run that ended here (its outcome is kept), one still
+        in flight here (admitted, its end not yet reported: an order that just failed is
+        still releasing its stock) or an order that moved within RECENT_STEP; and a busy
         engine is waited for only `engine_read_deadline_s` (docs/workflow-engine.md)."""
         order_id = order.order_id
+        ended = self._order_views.ending(order_id)
+        if ended is not None and ended.workflow == WORKFLOW:
+            return WorkflowView(
+                instance_id=order_id,
+                runtime_status=ended.runtime_status,
+                output=ended.output,
+                failure=ended.failure,
+            )
         running = WorkflowView(instance_id=order_id, runtime_status="RUNNING", source="order")
-        if _moved_recently(order) or (not order.exists and self._admission.is_admitted(order_id)):
-            return running  # moving, or accepted here and waiting for its first step
+        if self._admission.is_admitted(order_id) or _moved_recently(order):
+            return running
         try:
             state = await self._workflows.get_state(
                 order_id, deadline_s=self._engine_read_deadline_s

@@ -11,9 +11,8 @@ import asyncio
 import contextvars
 import time
 import uuid
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from types import GeneratorType
 from typing import Any, TypeVar
 
 import grpc
@@ -26,6 +25,7 @@ from tenacity import retry_if_exception
 from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
 from app.building_blocks.patient_calls import PatientCalls
 from app.building_blocks.retry import RetryPolicy
+from app.building_blocks.run_endings import RunEnded, reporting_end
 from app.building_blocks.workflow_spec import WorkflowSpec
 from app.observability import tracing
 from app.observability.logging import SdkLogBridge
@@ -48,30 +48,6 @@ CLIENT_THREADS = 64
 # How the 1.14 sidecar words these (gRPC status UNKNOWN for both).
 _NO_SUCH_INSTANCE = "no such instance exists"
 _ALREADY_EXISTS = "already exists"
-
-
-def _reporting_end(
-    orchestrator: Callable[..., Any], on_end: Callable[[str], None]
-) -> Callable[..., Any]:
-    """`orchestrator`, calling `on_end(instance_id)` when a run ends for real: completed
-    or failed in an execution that is not a replay. Memory only, no I/O (the callee counts
-    the run out of admission); a replay reports nothing, so each end is reported once per
-    process that executes it."""
-
-    def reporting(ctx: Any, *payload: Any) -> Generator[Any, Any, Any]:
-        try:
-            result = orchestrator(ctx, *payload)
-            if isinstance(result, GeneratorType):
-                result = yield from result
-        except Exception:
-            if not ctx.is_replaying:
-                on_end(ctx.instance_id)
-            raise
-        if not ctx.is_replaying:
-            on_end(ctx.instance_id)
-        return result
-
-    return reporting
 
 
 def _named(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
@@ -111,7 +87,7 @@ class WorkflowEngine:
         grpc_port: int,
         tracer: Tracer | None = None,
         retry: RetryPolicy | None = None,
-        on_run_ended: Callable[[str], None] | None = None,
+        on_run_ended: Callable[[RunEnded], None] | None = None,
     ) -> None:
         self._address = f"{host}:{grpc_port}"
         self._on_run_ended = on_run_ended
@@ -166,7 +142,7 @@ class WorkflowEngine:
         for spec in workflows:
             orchestrator = observed_workflow(spec.name, spec.orchestrator)
             if self._on_run_ended is not None:
-                orchestrator = _reporting_end(orchestrator, self._on_run_ended)
+                orchestrator = reporting_end(orchestrator, spec.name, self._on_run_ended)
             self._runtime.register_workflow(_named(orchestrator, spec.name), name=spec.name)
             self._specs[spec.name] = spec
         for activity in activities:
