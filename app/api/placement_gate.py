@@ -21,10 +21,11 @@ from typing import Any
 
 from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from actors.order_interface import OrderDetails
 from app.api.auth import Scope as ApiScope
+from app.api.middleware import replaying
 from app.api.problems import dapr_error_response
 from app.building_blocks.workflow_admission import EngineAtCapacityError, WorkflowAdmission
 from app.observability.metrics import HTTP_REQUESTS
@@ -55,7 +56,7 @@ class PlacementGate:
         if body is None:
             await self.app(scope, receive, send)  # nothing read yet
             return
-        replay = _replaying(body, receive)
+        replay = replaying(body, receive)
         order_id = _order_id(body)
         if order_id is None or not await _may_place(scope, services):
             await self.app(scope, replay, send)
@@ -89,20 +90,6 @@ async def _peek_body(scope: Scope, receive: Receive) -> bytes | None:
         chunks.append(message.get("body", b""))
         if message["type"] != "http.request" or not message.get("more_body", False):
             return b"".join(chunks)
-
-
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    """`receive` for the app behind: the body read here, then the client's own messages."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 def _order_id(body: bytes) -> str | None:
