@@ -23,7 +23,7 @@ PROFILE ?= local
 PYTEST_ARGS ?=
 MODE ?= quick
 
-.PHONY: help venv bench-venv runtime image browser run lint format test test-unit test-integration bench bench-full clean
+.PHONY: help venv bench-venv runtime image browser run token lint format test test-unit test-integration bench bench-full clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ browser: venv ## install Debian's chromium for the dashboard's browser tests (as
 
 run: venv ## start placement, daprd and the app on PROFILE (default local); Ctrl-C stops all
 	@$(PY) -m devstack run --profile $(PROFILE)
+
+token: venv ## print a token for the running stack's /api/v1 (SCOPES="orders:read ..."; default every scope)
+	@$(PY) -m devstack token --profile $(PROFILE) $(foreach scope,$(SCOPES),--scope $(scope))
 
 lint: venv ## ruff (lint and format check) and mypy --strict
 	@echo "==> ruff"

@@ -5,7 +5,7 @@ stores the app reads, and wires them to the sidecar, in the order Dapr needs."""
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -13,13 +13,14 @@ from typing import Any
 from dapr.actor.runtime.config import ActorRuntimeConfig
 from dapr.actor.runtime.runtime import ActorRuntime
 from dapr.ext.fastapi import DaprActor
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from opentelemetry.trace import NoOpTracerProvider, TracerProvider
 
 from activities import ACTIVITY_GROUPS
 from activities.spec import ActivityDeps
 from actors import ACTORS, actor_factories
+from app.api.auth import token_verifier
 from app.api.bindings import INPUT_BINDINGS
 from app.api.subscriptions import SUBSCRIPTIONS
 from app.api.subscriptions.spec import SubscriberDeps
@@ -43,6 +44,7 @@ from app.building_blocks.middleware import MiddlewarePipeline
 from app.building_blocks.processed_events import ProcessedEvents
 from app.building_blocks.pubsub import PubSubManager
 from app.building_blocks.redaction import Redactor, redaction_installed
+from app.building_blocks.run_endings import RunEnded
 from app.building_blocks.sdk_line.channels import bound_reconnect_backoff
 from app.building_blocks.sdk_line.handles import sdk_settings
 from app.building_blocks.sdk_line.suspension import keep_action_records_while_suspended
@@ -61,7 +63,7 @@ from app.records.inventory_index import AuditRecords, SkuIndex
 from app.records.workflow_index import WorkflowIndex, WorkflowProgress
 from app.services import Services
 from app.settings import Settings
-from app.ui import order_pages, workflow_pages
+from app.ui import order_pages, session, workflow_pages
 from app.ui.templating import STATIC_DIR
 from app.workflow_control import WorkflowControl, purge_history
 from payments.models import API_KEY_HEADER
@@ -173,6 +175,7 @@ async def running_services(
         secrets = SecretsManager(
             dapr, redactor, settings.secrets_cache_ttl_s, settings.secrets_cache_max_entries
         )
+        verifier = await token_verifier(settings, secrets)  # no key, no start
         config, config_store = configuration_layers(settings, dapr)
         if config_store is not None:
             await config_store.start()  # the sidecar is up; a missing store stops start-up
@@ -238,7 +241,7 @@ async def running_services(
             settings.dapr_grpc_port,
             tracer,
             retry=retry,
-            on_run_ended=admission.release,
+            on_run_ended=_run_ended_here(admission, order_views),
         )
         workflows.register(WORKFLOWS, activities)
         await workflows.start()
@@ -270,6 +273,7 @@ async def running_services(
                 stall_after_s=settings.order_stall_after_s,
             ),
             engine_read_deadline_s=settings.engine_read_deadline_s,
+            max_stale_s=settings.order_view_max_stale_s,
         )
         handler_deps = SubscriberDeps(workflows=workflows, state=state, orders=orders)
         routes.topics.activate(
@@ -296,6 +300,7 @@ async def running_services(
                 order_views=order_views,
                 orders=orders,
                 actor_methods=ActorMethodInvoker(actors, ACTORS),
+                token_verifier=verifier,
             )
         finally:
             routes.input_bindings.deactivate()
@@ -310,8 +315,10 @@ async def running_services(
 def mount_dashboard(app: FastAPI) -> None:
     """The operators' dashboard at /ui (app/ui/): pages over the app's own /api/v1, and
     their static files, which ship inside the package."""
-    app.include_router(workflow_pages.router)
-    app.include_router(order_pages.router)
+    app.include_router(session.router)
+    for pages in (workflow_pages.router, order_pages.router):
+        app.include_router(pages, dependencies=[Depends(session.signed_in)])
+    app.add_exception_handler(session.LoginRequiredError, session.login_required)
     app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
 
 
@@ -329,3 +336,15 @@ def mount_sidecar_routes(
     app.include_router(routes.topics.router(), responses=responses)
     app.include_router(routes.input_bindings.router(), responses=responses)
     return routes
+
+
+def _run_ended_here(
+    admission: WorkflowAdmission, order_views: OrderViews
+) -> Callable[[RunEnded], None]:
+    """A run that ended here leaves admission's count, and its outcome answers reads."""
+
+    def ended(run: RunEnded) -> None:
+        admission.release(run.instance_id)
+        order_views.run_ended(run)
+
+    return ended

@@ -35,6 +35,7 @@ from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflow_status import ENDED
 from app.building_blocks.workflows import WorkflowEngine
 from app.order_recovery import Attention, OrderRecovery
+from app.order_view_refresh import OrderViewRefresh
 from app.order_views import OrderViews
 from app.records.inventory_index import SkuIndex
 from app.records.workflow_index import InstanceRecord, WorkflowIndex
@@ -147,6 +148,7 @@ class OrderService:
         order_views: OrderViews,
         recovery: OrderRecovery,
         engine_read_deadline_s: float,
+        max_stale_s: float,
     ) -> None:
         self._actors = actors
         self._workflows = workflows
@@ -156,12 +158,16 @@ class OrderService:
         self._order_views = order_views
         self._recovery = recovery
         self._engine_read_deadline_s = engine_read_deadline_s
+        self._view_refresh = OrderViewRefresh(order_views, self._read_order, max_stale_s)
 
     async def place(self, details: OrderDetails) -> bool:
         """Start fulfilment with instance id = order id; False: an order with this id
         exists and nothing new started. EngineAtCapacityError while the service runs as
         many orders as it can."""
-        return await start_order(self._workflows, self._admission, self._index, details)
+        started = await start_order(self._workflows, self._admission, self._index, details)
+        if started:
+            self._order_views.accepted(details.order_id)
+        return started
 
     async def view(self, order_id: str) -> OrderStatusView:
         """The order's status and history, its workflow's runtime status and result, and
@@ -236,10 +242,15 @@ class OrderService:
 
     async def _order(self, order_id: str, fresh: bool = False) -> OrderView:
         """The order as its actor keeps it; a read (`fresh` False) may be answered from the
-        view the order's last step left (app/order_views.py)."""
-        kept = None if fresh else self._order_views.get(order_id)
-        if kept is not None:
-            return kept
+        view the order's last step left (app/order_views.py), or from one a little older
+        while it is refreshed (app/order_view_refresh.py)."""
+        if not fresh:
+            kept = self._order_views.get(order_id) or self._view_refresh.stale(order_id)
+            if kept is not None:
+                return kept
+        return await self._read_order(order_id)
+
+    async def _read_order(self, order_id: str) -> OrderView:
         actor = self._actors.proxy(ORDER_ACTOR_TYPE, order_id, OrderActorInterface)
         view = OrderView.model_validate(await actor.GetOrder())
         self._order_views.put(view)
@@ -247,13 +258,23 @@ class OrderService:
 
     async def _workflow(self, order: OrderView) -> WorkflowView | None:
         """The workflow's view of the order. The 1.14 engine answers a read only between the
-        instance's steps (its actor is turn-based), which under load takes seconds; an order
-        that moved within RECENT_STEP is running, so its workflow is not asked, and a busy
+        instance's steps (its actor is turn-based), which under load takes seconds. So the
+        engine is not asked about a run that ended here (its outcome is kept), one still
+        in flight here (admitted, its end not yet reported: an order that just failed is
+        still releasing its stock) or an order that moved within RECENT_STEP; and a busy
         engine is waited for only `engine_read_deadline_s` (docs/workflow-engine.md)."""
         order_id = order.order_id
+        ended = self._order_views.ending(order_id)
+        if ended is not None and ended.workflow == WORKFLOW:
+            return WorkflowView(
+                instance_id=order_id,
+                runtime_status=ended.runtime_status,
+                output=ended.output,
+                failure=ended.failure,
+            )
         running = WorkflowView(instance_id=order_id, runtime_status="RUNNING", source="order")
-        if _moved_recently(order) or (not order.exists and self._admission.is_admitted(order_id)):
-            return running  # moving, or accepted here and waiting for its first step
+        if self._admission.is_admitted(order_id) or _moved_recently(order):
+            return running
         try:
             state = await self._workflows.get_state(
                 order_id, deadline_s=self._engine_read_deadline_s

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from app.api.auth import TokenVerifier
 from app.building_blocks.actor_methods import ActorMethodInvoker
 from app.building_blocks.actors import ActorGateway
 from app.building_blocks.engine_watchdog import EngineWatchdog
@@ -28,3 +29,4 @@ class Services:
     order_views: OrderViews
     orders: OrderService
     actor_methods: ActorMethodInvoker
+    token_verifier: TokenVerifier

@@ -54,6 +54,17 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("APP_API_TOKEN", "ORDERFLOW_APP_API_TOKEN")
     )
 
+    # Bearer tokens on /api/v1 (app/api/auth.py, docs/security.md). With a JWKS URL, RS256
+    # or ES256 tokens of that identity provider (production); without one, HS256 with the
+    # key at <api_auth_secret_name>/<api_auth_secret_key> in the secret store, which
+    # devstack generates per data dir. There is no setting that turns the check off.
+    api_auth_jwks_url: str | None = None
+    api_auth_secret_name: str = "orderflow-api"
+    api_auth_secret_key: str = "signing-key"
+    api_auth_issuer: str = Field(default="orderflow-dev", min_length=1)
+    api_auth_audience: str = Field(default="orderflow", min_length=1)
+    api_auth_leeway_s: float = Field(default=30.0, ge=0, le=300)  # clock skew between hosts
+
     # Calls to the sidecar: deadline per call, and bounded retries while it is unreachable.
     dapr_timeout_s: float = Field(default=30.0, gt=0)
     dapr_max_retries: int = Field(default=3, ge=0, le=10)
@@ -131,6 +142,8 @@ class Settings(BaseSettings):
     # Order views kept from the actor's answers (app/order_views.py).
     order_views_max_entries: int = Field(default=100_000, gt=0)
     order_view_ttl_s: float = Field(default=5.0, gt=0)
+    # Past its TTL a view answers while it is refreshed, up to this age (order_view_refresh.py).
+    order_view_max_stale_s: float = Field(default=30.0, gt=0)
     # An order not waiting for a person that has not moved for this long is "stalled"
     # (app/order_recovery.py); an order takes seconds here, a slow payment minutes.
     order_stall_after_s: float = Field(default=600.0, gt=0)
@@ -190,6 +203,18 @@ class Settings(BaseSettings):
             return None
         if not value.startswith(("http://", "https://")):
             raise ValueError("give the collector's base URL, e.g. http://127.0.0.1:4318")
+        return value
+
+    @field_validator("api_auth_jwks_url")
+    @classmethod
+    def _jwks_is_https(cls, value: str | None) -> str | None:
+        """ORDERFLOW_API_AUTH_JWKS_URL= (empty) means the HS256 key; a plain-http JWKS would
+        let anyone on the path sign tokens, except on this host (a test's key server)."""
+        if not value:
+            return None
+        local = value.startswith(("http://127.0.0.1", "http://localhost"))
+        if not (value.startswith("https://") or local):
+            raise ValueError("give the identity provider's JWKS URL over https://")
         return value
 
     @field_validator("dapr_host", "app_host")

@@ -58,7 +58,9 @@ async def _scenarios(bench: BenchStack, mode: Mode, run: BenchRun, only: list[st
     configure_sdk(bench.sdk_settings())
     run_id = uuid.uuid4().hex[:8]
     async with (
-        httpx.AsyncClient(base_url=stack.app_url, timeout=60) as api,
+        httpx.AsyncClient(
+            base_url=stack.app_url, timeout=60, headers=stack.config.api_headers()
+        ) as api,
         httpx.AsyncClient(
             base_url=stack.dapr_http_url, timeout=60, headers=stack.config.tokens.headers()
         ) as sidecar,

@@ -106,7 +106,9 @@ async def _load(name: str, bench: BenchStack, seconds: float) -> int:
     stack = bench.stack
     sku = "PROFILE-1"
     async with (
-        httpx.AsyncClient(base_url=stack.app_url, timeout=30) as api,
+        httpx.AsyncClient(
+            base_url=stack.app_url, timeout=30, headers=stack.config.api_headers()
+        ) as api,
         httpx.AsyncClient(
             base_url=stack.dapr_http_url, timeout=30, headers=stack.config.tokens.headers()
         ) as sidecar,

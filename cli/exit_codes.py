@@ -15,11 +15,20 @@ class Exit(IntEnum):
     UNREACHABLE = 8  # no answer from the URL
     TIMED_OUT = 9  # `wait`: the instance had not ended when the timeout passed
     ENDED_BADLY = 10  # `wait`: the instance ended FAILED or TERMINATED
+    UNAUTHENTICATED = 11  # 401: no token, or an expired or foreign one (--token)
+    FORBIDDEN = 12  # 403: the token lacks the scope the command needs
 
 
 def for_status(status: int) -> Exit:
     """The exit code for an HTTP error status."""
-    known = {404: Exit.NOT_FOUND, 409: Exit.CONFLICT, 422: Exit.INVALID, 429: Exit.BUSY}
+    known = {
+        401: Exit.UNAUTHENTICATED,
+        403: Exit.FORBIDDEN,
+        404: Exit.NOT_FOUND,
+        409: Exit.CONFLICT,
+        422: Exit.INVALID,
+        429: Exit.BUSY,
+    }
     if status in known:
         return known[status]
     return Exit.SERVER if status >= 500 else Exit.REFUSED
@@ -27,4 +36,5 @@ def for_status(status: int) -> Exit:
 
 HELP = """Exit codes: 0 ok; 1 refused (other 4xx); 2 usage; 3 not found (404); 4 conflict
 (409); 5 invalid input (422); 6 busy (429); 7 server error (5xx); 8 unreachable; 9 wait
-timed out; 10 wait ended FAILED or TERMINATED."""
+timed out; 10 wait ended FAILED or TERMINATED; 11 not authenticated (401); 12 token lacks
+the scope (403)."""

@@ -42,7 +42,7 @@ class OrderflowGroup(click.Group):
 @click.option(
     "--token",
     default=lambda: os.environ.get(TOKEN_ENV),
-    help=f"Bearer token sent as Authorization (or ${TOKEN_ENV}); for when the API asks for one.",
+    help=f"Bearer token sent as Authorization (or ${TOKEN_ENV}); `make token` mints one.",
 )
 @click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait for each answer.")
 @click.pass_context

@@ -1,21 +1,25 @@
-"""`python -m devstack run`: build what is missing, start the stack, serve until Ctrl-C."""
+"""`python -m devstack run`: build what is missing, start the stack, serve until Ctrl-C.
+`python -m devstack token`: mint a token for that stack's /api/v1."""
 
 import argparse
 import os
 import signal
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from types import FrameType
 
+from devstack.api_auth import ALL_SCOPES, ApiSigningKey
 from devstack.build import BuildError, build
 from devstack.peers import payment_peer, payment_ports_from_env
 from devstack.ports import PortInUseError
 from devstack.progress import say
-from devstack.runtime import DAPR_VERSION, PROJECT_ROOT, RuntimeMissingError
+from devstack.runtime import DAPR_VERSION, DEV_SECRETS_FILE, PROJECT_ROOT, RuntimeMissingError
 from devstack.servers import ServerError
 from devstack.stack import Stack, StackStartError
 from devstack.stack_config import StackConfig, StackPorts, available_profiles
+from devstack.tokens import write_private
 from devstack.trace_export import ENDPOINT_VARIABLE, TraceExport
 
 
@@ -43,6 +47,8 @@ Orderflow is running on Dapr {DAPR_VERSION} (profile {stack.config.profile}).
   dashboard       {stack.app_url}/ui
   API docs        {stack.app_url}/docs
   health          {stack.app_url}/health/ready
+  API token       export ORDERFLOW_TOKEN=$(cat {_api_token_file(stack.config.data_dir)})
+                  (every scope, 12 h; send `authorization: Bearer $ORDERFLOW_TOKEN`)
   Dapr HTTP API   {stack.dapr_http_url}/v1.0/metadata
   Dapr gRPC API   {stack.dapr_grpc_address}
   Dapr API token  in {stack.config.token_file} (send it as `dapr-api-token`)
@@ -54,6 +60,14 @@ Orderflow is running on Dapr {DAPR_VERSION} (profile {stack.config.profile}).
   traces          {_traces_line(stack)}
 Press Ctrl-C to stop everything."""
     )
+
+
+def _signing_key_file(data_dir: Path) -> Path:
+    return data_dir / "api-signing-key"
+
+
+def _api_token_file(data_dir: Path) -> Path:
+    return data_dir / "api-token"
 
 
 def _traces_line(stack: Stack) -> str:
@@ -92,12 +106,14 @@ def run(profile: str, data_dir: Path) -> int:
         peers=(payment_peer(payment_ports_from_env(os.environ)),),
         trace_export=trace_export,
         app_env=_log_format_env(),
+        api_key=ApiSigningKey.kept_in(_signing_key_file(data_dir)),  # tokens outlive restarts
     )
     stack = Stack(config)
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
     try:
         stack.start()
+        write_private(_api_token_file(data_dir), config.api_key.mint())
         _print_urls(stack)
         while True:
             for process in stack.processes:
@@ -120,6 +136,20 @@ def run(profile: str, data_dir: Path) -> int:
         say("all stack processes stopped")
 
 
+def mint_token(data_dir: Path, scopes: list[str], subject: str, ttl_hours: float) -> int:
+    """Print a token trusted by the stack whose data dir is `data_dir`. Its key is made
+    there if missing, with the secrets file an app's daprd serves it from (`make run`
+    writes that file itself; compose mounts it: docs/deployment.md#compose)."""
+    unknown = sorted(set(scopes) - set(ALL_SCOPES))
+    if unknown:
+        say(f"error: unknown scope {', '.join(unknown)}; scopes: {' '.join(ALL_SCOPES)}")
+        return 2
+    key = ApiSigningKey.kept_in(_signing_key_file(data_dir))
+    key.write_secrets_file(DEV_SECRETS_FILE, data_dir / "secrets.json")
+    print(key.mint(scopes or ALL_SCOPES, subject=subject, ttl=timedelta(hours=ttl_hours)))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m devstack")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -128,8 +158,21 @@ def main() -> int:
     run_parser.add_argument(
         "--data-dir", type=Path, help="state, files and logs (default: .data/<profile>)"
     )
+    token_parser = commands.add_parser("token", help="print a token for the stack's /api/v1")
+    token_parser.add_argument("--profile", default="local", choices=available_profiles())
+    token_parser.add_argument(
+        "--data-dir", type=Path, help="the stack's (default: .data/<profile>)"
+    )
+    token_parser.add_argument(
+        "--scope", action="append", default=[], help="repeat for each (default: every scope)"
+    )
+    token_parser.add_argument("--subject", default="developer")
+    token_parser.add_argument("--ttl-hours", type=float, default=12.0)
     args = parser.parse_args()
-    return run(args.profile, args.data_dir or PROJECT_ROOT / ".data" / args.profile)
+    data_dir = args.data_dir or PROJECT_ROOT / ".data" / args.profile
+    if args.command == "token":
+        return mint_token(data_dir, args.scope, args.subject, args.ttl_hours)
+    return run(args.profile, data_dir)
 
 
 if __name__ == "__main__":

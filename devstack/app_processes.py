@@ -5,7 +5,7 @@ from pathlib import Path
 
 from devstack.commands import Mtls, SidecarPorts, daprd_argv, daprd_env
 from devstack.ports import HOST
-from devstack.runtime import DEV_SECRETS_FILE, LINE
+from devstack.runtime import LINE
 from devstack.servers import BackingServer
 from devstack.stack_config import StackConfig, profile_resources
 
@@ -45,7 +45,7 @@ def app_daprd_env(
     tokens and trust anchors. Built at start: they exist only once servers are prepared."""
     data = config.data_dir.resolve()
     env = {
-        **daprd_env(DEV_SECRETS_FILE),
+        **daprd_env(config.app_secrets_file.resolve()),
         "ORDERFLOW_STATE_DB": str(data / "state.db"),
         "ORDERFLOW_LOCALSTORAGE_DIR": str(data / "localstorage"),
         **config.tokens.env(),

@@ -5,8 +5,9 @@
 Starts a local-profile stack of its own on free ports in a new temporary directory, places
 `--seed` orders (half complete, half fail for stock) and `--waiting` orders that wait for
 approval, stops it, starts it again over the same data, and runs devstack.burst's polled
-burst of `-n` orders for `--stock` units. Prints both summaries as JSON. This is issue 11's
-scenario at any size; tests/integration/test_order_burst.py runs it at 300.
+burst of `-n` orders for `--stock` units, with a poller of its own process beside it
+(devstack/read_observer.py). Prints both summaries as JSON. This is issue 11's scenario
+at any size; tests/integration/test_order_burst.py runs it at 300.
 """
 
 import argparse
@@ -16,8 +17,6 @@ import sys
 import tempfile
 import uuid
 from pathlib import Path
-
-import httpx
 
 from devstack.burst import order_body, run_burst
 from devstack.peers import PeerApp, payment_peer
@@ -30,9 +29,17 @@ WAITING_PRICE = "5000.00"  # over the approval threshold: the order waits for a 
 
 def _seed(stack: Stack, orders: int, waiting: int) -> None:
     if orders:
-        seeded = asyncio.run(run_burst(stack.app_url, orders, orders // 2, prefix="seed"))
+        seeded = asyncio.run(
+            run_burst(
+                stack.app_url,
+                orders,
+                orders // 2,
+                prefix="seed",
+                headers=stack.config.api_headers(),
+            )
+        )
         say(f"seed: {json.dumps(seeded.summary())}")
-    with httpx.Client(base_url=stack.app_url, timeout=30) as api:
+    with stack.api_client(timeout_s=30) as api:
         sku = f"WAIT-{uuid.uuid4().hex[:8]}"
         api.post(f"/api/v1/inventory/{sku}/restock", json={"quantity": waiting}).raise_for_status()
         for n in range(waiting):
@@ -64,7 +71,14 @@ def main() -> int:
     with Stack(config) as restarted:
         say(f"placing {args.orders} orders for {args.stock} units, each polled every second")
         result = asyncio.run(
-            run_burst(restarted.app_url, args.orders, args.stock, timeout_s=args.timeout)
+            run_burst(
+                restarted.app_url,
+                args.orders,
+                args.stock,
+                timeout_s=args.timeout,
+                headers=restarted.config.api_headers(),
+                observe=True,
+            )
         )
     summary = {
         **result.summary(),

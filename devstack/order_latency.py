@@ -15,6 +15,7 @@ import uuid
 
 import httpx
 
+from devstack.api_auth import add_token_argument, api_token_headers
 from devstack.progress import say
 
 
@@ -41,9 +42,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("-n", "--orders", type=int, default=20)
+    add_token_argument(parser)
     args = parser.parse_args()
+    headers = api_token_headers(parser, args.token)
     sku = f"LAT-{uuid.uuid4().hex[:8]}"
-    with httpx.Client(base_url=args.base_url, timeout=10) as client:
+    with httpx.Client(base_url=args.base_url, timeout=10, headers=headers) as client:
         restock = {"quantity": args.orders + 1}
         client.post(f"/api/v1/inventory/{sku}/restock", json=restock).raise_for_status()
         _one_order(client, sku, 60)  # warm-up, not counted

@@ -65,7 +65,7 @@ def main() -> int:
     )
     with (
         Stack(config, progress=lambda _: None) as stack,
-        httpx.Client(base_url=stack.app_url, timeout=30) as api,
+        stack.api_client(timeout_s=30) as api,
         httpx.Client(base_url=stack.dapr_http_url, timeout=2) as sidecar,
     ):
         sku = f"OUT-{uuid.uuid4().hex[:8]}"

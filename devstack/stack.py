@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import httpx
 
@@ -137,6 +138,11 @@ class Stack:
     def app_url(self) -> str:
         return f"http://{HOST}:{self.config.ports.app}"
 
+    def api_client(self, timeout_s: float = 10.0, **options: Any) -> httpx.Client:
+        """A client of this stack's /api/v1 holding a token with every scope."""
+        headers = {**self.config.api_headers(), **options.pop("headers", {})}
+        return httpx.Client(base_url=self.app_url, timeout=timeout_s, headers=headers, **options)
+
     @property
     def dapr_http_url(self) -> str:
         return f"http://{HOST}:{self.config.ports.dapr_http}"
@@ -193,8 +199,11 @@ class Stack:
         self._wait_for(name, server.is_ready, [server.process], timeout_s)
 
     def start_sidecar(self) -> None:
-        """Start the app's daprd (its environment exists only once servers are prepared)."""
-        self.daprd.env = app_daprd_env(self.config, self.mtls, self.servers)
+        """Start the app's daprd (its environment exists only once servers are prepared),
+        with the secrets file its secret store serves (the API signing key among them)."""
+        config = self.config
+        config.api_key.write_secrets_file(config.secrets_file, config.app_secrets_file)
+        self.daprd.env = app_daprd_env(config, self.mtls, self.servers)
         self.daprd.start()
 
     # --- lifecycle -------------------------------------------------------------------

@@ -9,9 +9,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from devstack.api_auth import ALL_SCOPES, ApiSigningKey
 from devstack.peers import PeerApp
 from devstack.ports import reserve_free_ports
-from devstack.runtime import DAPR_DIR, PROJECT_ROOT
+from devstack.runtime import DAPR_DIR, DEV_SECRETS_FILE, PROJECT_ROOT
 from devstack.tokens import SidecarTokens
 from devstack.trace_export import TraceExport
 
@@ -108,6 +109,10 @@ class StackConfig:
     ready_timeout_s: float = 120.0
     trace_export: TraceExport | None = None  # None: spans are not exported
     tokens: SidecarTokens = field(default_factory=SidecarTokens)  # the app's and its daprd's
+    # The public API's signing key, served to the app through its secret store together
+    # with `secrets_file`'s secrets (the app's store serves the file `app_secrets_file`).
+    api_key: ApiSigningKey = field(default_factory=ApiSigningKey)
+    secrets_file: Path = DEV_SECRETS_FILE
 
     def peer(self, app_id: str) -> PeerApp:
         """This stack's peer app called `app_id`; KeyError if it has none."""
@@ -125,6 +130,15 @@ class StackConfig:
     def token_file(self) -> Path:
         """Where a developer finds the app sidecar's API token (owner-only)."""
         return self.data_dir / "dapr-api-token"
+
+    @property
+    def app_secrets_file(self) -> Path:
+        """What the app's secret store serves: `secrets_file` plus the API signing key."""
+        return self.data_dir / "secrets.json"
+
+    def api_headers(self, scopes: Collection[str] = ALL_SCOPES) -> dict[str, str]:
+        """Headers of a client of this stack's /api/v1: a fresh token with `scopes`."""
+        return self.api_key.headers(scopes)
 
     def __post_init__(self) -> None:
         known = available_profiles()

@@ -45,8 +45,13 @@ class SidecarTokens:
 
     def write(self, path: Path) -> None:
         """Write the sidecar API token to `path`, readable by its owner only."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as token_file:
-            token_file.write(self.dapr_api)
-        path.chmod(0o600)  # an older file kept its mode through O_TRUNC
+        write_private(path, self.dapr_api)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write `text` to `path`, readable by its owner only (also when it existed before)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as private:
+        private.write(text)
+    path.chmod(0o600)  # an older file kept its mode through O_TRUNC

@@ -29,6 +29,8 @@ from tests.support.probe import Probe
 from tests.support.runtime_lines import check_lines_agree, skip_on_other_lines
 from tests.support.sidecar_clients import Publisher
 
+TEST_COMPONENTS = Path(__file__).parent / "support" / "dapr"
+
 # Short actor idle timeout and scan interval, so deactivation can be observed in tests.
 TEST_APP_ENV = {
     "ORDERFLOW_ACTOR_IDLE_TIMEOUT": "PT10S",
@@ -84,7 +86,9 @@ def _stack_config(root: Path, collector: OtlpCollector) -> StackConfig:
         log_dir=root / "logs",
         app_env=TEST_APP_ENV,
         # The dev secrets plus generated ones (tests/stack_secrets.py), read by daprd at start.
-        daprd_env={"ORDERFLOW_SECRETS_FILE": str(secrets_file)},
+        secrets_file=secrets_file,
+        # `test-secrets`: the same file, unscoped, for the generated keys' property tests.
+        daprd_args=("--resources-path", str(TEST_COMPONENTS)),
         peers=(echo, payment_peer(PeerApp.free_ports())),
         # Every span of the stack goes to the session's collector, batched briefly.
         trace_export=TraceExport(collector.endpoint, batch_delay_ms=200),

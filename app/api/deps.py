@@ -12,18 +12,18 @@ from app.services import Services
 from app.workflow_control import WorkflowControl
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     return cast(Services, request.app.state.services)
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_workflows(services: ServicesDep) -> WorkflowEngine:
+async def get_workflows(services: ServicesDep) -> WorkflowEngine:
     return services.workflows
 
 
-def get_state_manager(services: ServicesDep) -> StateManager:
+async def get_state_manager(services: ServicesDep) -> StateManager:
     return services.state
 
 
@@ -31,11 +31,11 @@ WorkflowsDep = Annotated[WorkflowEngine, Depends(get_workflows)]
 StateDep = Annotated[StateManager, Depends(get_state_manager)]
 
 
-def get_workflow_control(services: ServicesDep) -> WorkflowControl:
+async def get_workflow_control(services: ServicesDep) -> WorkflowControl:
     return services.workflow_control
 
 
-def get_actor_methods(services: ServicesDep) -> ActorMethodInvoker:
+async def get_actor_methods(services: ServicesDep) -> ActorMethodInvoker:
     return services.actor_methods
 
 
@@ -43,7 +43,7 @@ WorkflowControlDep = Annotated[WorkflowControl, Depends(get_workflow_control)]
 ActorMethodsDep = Annotated[ActorMethodInvoker, Depends(get_actor_methods)]
 
 
-def get_orders(services: ServicesDep) -> OrderService:
+async def get_orders(services: ServicesDep) -> OrderService:
     return services.orders
 
 

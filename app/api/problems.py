@@ -15,8 +15,9 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from actors.order_states import IllegalTransitionError
+from app.api.auth import InsufficientScopeError, NotAuthenticatedError
 from app.api.error_status import http_status
-from app.building_blocks.errors import DaprError
+from app.building_blocks.errors import ActorHostUnavailableError, DaprError
 from app.building_blocks.workflow_admission import EngineAtCapacityError
 from app.observability import tracing
 from app.order_service import OrderNotFoundError
@@ -93,7 +94,7 @@ def dapr_error_response(request: Request, error: DaprError) -> JSONResponse:
         error.error_code,
         details={key: value for key, value in error.details.items() if _is_json_scalar(value)},
     )
-    if isinstance(error, EngineAtCapacityError):
+    if isinstance(error, EngineAtCapacityError | ActorHostUnavailableError):
         response.headers["Retry-After"] = str(error.retry_after_s)
     return response
 
@@ -108,6 +109,33 @@ async def _on_illegal_transition(request: Request, error: Exception) -> JSONResp
         error.error_code,
         details=error.details,
     )
+
+
+async def _on_not_authenticated(request: Request, error: Exception) -> JSONResponse:
+    response = _problem(request, 401, "Not authenticated", str(error), "NOT_AUTHENTICATED")
+    # RFC 6750: the scheme, and why a token that was sent did not do.
+    challenge = 'Bearer realm="orderflow"'
+    if request.headers.get("authorization"):
+        challenge += ', error="invalid_token"'
+    response.headers["WWW-Authenticate"] = challenge
+    return response
+
+
+async def _on_insufficient_scope(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, InsufficientScopeError)
+    response = _problem(
+        request,
+        403,
+        "Insufficient scope",
+        str(error),
+        "INSUFFICIENT_SCOPE",
+        details={"required_scope": " ".join(error.needed)},
+    )
+    scope = " ".join(error.needed)
+    response.headers["WWW-Authenticate"] = (
+        f'Bearer realm="orderflow", error="insufficient_scope", scope="{scope}"'
+    )
+    return response
 
 
 async def _on_order_not_found(request: Request, error: Exception) -> JSONResponse:
@@ -165,6 +193,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DaprError, _on_dapr_error)
     app.add_exception_handler(IllegalTransitionError, _on_illegal_transition)
     app.add_exception_handler(OrderNotFoundError, _on_order_not_found)
+    app.add_exception_handler(NotAuthenticatedError, _on_not_authenticated)
+    app.add_exception_handler(InsufficientScopeError, _on_insufficient_scope)
     app.add_exception_handler(RequestValidationError, _on_request_validation)
     app.add_exception_handler(ValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)

@@ -18,7 +18,11 @@ CHILD_SEPARATOR = ":"
 # `^...$` for pydantic and OpenAPI (ECMA `$` is the end of input); Python callers use
 # `fullmatch`, since Python's `$` also matches before a trailing newline.
 CLIENT_ID_PATTERN = rf"^[{_FIRST}][{_REST}]{{0,{CLIENT_ID_MAX_LENGTH - 1}}}$"
-_ROLE = "[a-z][a-z_]{0,31}"
+_ROLE_MAX_LENGTH = 32
+_ROLE = f"[a-z][a-z_]{{0,{_ROLE_MAX_LENGTH - 1}}}"
+INSTANCE_ID_MAX_LENGTH = CLIENT_ID_MAX_LENGTH + len(CHILD_SEPARATOR) + _ROLE_MAX_LENGTH
+# Names the API takes beside ids: workflow names, event names, actor types and methods.
+NAME_MAX_LENGTH = 100
 # What can be read: a client id, or a child id derived from one.
 INSTANCE_ID_PATTERN = (
     rf"^[{_FIRST}][{_REST}]{{0,{CLIENT_ID_MAX_LENGTH - 1}}}(?:{CHILD_SEPARATOR}{_ROLE})?$"

@@ -1,34 +1,9 @@
 """How the engine hands workflows and activities to the SDK: under their registered name,
-as fresh function objects, and (for workflows) reporting when a run really ends."""
+as fresh function objects whose signature both SDK lines read alike (a run's end is
+reported by app/building_blocks/run_endings.py)."""
 
-from collections.abc import Callable, Generator
-from types import GeneratorType
+from collections.abc import Callable
 from typing import Any
-
-
-def reporting_end(
-    orchestrator: Callable[..., Any], on_end: Callable[[str], None]
-) -> Callable[..., Any]:
-    """`orchestrator`, calling `on_end(instance_id)` when a run ends for real: completed
-    or failed in an execution that is not a replay. Memory only, no I/O (the callee counts
-    the run out of admission); a replay reports nothing, so each end is reported once per
-    process that executes it."""
-
-    def reporting(ctx: Any, *payload: Any) -> Generator[Any, Any, Any]:
-        try:
-            result = orchestrator(ctx, *payload)
-            if isinstance(result, GeneratorType):
-                result = yield from result
-        except Exception:
-            if not ctx.is_replaying:
-                on_end(ctx.instance_id)
-            raise
-        if not ctx.is_replaying:
-            on_end(ctx.instance_id)
-        return result
-
-    return reporting
-
 
 _NO_INPUT: Any = object()
 

@@ -3,7 +3,7 @@
 When daprd goes away, the durabletask 0.1.1a1 worker under the SDK notices at once (its
 work-item stream ends with UNAVAILABLE) and reconnects by itself: every 5 s it sends
 Hello and reopens the stream on the same channel, whose reconnect backoff the bootstrap
-bounds (workflow_channels.py). A restart would not help: gRPC shares the backoff of
+bounds (sdk_line/channels.py). A restart would not help: gRPC shares the backoff of
 channels to one address. `worker_connected` reports whether the stream is open now.
 """
 
@@ -26,10 +26,10 @@ from tenacity import retry_if_exception
 from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
 from app.building_blocks.patient_calls import PatientCalls
 from app.building_blocks.retry import RetryPolicy
+from app.building_blocks.run_endings import RunEnded, reporting_end
 from app.building_blocks.sdk_line.features import instance_history, purge_recursively
 from app.building_blocks.sdk_line.handles import worker_stream, workflow_runtime
 from app.building_blocks.workflow_registration import named as _named
-from app.building_blocks.workflow_registration import reporting_end as _reporting_end
 from app.building_blocks.workflow_spec import WorkflowSpec
 from app.observability import tracing
 from app.observability.logging import SdkLogBridge
@@ -42,8 +42,11 @@ T = TypeVar("T")
 STREAM_SETTLE_S = 1.0
 # The SDK's workflow client is synchronous gRPC: each call holds a thread while daprd
 # answers, and a status read can wait for a busy instance's actor. Its own pool, so these
-# calls never queue behind the loop's default executor (6 threads on 2 cores).
-CLIENT_THREADS = 64
+# calls never queue behind the loop's default executor (6 threads on 2 cores). Not more:
+# the threads' Python work shares the GIL with the event loop, and 64 of them starting a
+# burst's first wave at once held the loop's status reads for 0.4-0.7 s; with 16 the
+# first reads of the same burst (300 after a restart) took 5 ms (docs/workflow-engine.md).
+CLIENT_THREADS = 16
 
 # daprd 1.18.2 can read an instance's metadata and its inbox from the state store apart,
 # while the instance is saving: UNKNOWN "inbox key ... declared in metadata ... but missing
@@ -77,7 +80,7 @@ class WorkflowEngine:
         grpc_port: int,
         tracer: Tracer | None = None,
         retry: RetryPolicy | None = None,
-        on_run_ended: Callable[[str], None] | None = None,
+        on_run_ended: Callable[[RunEnded], None] | None = None,
     ) -> None:
         self._address = f"{host}:{grpc_port}"
         self._on_run_ended = on_run_ended
@@ -130,7 +133,7 @@ class WorkflowEngine:
         for spec in workflows:
             orchestrator = observed_workflow(spec.name, spec.orchestrator)
             if self._on_run_ended is not None:
-                orchestrator = _reporting_end(orchestrator, self._on_run_ended)
+                orchestrator = reporting_end(orchestrator, spec.name, self._on_run_ended)
             self._runtime.register_workflow(_named(orchestrator, spec.name), name=spec.name)
             self._specs[spec.name] = spec
         for activity in activities:

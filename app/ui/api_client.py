@@ -2,8 +2,8 @@
 
 Every page reads and acts through the same routes as any API client (no second path to
 Dapr, and the same validation, conflicts and problem details), over an ASGI transport
-that never leaves the process. The caller's Authorization header is passed on, so the
-API's authentication, once it has one, covers the dashboard too.
+that never leaves the process. The operator's token goes with each call, so the API's
+authentication and scopes cover the dashboard too.
 """
 
 from typing import Any
@@ -12,6 +12,7 @@ import httpx
 from fastapi import Request
 
 from app.observability import tracing
+from app.ui.csrf import SESSION_COOKIE
 
 # The API's problem as its Python clients read it: one parser, the CLI's.
 from cli.wire import ApiError
@@ -27,7 +28,10 @@ class DashboardApi:
     def __init__(self, request: Request) -> None:
         # The page's trace and correlation id: each API call is a span of the page's trace.
         headers = tracing.propagated_headers()
+        # A script's own token, or the operator's session (app/ui/session.py).
         authorization = request.headers.get("authorization")
+        if not authorization and (session := request.cookies.get(SESSION_COOKIE)):
+            authorization = f"Bearer {session}"
         if authorization:
             headers["authorization"] = authorization
         self._client = httpx.AsyncClient(

@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from app.ui.csrf import SESSION_COOKIE, csrf_for
 from app.ui.presenters import format_duration, format_time
 from cli.wire import ApiError, parse_time
 
@@ -39,9 +40,12 @@ def page(
     status_code: int = 200,
     problem: ApiError | None = None,
 ) -> HTMLResponse:
-    """Render `template`; with a `problem`, the page shows it and answers its status."""
+    """Render `template`; with a `problem`, the page shows it and answers its status.
+    Forms post the session's CSRF value (app/ui/session.py)."""
     if problem is not None:
         status_code = problem.status
+    token = request.cookies.get(SESSION_COOKIE)
+    csrf = csrf_for(token) if token else ""
     return templates.TemplateResponse(
-        request, template, {**context, "problem": problem}, status_code=status_code
+        request, template, {**context, "problem": problem, "csrf": csrf}, status_code=status_code
     )

@@ -56,7 +56,7 @@ class ImageStack(Stack):
             ports=ports,
             data_dir=root / "data",
             log_dir=root / "logs",
-            daprd_env={"ORDERFLOW_SECRETS_FILE": str(secrets)},
+            secrets_file=secrets,
             peers=(payment,),
         )
         super().__init__(config, progress=lambda _: None)

@@ -5,6 +5,7 @@ targets, no secret value is written into a manifest."""
 import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -189,3 +190,28 @@ def test_payment_service_access_rules_are_the_dev_stacks(overlay: str) -> None:
     dev = yaml.safe_load((DAPR_DIR / "config" / "payment-service.yaml").read_text())
     deployed = named(rendered(overlay), "Configuration", "payment-service-config")
     assert _allowed(deployed) == _allowed(dev)
+
+
+def _secret_scopes(configuration: dict[str, Any]) -> dict[str, tuple[str, set[str]]]:
+    scopes = configuration["spec"].get("secrets", {}).get("scopes", [])
+    return {s["storeName"]: (s["defaultAccess"], set(s["allowedSecrets"])) for s in scopes}
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+@pytest.mark.parametrize(
+    ("dev_file", "name"),
+    [
+        (DAPR_DIR / "config" / "payment-service.yaml", "payment-service-config"),
+        (DAPR_DIR / "config" / "local" / "config.yaml", "python-api-config"),
+        (DAPR_DIR / "config" / "full" / "config.yaml", "python-api-config"),
+    ],
+)
+def test_each_app_reads_the_same_secrets_as_in_the_dev_stack(
+    overlay: str, dev_file: Path, name: str
+) -> None:
+    """Secret scopes: deny by default, and each app's allowed secrets are the dev stack's
+    (tests/integration/test_secrets.py and test_access_control.py attack those)."""
+    dev = _secret_scopes(yaml.safe_load(dev_file.read_text()))
+    deployed = _secret_scopes(named(rendered(overlay), "Configuration", name))
+    assert deployed == dev
+    assert {access for access, _ in deployed.values()} == {"deny"}

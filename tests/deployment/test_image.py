@@ -41,7 +41,7 @@ def image_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ImageStack
 
 @pytest.fixture(scope="module")
 def api(image_stack: ImageStack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=image_stack.app_url, timeout=10.0) as client:
+    with image_stack.api_client(timeout_s=10.0) as client:
         yield client
 
 

@@ -30,7 +30,8 @@ def workflow_client(stack: Stack, sdk_points_at_stack: None) -> DaprWorkflowClie
 
 @pytest.fixture(scope="session")
 def api(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.app_url, timeout=10.0) as client:
+    """/api/v1 as a client holding a token with every scope."""
+    with stack.api_client() as client:
         yield client
 
 

@@ -2,7 +2,6 @@
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from app.api.bindings.inventory_audit import AUDIT_INSTANCE_ID
@@ -34,7 +33,7 @@ def cron_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 def test_cron_ticks_run_the_audit_over_every_indexed_sku(cron_stack: Stack) -> None:
     """daprd's cron starts `inventory-audit`; its record covers the restocked SKUs in pages."""
     skus = ["CRON-A", "CRON-B", "CRON-C", "CRON-D", "CRON-E"]
-    with httpx.Client(base_url=cron_stack.app_url, timeout=10.0) as api:
+    with cron_stack.api_client(timeout_s=10.0) as api:
         for sku in skus:
             restocked = api.post(f"/api/v1/inventory/{sku}/restock", json={"quantity": 1})
             assert restocked.status_code == 200

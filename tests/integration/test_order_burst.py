@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from devstack.build import build
@@ -51,10 +50,17 @@ def old_data_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     first.start()
     try:
         seeded = asyncio.run(
-            run_burst(first.app_url, SEED_ORDERS, SEED_ORDERS // 2, prefix="seed", timeout_s=400)
+            run_burst(
+                first.app_url,
+                SEED_ORDERS,
+                SEED_ORDERS // 2,
+                prefix="seed",
+                timeout_s=400,
+                headers=first.config.api_headers(),
+            )
         )
         assert seeded.terminal == SEED_ORDERS, seeded.summary()
-        with httpx.Client(base_url=first.app_url, timeout=30) as api:
+        with first.api_client(timeout_s=30) as api:
             sku = stocked_sku(api, WAITING_ORDERS)
             for _ in range(WAITING_ORDERS):
                 body = order_body(new_id("waiting"), sku)
@@ -75,7 +81,14 @@ def test_a_polled_burst_after_a_restart_ends_every_order_exactly(old_data_stack:
     bound, exactly 30 completed, stock 0 on hand and 0 reserved, no read over 1 s."""
     started = time.monotonic()
     result: BurstResult = asyncio.run(
-        run_burst(old_data_stack.app_url, BURST, UNITS, timeout_s=BURST_BOUND_S)
+        run_burst(
+            old_data_stack.app_url,
+            BURST,
+            UNITS,
+            timeout_s=BURST_BOUND_S,
+            headers=old_data_stack.config.api_headers(),
+            observe=True,  # its figures in the summary tell the client's queueing apart
+        )
     )
     summary = {**result.summary(), "app errors": _logged_errors(old_data_stack)}
     assert result.place_errors == [], summary
@@ -86,7 +99,7 @@ def test_a_polled_burst_after_a_restart_ends_every_order_exactly(old_data_stack:
     assert not result.read_errors, summary
     assert max(result.read_latencies_s) < MAX_STATUS_READ_S, summary
     assert time.monotonic() - started < BURST_BOUND_S
-    with httpx.Client(base_url=old_data_stack.app_url, timeout=10) as api:
+    with old_data_stack.api_client(timeout_s=10) as api:
         left = stock(api, result.sku)
     assert (left["on_hand"], left["reserved"]) == (0, 0), left
 

@@ -54,7 +54,7 @@ def test_orders_complete_exactly_once_after_the_app_is_killed(crash_stack: Stack
     restart each completes once, stock is taken once and each is charged once."""
     payments = PaymentsAdmin(crash_stack)
     payments.behave(latency_ms=1500)
-    with httpx.Client(base_url=crash_stack.app_url, timeout=10) as api:
+    with crash_stack.api_client(timeout_s=10) as api:
         sku = stocked_sku(api, 20)
         small = [new_id("crash") for _ in range(3)]
         large = [new_id("crash-big") for _ in range(2)]

@@ -45,7 +45,7 @@ def outage_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 @pytest.fixture
 def outage_api(outage_stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=outage_stack.app_url, timeout=60) as client:
+    with outage_stack.api_client(timeout_s=60) as client:
         yield client
 
 

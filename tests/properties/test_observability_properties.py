@@ -79,7 +79,7 @@ def exercised(stack: Stack, sdk_points_at_stack: None) -> Exercise:
     sidecar calls), then an invalid `orders` event, which the subscription drops and daprd
     dead-letters (pub/sub outcomes, dead letters)."""
     with (
-        httpx.Client(base_url=stack.app_url, timeout=10.0) as api,
+        stack.api_client(timeout_s=10.0) as api,
         DaprClient(address=stack.dapr_grpc_address) as dapr,
     ):
         sku, order_id = stocked_sku(api, 3), new_id("order")
@@ -167,7 +167,7 @@ def test_prometheus_metrics_format_compliance(
     come from a small allowed set with no id-like values (none of the ids used appear at
     all), every exercised family has samples, and every requested route is counted.
     """
-    with httpx.Client(base_url=stack.app_url, timeout=10) as client:
+    with stack.api_client(timeout_s=10) as client:
         for path in requests:
             client.get(path)
     exposition = scrape(stack)
@@ -257,7 +257,7 @@ def _is_access_line(record: dict[str, Any], path: str | tuple[str, ...]) -> bool
 
 @pytest.fixture(scope="module")
 def app_client(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.app_url, timeout=10.0) as client:
+    with stack.api_client(timeout_s=10.0) as client:
         yield client
 
 

@@ -16,7 +16,7 @@ from tests.support.orders import place, wait_for
 
 @pytest.fixture(scope="module")
 def api(stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=stack.app_url, timeout=10.0) as client:
+    with stack.api_client(timeout_s=10.0) as client:
         yield client
 
 

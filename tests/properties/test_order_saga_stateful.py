@@ -206,7 +206,7 @@ def test_no_customer_pays_for_nothing(stack: Stack) -> None:
     # On stderr: shown with a failure's report, and by `pytest -s` (the figures we publish).
     sys.stderr.write(f"\nstateful saga: seed {SEED}, {EXAMPLES} examples of {STEPS} steps\n")
     started = time.monotonic()
-    with httpx.Client(base_url=stack.app_url, timeout=30.0) as api:
+    with stack.api_client(timeout_s=30.0) as api:
         payments = PaymentsAdmin(stack)
         machine = seed(SEED)(_machine(stack, api, payments))
         try:

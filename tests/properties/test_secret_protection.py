@@ -25,7 +25,7 @@ from app.building_blocks.secrets import SecretsManager
 from app.observability.logging import TraceContextFilter, json_formatter
 from tests.stack_secrets import MULTI_VALUED, SINGLE_VALUED, served
 
-STORE = "secretstore"
+STORE = "test-secrets"  # the unscoped view of the file (tests/support/dapr/)
 # (key, value name or None) for every value of every generated secret.
 SECRET_VALUES = sorted(
     [(key, None) for key in SINGLE_VALUED]

@@ -1,7 +1,8 @@
 """Property 7 against the real sidecar: what the store holds is what SecretsManager returns.
 
-The test stack's `secretstore` (secretstores.local.file, multiValued) serves the dev
-secrets plus seeded generated ones (tests/stack_secrets.py): the store reads its file
+The test stack's `test-secrets` store (secretstores.local.file, multiValued; the file
+behind `secretstore`, without python-api's secret scope) serves the dev secrets plus
+seeded generated ones (tests/stack_secrets.py): the store reads its file
 once at start, so existing keys are drawn from that file, while missing keys are
 generated freely by Hypothesis.
 """
@@ -18,7 +19,7 @@ from app.building_blocks.redaction import Redactor
 from app.building_blocks.secrets import SecretsManager
 from tests.stack_secrets import MULTI_VALUED, SINGLE_VALUED, served
 
-STORE = "secretstore"
+STORE = "test-secrets"  # the unscoped view of the file (tests/support/dapr/)
 KNOWN_KEYS = frozenset(served())
 
 

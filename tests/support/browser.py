@@ -5,12 +5,15 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from app.ui.csrf import SESSION_COOKIE
 from devstack.browser import BrowserMissingError, ensure_installed, executable, version
 from devstack.runtime import PROJECT_ROOT
+from devstack.stack import Stack
 
 # As the machine's probe found: without the background-networking flags Chromium keeps
 # trying hosts this machine's closed network refuses; as root it needs --no-sandbox.
@@ -50,6 +53,24 @@ def chromium(executable_path: str) -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def signed_in_context(browser: Browser, stack: Stack, **options: Any) -> BrowserContext:
+    """A browser context holding an operator's session (every scope), as signing in at
+    /ui/login leaves it (tests/integration/operator_tools/test_dashboard_sign_in.py)."""
+    context = browser.new_context(base_url=stack.app_url, **options)
+    host = stack.app_url.split("://")[1].split(":")[0]
+    # Playwright's type for this (SetCookieParam) lives in a private module.
+    session: Any = {
+        "name": SESSION_COOKIE,
+        "value": stack.config.api_key.mint(),
+        "domain": host,
+        "path": "/ui",
+        "httpOnly": True,
+        "sameSite": "Strict",
+    }
+    context.add_cookies([session])
+    return context
 
 
 _REFUSED = re.compile(r"responded with a status of (4\d\d)")

@@ -4,7 +4,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path
 
+from app.api.auth import Scope, requires
 from app.api.deps import ActorMethodsDep
+from app.building_blocks.ids import NAME_MAX_LENGTH
 
 router = APIRouter(prefix="/api/v1/actors", tags=["actors"])
 
@@ -13,11 +15,13 @@ router = APIRouter(prefix="/api/v1/actors", tags=["actors"])
 ActorId = Annotated[str, Path(min_length=1, max_length=200, pattern=r"^[^/|\x00-\x1f\x7f]+$")]
 
 
-@router.post("/{actor_type}/{actor_id}/methods/{method}")
+@router.post(
+    "/{actor_type}/{actor_id}/methods/{method}", dependencies=[requires(Scope.ACTORS_INVOKE)]
+)
 async def invoke_actor_method(
-    actor_type: str,
+    actor_type: Annotated[str, Path(max_length=NAME_MAX_LENGTH)],
     actor_id: ActorId,
-    method: str,
+    method: Annotated[str, Path(max_length=NAME_MAX_LENGTH)],
     invoker: ActorMethodsDep,
     argument: Annotated[Any, Body()] = None,
 ) -> Any:

@@ -4,13 +4,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from app.api.auth import Scope, requires
 from app.api.deps import StateDep
 from app.records.dead_letters import DeadLetter, DeadLetters
 
 router = APIRouter(prefix="/api/v1/dead-letters", tags=["dead letters"])
 
 
-@router.get("")
+@router.get("", dependencies=[requires(Scope.WORKFLOWS_READ)])
 async def list_dead_letters(
     state: StateDep,
     topic: Annotated[str | None, Query(min_length=1, max_length=100)] = None,

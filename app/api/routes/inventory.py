@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from actors.inventory_interface import StockLevel
 from actors.order_interface import SKU_PATTERN
+from app.api.auth import Scope, requires
 from app.api.deps import OrdersDep
 
 router = APIRouter(prefix="/api/v1/inventory", tags=["inventory"])
@@ -23,13 +24,13 @@ class RestockBody(BaseModel):
     restock_id: str | None = Field(default=None, min_length=1, max_length=200)
 
 
-@router.get("/{sku}")
+@router.get("/{sku}", dependencies=[requires(Scope.ORDERS_READ)])
 async def get_stock(sku: Sku, orders: OrdersDep) -> StockLevel:
     """On hand, reserved for orders, and available."""
     return await orders.stock(sku)
 
 
-@router.post("/{sku}/restock")
+@router.post("/{sku}/restock", dependencies=[requires(Scope.INVENTORY_WRITE)])
 async def restock(sku: Sku, body: RestockBody, orders: OrdersDep) -> StockLevel:
     """Add units to a SKU's stock."""
     return await orders.restock(sku, body.quantity, body.restock_id)

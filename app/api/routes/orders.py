@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from actors.order_interface import ID_PATTERN, OrderDetails
+from app.api.auth import Scope, requires
 from app.api.deps import OrdersDep
 from app.building_blocks.ids import CLIENT_ID_MAX_LENGTH
 from app.order_service import OrderStatusView
@@ -40,6 +41,7 @@ class DecisionBody(BaseModel):
 @router.post(
     "",
     status_code=202,
+    dependencies=[requires(Scope.ORDERS_WRITE)],
     responses={
         200: {"model": Accepted, "description": "an order with this id exists already"},
         429: {"description": "as many orders run as the service can carry; see Retry-After"},
@@ -53,14 +55,14 @@ async def place_order(details: OrderDetails, orders: OrdersDep) -> JSONResponse:
     return JSONResponse(body.model_dump(), status_code=202 if started else 200)
 
 
-@router.get("/{order_id}")
+@router.get("/{order_id}", dependencies=[requires(Scope.ORDERS_READ)])
 async def get_order(order_id: OrderId, orders: OrdersDep) -> OrderStatusView:
     """The order's status and history, and its workflow's runtime status and result
     (like every read, within `status_read_deadline_s`: app/api/read_deadline.py)."""
     return await orders.view(order_id)
 
 
-@router.post("/{order_id}/approve", status_code=202)
+@router.post("/{order_id}/approve", dependencies=[requires(Scope.ORDERS_WRITE)], status_code=202)
 async def approve(
     order_id: OrderId, orders: OrdersDep, body: DecisionBody | None = None
 ) -> Requested:
@@ -69,7 +71,7 @@ async def approve(
     return Requested(order_id=order_id, requested="approve")
 
 
-@router.post("/{order_id}/reject", status_code=202)
+@router.post("/{order_id}/reject", dependencies=[requires(Scope.ORDERS_WRITE)], status_code=202)
 async def reject(
     order_id: OrderId, orders: OrdersDep, body: DecisionBody | None = None
 ) -> Requested:
@@ -78,7 +80,7 @@ async def reject(
     return Requested(order_id=order_id, requested="reject")
 
 
-@router.post("/{order_id}/restart", status_code=202)
+@router.post("/{order_id}/restart", dependencies=[requires(Scope.ORDERS_WRITE)], status_code=202)
 async def restart(order_id: OrderId, orders: OrdersDep) -> Requested:
     """Run a stranded or stalled order's workflow again from the start, before payment
     only (app/order_recovery.py); 409 for an order that is moving or past payment."""
@@ -86,7 +88,7 @@ async def restart(order_id: OrderId, orders: OrdersDep) -> Requested:
     return Requested(order_id=order_id, requested="restart")
 
 
-@router.post("/{order_id}/cancel", status_code=202)
+@router.post("/{order_id}/cancel", dependencies=[requires(Scope.ORDERS_WRITE)], status_code=202)
 async def cancel(order_id: OrderId, orders: OrdersDep) -> Requested:
     """Cancel an order not yet paid (a cancel read just after the charge is refunded), or
     settle a paid order whose workflow ended: stock back, refund, cancelled. 409 otherwise.

@@ -9,8 +9,15 @@ from dapr.ext.workflow import WorkflowStatus
 from fastapi import APIRouter, Body, Path, Query, Response, status
 from pydantic import BaseModel, Field
 
+from app.api.auth import Scope, requires
 from app.api.deps import WorkflowControlDep
-from app.building_blocks.ids import CLIENT_ID_MAX_LENGTH, CLIENT_ID_PATTERN, INSTANCE_ID_PATTERN
+from app.building_blocks.ids import (
+    CLIENT_ID_MAX_LENGTH,
+    CLIENT_ID_PATTERN,
+    INSTANCE_ID_MAX_LENGTH,
+    INSTANCE_ID_PATTERN,
+    NAME_MAX_LENGTH,
+)
 from app.building_blocks.workflow_status import ENDED
 from app.records.workflow_index import InstanceRecord
 from app.workflow_control import InstanceFilter, InstanceView
@@ -18,7 +25,7 @@ from app.workflow_control import InstanceFilter, InstanceView
 router = APIRouter(prefix="/api/v1/workflows", tags=["workflows"])
 
 # Any instance can be read and signalled (a child's id included); only client ids started.
-InstanceId = Annotated[str, Path(pattern=INSTANCE_ID_PATTERN)]
+InstanceId = Annotated[str, Path(pattern=INSTANCE_ID_PATTERN, max_length=INSTANCE_ID_MAX_LENGTH)]
 RuntimeStatus = Annotated[str, Field(examples=["RUNNING", "COMPLETED"])]
 # The SDK's WorkflowStatus is an int enum; the API speaks its names.
 StatusName = StrEnum("StatusName", {status.name: status.name for status in WorkflowStatus})  # type: ignore[misc]
@@ -28,7 +35,9 @@ class StartWorkflow(BaseModel):
     """The workflow's input (checked against its input model) and an optional id."""
 
     input: dict[str, Any] = Field(default_factory=dict)
-    instance_id: str | None = Field(default=None, pattern=CLIENT_ID_PATTERN)
+    instance_id: str | None = Field(
+        default=None, pattern=CLIENT_ID_PATTERN, max_length=CLIENT_ID_MAX_LENGTH
+    )
 
 
 class FailureDetails(BaseModel):
@@ -112,10 +121,10 @@ def _location(instance_id: str) -> str:
     return f"{router.prefix}/instances/{instance_id}"
 
 
-@router.get("/instances")
+@router.get("/instances", dependencies=[requires(Scope.WORKFLOWS_READ)])
 async def list_instances(
     control: WorkflowControlDep,
-    name: str | None = None,
+    name: Annotated[str | None, Query(max_length=NAME_MAX_LENGTH)] = None,
     runtime_status: Annotated[StatusName | None, Query(alias="status")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -138,13 +147,17 @@ async def list_instances(
     )
 
 
-@router.get("/instances/{instance_id}")
+@router.get("/instances/{instance_id}", dependencies=[requires(Scope.WORKFLOWS_READ)])
 async def get_instance(instance_id: InstanceId, control: WorkflowControlDep) -> InstanceDetail:
     """Runtime status, input, output, failure, timestamps and progress of one instance."""
     return _detail(await control.get(instance_id))
 
 
-@router.get("/instances/{instance_id}/wait", responses={202: {"model": InstanceDetail}})
+@router.get(
+    "/instances/{instance_id}/wait",
+    dependencies=[requires(Scope.WORKFLOWS_READ)],
+    responses={202: {"model": InstanceDetail}},
+)
 async def wait_for_instance(
     instance_id: InstanceId,
     control: WorkflowControlDep,
@@ -158,10 +171,16 @@ async def wait_for_instance(
     return _detail(view)
 
 
-@router.post("/instances/{instance_id}/events/{event_name}", status_code=202)
+@router.post(
+    "/instances/{instance_id}/events/{event_name}",
+    dependencies=[requires(Scope.WORKFLOWS_ADMIN)],
+    status_code=202,
+)
 async def raise_event(
     instance_id: InstanceId,
-    event_name: Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")],
+    event_name: Annotated[
+        str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", max_length=NAME_MAX_LENGTH)
+    ],
     control: WorkflowControlDep,
     data: Annotated[Any, Body()] = None,
 ) -> None:
@@ -169,19 +188,31 @@ async def raise_event(
     await control.raise_event(instance_id, event_name, data)
 
 
-@router.post("/instances/{instance_id}/terminate", status_code=202)
+@router.post(
+    "/instances/{instance_id}/terminate",
+    dependencies=[requires(Scope.WORKFLOWS_ADMIN)],
+    status_code=202,
+)
 async def terminate_instance(instance_id: InstanceId, control: WorkflowControlDep) -> None:
     """Terminate a running instance."""
     await control.terminate(instance_id)
 
 
-@router.post("/instances/{instance_id}/pause", status_code=202)
+@router.post(
+    "/instances/{instance_id}/pause",
+    dependencies=[requires(Scope.WORKFLOWS_ADMIN)],
+    status_code=202,
+)
 async def pause_instance(instance_id: InstanceId, control: WorkflowControlDep) -> None:
     """Suspend a running instance."""
     await control.pause(instance_id)
 
 
-@router.post("/instances/{instance_id}/resume", status_code=202)
+@router.post(
+    "/instances/{instance_id}/resume",
+    dependencies=[requires(Scope.WORKFLOWS_ADMIN)],
+    status_code=202,
+)
 async def resume_instance(instance_id: InstanceId, control: WorkflowControlDep) -> None:
     """Resume a suspended instance."""
     await control.resume(instance_id)
@@ -202,7 +233,7 @@ class InstanceHistory(BaseModel):
     events: list[HistoryEvent]
 
 
-@router.get("/instances/{instance_id}/history")
+@router.get("/instances/{instance_id}/history", dependencies=[requires(Scope.WORKFLOWS_READ)])
 async def instance_history(instance_id: InstanceId, control: WorkflowControlDep) -> InstanceHistory:
     """The instance's events as the runtime keeps them (Dapr 1.18); 404 unknown."""
     events = await control.history(instance_id)
@@ -213,19 +244,23 @@ async def instance_history(instance_id: InstanceId, control: WorkflowControlDep)
     )
 
 
-@router.delete("/instances/{instance_id}", status_code=204)
+@router.delete(
+    "/instances/{instance_id}", dependencies=[requires(Scope.WORKFLOWS_ADMIN)], status_code=204
+)
 async def purge_instance(instance_id: InstanceId, control: WorkflowControlDep) -> None:
     """Purge a finished instance's history and record; running instances are a 409."""
     await control.purge(instance_id)
 
 
-@router.post("/{name}", status_code=202)
+@router.post("/{name}", dependencies=[requires(Scope.WORKFLOWS_ADMIN)], status_code=202)
 async def start_workflow(
-    name: str,
+    name: Annotated[str, Path(max_length=NAME_MAX_LENGTH)],
     control: WorkflowControlDep,
     response: Response,
     request: StartWorkflow,
-    instance_id: Annotated[str | None, Query(pattern=CLIENT_ID_PATTERN)] = None,
+    instance_id: Annotated[
+        str | None, Query(pattern=CLIENT_ID_PATTERN, max_length=CLIENT_ID_MAX_LENGTH)
+    ] = None,
 ) -> InstanceSummary:
     """Start workflow `name`; an instance id already in use is a 409."""
     chosen = request.instance_id or instance_id

@@ -27,9 +27,12 @@ def test_run_exports_the_app_and_daprd_spans_to_the_endpoint(tmp_path: Path) -> 
         )
         try:
             assert f"OTLP/HTTP to {collector.endpoint}/v1/traces" in log.read_text()
+            # The token `make run` wrote for the developer opens the API.
+            token = (tmp_path / "data" / "api-token").read_text()
             response = httpx.post(
                 f"http://{HOST}:{ports.app}/api/v1/inventory/SKU-T/restock",
                 json={"quantity": 1},
+                headers={"authorization": f"Bearer {token}"},
                 timeout=10,
             )
             assert response.status_code == 200, response.text

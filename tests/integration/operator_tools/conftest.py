@@ -5,9 +5,13 @@ session."""
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Browser
 
+from devstack.apt import AptError
+from devstack.browser import BrowserMissingError
 from devstack.stack import Stack
 from tests.conftest import TEST_APP_ENV
+from tests.support.browser import chromium, ensure_browser
 from tests.support.operator_stack import operator_stack as started_operator_stack
 
 
@@ -17,3 +21,13 @@ def operator_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     operator's steps, slow on a loaded machine, never race the approval timer."""
     with started_operator_stack(tmp_path_factory.mktemp("operator"), TEST_APP_ENV) as stack:
         yield stack
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Browser]:
+    try:
+        path = ensure_browser()
+        with chromium(path) as running:
+            yield running
+    except (BrowserMissingError, AptError) as error:
+        pytest.fail(f"the dashboard tests need Chromium (`make browser` installs it): {error}")

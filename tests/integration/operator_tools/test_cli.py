@@ -22,7 +22,8 @@ ORDERFLOW = Path(sys.executable).parent / "orderflow"
 def env(operator_stack: Stack) -> dict[str, str]:
     if not ORDERFLOW.exists():
         pytest.fail(f"no {ORDERFLOW}: `make venv` installs the project and its console script")
-    return {**os.environ, "ORDERFLOW_URL": operator_stack.app_url}
+    token = operator_stack.config.api_key.mint()
+    return {**os.environ, "ORDERFLOW_URL": operator_stack.app_url, "ORDERFLOW_TOKEN": token}
 
 
 def _run(env: dict[str, str], *args: str, code: int = 0) -> subprocess.CompletedProcess[str]:
@@ -124,3 +125,15 @@ def test_dead_letters_and_no_answer(env: dict[str, str]) -> None:
     assert isinstance(_json(env, "dead-letters", "--limit", "5"), list)
     lost = _run({**env, "ORDERFLOW_URL": "http://127.0.0.1:9"}, "dead-letters", code=8)
     assert "no answer" in lost.stderr
+
+
+def test_without_a_token_or_its_scope_the_cli_says_so_and_exits_11_or_12(
+    env: dict[str, str], operator_stack: Stack
+) -> None:
+    anonymous = {k: v for k, v in env.items() if k != "ORDERFLOW_TOKEN"}
+    refused = _run(anonymous, "inventory", "show", "SKU-1", code=11)
+    assert "Authorization: Bearer" in refused.stderr
+    reader = {**env, "ORDERFLOW_TOKEN": operator_stack.config.api_key.mint(["orders:read"])}
+    _run(reader, "inventory", "show", "SKU-1")
+    forbidden = _run(reader, "inventory", "restock", "SKU-1", "1", code=12)
+    assert "inventory:write" in forbidden.stderr

@@ -9,14 +9,11 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, ViewportSize, expect
 
-from devstack.apt import AptError
-from devstack.browser import BrowserMissingError
 from devstack.stack import Stack
 from tests.support.browser import (
     ConsoleErrors,
-    chromium,
-    ensure_browser,
     screenshot,
+    signed_in_context,
 )
 from tests.support.orders import new_id, place, wait_for
 
@@ -30,23 +27,13 @@ def ui_stack(operator_stack: Stack) -> Stack:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    try:
-        path = ensure_browser()
-        with chromium(path) as running:
-            yield running
-    except (BrowserMissingError, AptError) as error:
-        pytest.fail(f"the dashboard tests need Chromium (`make browser` installs it): {error}")
-
-
-@pytest.fixture(scope="module")
 def console() -> ConsoleErrors:
     return ConsoleErrors()
 
 
 @pytest.fixture
 def page(browser: Browser, ui_stack: Stack, console: ConsoleErrors) -> Iterator[Page]:
-    context = browser.new_context(viewport=DESKTOP, base_url=ui_stack.app_url)
+    context = signed_in_context(browser, ui_stack, viewport=DESKTOP)
     page = console.watch(context.new_page())
     page.on("dialog", _accept)
     yield page
@@ -56,7 +43,7 @@ def page(browser: Browser, ui_stack: Stack, console: ConsoleErrors) -> Iterator[
 
 @pytest.fixture(scope="module")
 def api(ui_stack: Stack) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=ui_stack.app_url, timeout=10.0) as client:
+    with ui_stack.api_client(timeout_s=10.0) as client:
         yield client
 
 
@@ -215,9 +202,7 @@ def test_pages_read_without_javascript_and_fit_a_phone(
         f"/ui/inventory?skus={sku}",
         "/ui/dead-letters",
     ]
-    context = browser.new_context(
-        viewport=PHONE, base_url=ui_stack.app_url, java_script_enabled=False
-    )
+    context = signed_in_context(browser, ui_stack, viewport=PHONE, java_script_enabled=False)
     page = console.watch(context.new_page())
     for path in pages:
         page.goto(path)

@@ -3,8 +3,6 @@ filters, ids with NUL and invalid UTF-8, ids and filters far over their limits, 
 instances and actions, forms with garbage fields. Each answer is a 4xx or a page, never a
 5xx."""
 
-import httpx
-
 from devstack.stack import Stack
 
 PATHS = [
@@ -35,7 +33,7 @@ GARBAGE_FORM = {
 
 def test_no_dashboard_route_answers_hostile_input_with_a_5xx(stack: Stack) -> None:
     server_errors = []
-    with httpx.Client(base_url=stack.app_url, timeout=30) as client:
+    with stack.api_client(timeout_s=30) as client:
         for method, path in PATHS:
             for form in (None, GARBAGE_FORM):
                 response = client.request(method, path, data=form)

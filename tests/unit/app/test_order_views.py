@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from actors.order_interface import OrderView, Transition
 from actors.order_states import OrderStatus
+from app.building_blocks.run_endings import RunEnded
 from app.order_views import OrderViews
 
 
@@ -66,3 +67,38 @@ def test_an_order_never_created_is_not_kept() -> None:
     views = OrderViews(max_entries=2, ttl_s=5)
     views.put(OrderView(order_id="x", exists=False))
     assert views.get("x") is None
+
+
+def test_an_order_just_placed_reads_as_accepted_until_its_first_step() -> None:
+    """Polls right after a placement ask nobody: the placeholder answers for ttl_s, the
+    first step's view replaces it, and a placeholder never hides an order that exists."""
+    clock = Clock()
+    views = OrderViews(max_entries=10, ttl_s=5, clock=clock)
+    views.accepted("o1")
+    placeholder = views.get("o1")
+    assert placeholder is not None
+    assert not placeholder.exists
+    views.put(OrderView(order_id="o1", status=OrderStatus.CREATED))  # no history yet
+    views.accepted("o1")  # a late placeholder (the step's answer came first)
+    kept = views.get("o1")
+    assert kept is not None
+    assert kept.exists
+    views.accepted("o2")
+    clock.now += 5
+    assert views.get("o2") is None
+
+
+def test_a_run_that_ended_here_is_kept_for_its_ttl_and_forgotten_on_a_new_run() -> None:
+    """The ending answers reads for ended_ttl_s (a purge elsewhere is seen after that);
+    placing the order again forgets it."""
+    clock = Clock()
+    views = OrderViews(max_entries=10, ttl_s=5, ended_ttl_s=60, clock=clock)
+    views.run_ended(RunEnded("o1", "order_fulfillment", "COMPLETED", output={"status": "x"}))
+    ended = views.ending("o1")
+    assert ended is not None
+    assert ended.output == {"status": "x"}
+    clock.now += 60
+    assert views.ending("o1") is None
+    views.run_ended(RunEnded("o2", "order_fulfillment", "FAILED", failure="boom"))
+    views.accepted("o2")
+    assert views.ending("o2") is None

@@ -6,9 +6,13 @@ from app.settings import Settings
 from app.ui.templating import HTMX
 from tests.support.asgi import AsgiClient
 
+# A script's own bearer token passes the dashboard's session check (the API checks the
+# token on each call; these pages make none).
+SCRIPT = {"authorization": "Bearer checked-by-the-api"}
+
 
 def test_the_order_form_renders_with_a_fresh_id_and_every_asset_link() -> None:
-    page = AsgiClient(create_app(Settings())).get("/ui/orders/new")
+    page = AsgiClient(create_app(Settings())).get("/ui/orders/new", headers=SCRIPT)
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert 'name="order_id" value="order-' in page.text
@@ -30,6 +34,17 @@ def test_ui_routes_are_not_in_the_openapi_document() -> None:
 
 
 def test_ui_is_the_workflow_list() -> None:
-    answer = AsgiClient(create_app(Settings())).get("/ui")
+    answer = AsgiClient(create_app(Settings())).get("/ui", headers=SCRIPT)
     assert answer.status_code == 303
     assert answer.headers["location"] == "/ui/workflows"
+
+
+def test_without_a_session_every_page_goes_to_the_login() -> None:
+    client = AsgiClient(create_app(Settings()))
+    for path in ("/ui", "/ui/orders/new", "/ui/inventory", "/ui/dead-letters"):
+        answer = client.get(path)
+        assert answer.status_code == 303
+        assert answer.headers["location"] == f"/ui/login?next={path}"
+    login = client.get("/ui/login?next=/ui/inventory")
+    assert login.status_code == 200
+    assert 'name="next" value="/ui/inventory"' in login.text
