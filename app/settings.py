@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     sidecar_wait_timeout_s: float = Field(default=60.0, gt=0)
     sidecar_poll_interval_s: float = Field(default=0.25, gt=0)
     # The workflow SDK's gRPC channels retry a lost sidecar at least this often (gRPC's
-    # default backoff grows to 120 s): see app/building_blocks/workflow_channels.py.
+    # default backoff grows to 120 s): see app/building_blocks/sdk_line/channels.py.
     workflow_max_reconnect_backoff_ms: int = Field(default=2000, ge=100)
 
     statestore_name: str = "statestore"
