@@ -65,7 +65,7 @@ def main() -> int:
     )
     with Stack(config, progress=lambda _: None) as stack:
         metrics = f"http://127.0.0.1:{config.ports.dapr_metrics}/metrics"
-        with httpx.Client(base_url=stack.app_url, timeout=70) as api:
+        with stack.api_client(timeout_s=70) as api:  # a token with every scope
             api.post(
                 f"/api/v1/inventory/{SKU}/restock", json={"quantity": 10**6}
             ).raise_for_status()
