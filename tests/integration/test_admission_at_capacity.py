@@ -54,15 +54,22 @@ def test_a_new_order_is_refused_with_a_problem_and_retry_after(
     full_stack: Stack, running: tuple[str, str]
 ) -> None:
     """429, application/problem+json, ENGINE_AT_CAPACITY, an integer Retry-After of 1 to
-    60 s; and the refusal is counted in /metrics."""
+    60 s, the caller's correlation id and the trace's traceparent; and the refusal is
+    counted in /metrics."""
     sku, _ = running
     with full_stack.api_client(timeout_s=30) as api:
-        refused = api.post("/api/v1/orders", json=order_body(new_id("late"), sku))
+        refused = api.post(
+            "/api/v1/orders",
+            json=order_body(new_id("late"), sku),
+            headers={"x-correlation-id": "late-caller"},
+        )
         metrics = api.get("/metrics").text
     assert refused.status_code == 429, refused.text
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["error_code"] == "ENGINE_AT_CAPACITY"
     assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.headers["x-correlation-id"] == "late-caller"
+    assert refused.json()["trace_id"] in refused.headers["traceparent"]
     assert 'orderflow_http_requests_total{method="POST",route="/api/v1/orders",status="429"}' in (
         metrics
     )
