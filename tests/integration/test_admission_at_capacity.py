@@ -14,9 +14,8 @@ import pytest
 
 from devstack.build import build
 from devstack.burst import order_body
-from devstack.peers import PeerApp, payment_peer
 from devstack.stack import Stack
-from devstack.stack_config import StackConfig, StackPorts
+from devstack.stack_config import StackConfig
 from tests.conftest import TEST_APP_ENV
 from tests.support.orders import new_id, stocked_sku
 
@@ -25,16 +24,13 @@ from tests.support.orders import new_id, stocked_sku
 def full_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     build()
     root: Path = tmp_path_factory.mktemp("capacity-stack")
-    config = StackConfig(
-        ports=StackPorts.free(),
-        data_dir=root / "data",
-        log_dir=root / "logs",
-        app_env={
+    config = StackConfig.throwaway(
+        root,
+        {
             **TEST_APP_ENV,
             "ORDERFLOW_MAX_ORDERS_IN_FLIGHT": "1",
             "ORDERFLOW_SHIPPING_DELAY": "PT600S",
         },
-        peers=(payment_peer(PeerApp.free_ports()),),
     )
     with Stack(config, progress=lambda _: None) as stack:
         yield stack
