@@ -13,6 +13,10 @@ KEEP_ALIVE_S = 120
 # long, then runs the lifespan's shutdown (workflow worker, actors, tracing flush).
 # Kubernetes' terminationGracePeriodSeconds (45) leaves room for both.
 GRACEFUL_SHUTDOWN_S = 20
+# Named, not "auto": a missing package fails the start instead of falling back to the
+# slower asyncio loop and h11 parser in silence (devstack.commands.uvicorn_argv too).
+EVENT_LOOP = "uvloop"
+HTTP_PARSER = "httptools"
 
 
 def main() -> None:
@@ -22,6 +26,8 @@ def main() -> None:
         factory=True,
         host=settings.app_host,
         port=settings.app_port,
+        loop=EVENT_LOOP,
+        http=HTTP_PARSER,
         access_log=False,  # the app logs each request itself, with trace ids
         timeout_keep_alive=KEEP_ALIVE_S,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,

@@ -15,7 +15,7 @@ clock instead of the service.
 import shutil
 import tempfile
 import time
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from types import TracebackType
 
@@ -25,12 +25,11 @@ from app.settings import Settings
 from bench.sidecar_watch import SidecarTarget
 from devstack.build import build
 from devstack.commands import SidecarPorts, daprd_argv, daprd_env, uvicorn_argv
-from devstack.peers import PeerApp, payment_peer
 from devstack.ports import HOST, reserve_free_ports
 from devstack.processes import ManagedProcess
 from devstack.runtime import DAPR_DIR, DEV_SECRETS_FILE, PROJECT_ROOT
 from devstack.stack import Stack
-from devstack.stack_config import StackConfig, StackPorts
+from devstack.stack_config import StackConfig
 
 BASELINE_APP_ID = "bench-baseline"
 APP_ENV = {
@@ -56,12 +55,8 @@ class BenchStack:
         self._own_root = root is None
         self.profile_port, self.baseline_profile_port = reserve_free_ports(2)
         self.stack = Stack(
-            StackConfig(
-                ports=StackPorts.free(),
-                data_dir=self.root / "data",
-                log_dir=self.root / "logs",
-                app_env=APP_ENV,
-                peers=(payment_peer(PeerApp.free_ports()),),
+            replace(
+                StackConfig.throwaway(self.root, APP_ENV),
                 daprd_args=profiling_args(self.profile_port),
             ),
             progress=lambda _: None,

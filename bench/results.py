@@ -185,7 +185,8 @@ class BenchRun:
     def merged_into(self, base: "BenchRun", scenarios: list[str]) -> "BenchRun":
         """`base` with the named scenarios' results taken from this run instead (a run
         made with --only): the page keeps the last full run's other tables, and a note
-        says where the replaced ones come from. Footprint and context stay base's."""
+        says where the replaced ones come from (base's notes on them go: they describe
+        results no longer shown). Footprint and context stay base's."""
         replaced = set(scenarios)
         started = self.context.get("started", "?")
         commit = self.context.get("versions", {}).get("orderflow commit", "?")
@@ -202,6 +203,15 @@ class BenchRun:
             comparisons=[c for c in base.comparisons if c.scenario not in replaced]
             + [c for c in self.comparisons if c.scenario in replaced],
             footprint=base.footprint,
-            notes=[*base.notes, note, *self.notes],
+            notes=[
+                *(n for n in base.notes if _note_subject(n) not in replaced),
+                note,
+                *self.notes,
+            ],
             bursts=self.bursts if BURST_SCENARIO in replaced else base.bursts,
         )
+
+
+def _note_subject(note: str) -> str:
+    """The scenario a note is about: its first word before a comma or colon."""
+    return note.replace(":", ",").split(",", 1)[0].strip()

@@ -19,10 +19,9 @@ import uuid
 from pathlib import Path
 
 from devstack.burst import order_body, run_burst
-from devstack.peers import PeerApp, payment_peer
 from devstack.progress import say
 from devstack.stack import Stack
-from devstack.stack_config import StackConfig, StackPorts
+from devstack.stack_config import StackConfig
 
 WAITING_PRICE = "5000.00"  # over the approval threshold: the order waits for a person
 
@@ -57,13 +56,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=900.0)
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="orderflow-burst-"))
-    config = StackConfig(
-        ports=StackPorts.free(),
-        data_dir=root / "data",
-        log_dir=root / "logs",
-        peers=(payment_peer(PeerApp.free_ports()),),
-        app_env={"ORDERFLOW_APPROVAL_TIMEOUT": "PT1H"},  # the waiting orders outlast the run
-    )
+    # The waiting orders outlast the run.
+    config = StackConfig.throwaway(root, {"ORDERFLOW_APPROVAL_TIMEOUT": "PT1H"})
     say(f"stack data and logs under {root}")
     with Stack(config) as first:
         _seed(first, args.seed, args.waiting)

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.serve import EVENT_LOOP, HTTP_PARSER
 from devstack.ports import HOST
 from devstack.runtime import binary
 
@@ -32,6 +33,7 @@ def uvicorn_argv(factory: str, port: int) -> list[str]:
     return [
         *(sys.executable, "-m", "uvicorn", "--factory", factory),
         *("--host", HOST, "--port", str(port), "--no-access-log"),
+        *("--loop", EVENT_LOOP, "--http", HTTP_PARSER),
         *("--timeout-keep-alive", str(APP_KEEP_ALIVE_S)),
     ]
 

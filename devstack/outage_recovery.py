@@ -18,10 +18,9 @@ from pathlib import Path
 
 import httpx
 
-from devstack.peers import PeerApp, payment_peer
 from devstack.progress import say
 from devstack.stack import Stack
-from devstack.stack_config import StackConfig, StackPorts
+from devstack.stack_config import StackConfig
 
 
 def _until(check: Callable[[], bool], timeout_s: float) -> float:
@@ -57,12 +56,7 @@ def main() -> int:
     parser.add_argument("outages", nargs="*", type=float, default=[5.0, 30.0, 90.0])
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="orderflow-outage-"))
-    config = StackConfig(
-        ports=StackPorts.free(),
-        data_dir=root / "data",
-        log_dir=root / "logs",
-        peers=(payment_peer(PeerApp.free_ports()),),
-    )
+    config = StackConfig.throwaway(root)
     with (
         Stack(config, progress=lambda _: None) as stack,
         stack.api_client(timeout_s=30) as api,

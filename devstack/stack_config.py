@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from devstack.api_auth import ALL_SCOPES, ApiSigningKey
-from devstack.peers import PeerApp
+from devstack.peers import PeerApp, payment_peer
 from devstack.ports import reserve_free_ports
 from devstack.runtime import DAPR_DIR, DEV_SECRETS_FILE, PROJECT_ROOT
 from devstack.tokens import SidecarTokens
@@ -113,6 +113,21 @@ class StackConfig:
     # with `secrets_file`'s secrets (the app's store serves the file `app_secrets_file`).
     api_key: ApiSigningKey = field(default_factory=ApiSigningKey)
     secrets_file: Path = DEV_SECRETS_FILE
+
+    @classmethod
+    def throwaway(
+        cls, root: Path, app_env: Mapping[str, str] | None = None, with_payment: bool = True
+    ) -> "StackConfig":
+        """A stack of its own: data and logs under `root`, every port free (the payment
+        peer's too, if it runs), so it starts beside any other stack on the machine. Other
+        fields: `dataclasses.replace` on the result."""
+        return cls(
+            ports=StackPorts.free(),
+            data_dir=root / "data",
+            log_dir=root / "logs",
+            app_env=dict(app_env or {}),
+            peers=(payment_peer(PeerApp.free_ports()),) if with_payment else (),
+        )
 
     def peer(self, app_id: str) -> PeerApp:
         """This stack's peer app called `app_id`; KeyError if it has none."""

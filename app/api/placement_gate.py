@@ -11,21 +11,22 @@ This gate sits just inside the tracing middleware (each refusal still has its sp
 a placement the route would accept (valid OrderDetails, a bearer token with
 `orders:write`) it reserves an admission slot at once (WorkflowAdmission.reserve), which
 the route's admit then takes; at capacity it answers the route's own 429 problem with the
-same Retry-After. Anything else (an id admitted already, a body the route would answer
-422, a token missing or without the scope) goes on to the route, which decides as
-always. Its refusals are counted in the request and refusal metrics, not logged one by
-one.
+same Retry-After (and the correlation id and traceparent). Anything else (an id admitted
+already, a body the route would answer 422, a token missing or without the scope) goes
+on to the route, which decides as always. Its refusals are counted in the request and
+refusal metrics, not logged one by one.
 """
 
 from typing import Any
 
 from pydantic import ValidationError
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from actors.order_interface import OrderDetails
 from app.api.auth import Scope as ApiScope
-from app.api.middleware import replaying
+from app.api.middleware import replaying, trace_context
 from app.api.problems import dapr_error_response
 from app.building_blocks.workflow_admission import EngineAtCapacityError, WorkflowAdmission
 from app.observability.metrics import HTTP_REQUESTS
@@ -66,13 +67,26 @@ class PlacementGate:
             held = admission.reserve(order_id)
         except EngineAtCapacityError as refusal:
             HTTP_REQUESTS.labels("POST", PLACE_PATH, "429").inc()
-            await dapr_error_response(Request(scope), refusal)(scope, replay, send)
+            await _refuse(refusal, scope, replay, send)
             return
         try:
             await self.app(scope, replay, send)
         finally:
             if held:
                 admission.unreserve(order_id)  # taken by admit, or never needed
+
+
+async def _refuse(
+    refusal: EngineAtCapacityError, scope: Scope, receive: Receive, send: Send
+) -> None:
+    """The route's 429 problem, with the correlation id and traceparent every other
+    answer carries (the inbound pipeline, which adds them, is not run)."""
+    request = Request(scope)
+
+    async def problem(_: Request) -> Response:
+        return dapr_error_response(request, refusal)
+
+    await (await trace_context(request, problem))(scope, receive, send)
 
 
 async def _peek_body(scope: Scope, receive: Receive) -> bytes | None:

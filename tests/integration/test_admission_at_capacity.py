@@ -14,9 +14,8 @@ import pytest
 
 from devstack.build import build
 from devstack.burst import order_body
-from devstack.peers import PeerApp, payment_peer
 from devstack.stack import Stack
-from devstack.stack_config import StackConfig, StackPorts
+from devstack.stack_config import StackConfig
 from tests.conftest import TEST_APP_ENV
 from tests.support.orders import new_id, stocked_sku
 
@@ -25,16 +24,13 @@ from tests.support.orders import new_id, stocked_sku
 def full_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     build()
     root: Path = tmp_path_factory.mktemp("capacity-stack")
-    config = StackConfig(
-        ports=StackPorts.free(),
-        data_dir=root / "data",
-        log_dir=root / "logs",
-        app_env={
+    config = StackConfig.throwaway(
+        root,
+        {
             **TEST_APP_ENV,
             "ORDERFLOW_MAX_ORDERS_IN_FLIGHT": "1",
             "ORDERFLOW_SHIPPING_DELAY": "PT600S",
         },
-        peers=(payment_peer(PeerApp.free_ports()),),
     )
     with Stack(config, progress=lambda _: None) as stack:
         yield stack
@@ -54,15 +50,22 @@ def test_a_new_order_is_refused_with_a_problem_and_retry_after(
     full_stack: Stack, running: tuple[str, str]
 ) -> None:
     """429, application/problem+json, ENGINE_AT_CAPACITY, an integer Retry-After of 1 to
-    60 s; and the refusal is counted in /metrics."""
+    60 s, the caller's correlation id and the trace's traceparent; and the refusal is
+    counted in /metrics."""
     sku, _ = running
     with full_stack.api_client(timeout_s=30) as api:
-        refused = api.post("/api/v1/orders", json=order_body(new_id("late"), sku))
+        refused = api.post(
+            "/api/v1/orders",
+            json=order_body(new_id("late"), sku),
+            headers={"x-correlation-id": "late-caller"},
+        )
         metrics = api.get("/metrics").text
     assert refused.status_code == 429, refused.text
     assert refused.headers["content-type"] == "application/problem+json"
     assert refused.json()["error_code"] == "ENGINE_AT_CAPACITY"
     assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.headers["x-correlation-id"] == "late-caller"
+    assert refused.json()["trace_id"] in refused.headers["traceparent"]
     assert 'orderflow_http_requests_total{method="POST",route="/api/v1/orders",status="429"}' in (
         metrics
     )

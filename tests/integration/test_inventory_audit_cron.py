@@ -1,12 +1,13 @@
 """The real `inventory-audit` cron on a stack of its own whose schedule (envRef) is 1 s."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
 from app.api.bindings.inventory_audit import AUDIT_INSTANCE_ID
 from devstack.stack import Stack
-from devstack.stack_config import StackConfig, StackPorts
+from devstack.stack_config import StackConfig
 from tests.conftest import TEST_APP_ENV
 from tests.support.probe import wait_until
 
@@ -15,11 +16,10 @@ from tests.support.probe import wait_until
 def cron_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A local-profile stack whose daprd reads the audit schedule `@every 1s`."""
     root = tmp_path_factory.mktemp("audit-cron")
-    config = StackConfig(
-        ports=StackPorts.free(),
-        data_dir=root / "data",
-        log_dir=root / "logs",
-        app_env={**TEST_APP_ENV, "ORDERFLOW_INVENTORY_AUDIT_PAGE_SIZE": "2"},
+    config = replace(
+        StackConfig.throwaway(
+            root, {**TEST_APP_ENV, "ORDERFLOW_INVENTORY_AUDIT_PAGE_SIZE": "2"}, with_payment=False
+        ),
         daprd_env={"ORDERFLOW_INVENTORY_AUDIT_SCHEDULE": "@every 1s"},
     )
     running = Stack(config, progress=lambda _: None)

@@ -16,9 +16,8 @@ import pytest
 
 from devstack.build import build
 from devstack.burst import BurstResult, order_body, run_burst
-from devstack.peers import PeerApp, payment_peer
 from devstack.stack import Stack
-from devstack.stack_config import StackConfig, StackPorts
+from devstack.stack_config import StackConfig
 from tests.conftest import TEST_APP_ENV
 from tests.support.orders import new_id, stock, stocked_sku
 
@@ -39,13 +38,7 @@ def old_data_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     ones, restarted over it; yields the restarted stack."""
     build()
     root: Path = tmp_path_factory.mktemp("burst-stack")
-    config = StackConfig(
-        ports=StackPorts.free(),
-        data_dir=root / "data",
-        log_dir=root / "logs",
-        app_env={**TEST_APP_ENV, "ORDERFLOW_APPROVAL_TIMEOUT": "PT900S"},
-        peers=(payment_peer(PeerApp.free_ports()),),
-    )
+    config = StackConfig.throwaway(root, {**TEST_APP_ENV, "ORDERFLOW_APPROVAL_TIMEOUT": "PT900S"})
     first = Stack(config, progress=lambda _: None)
     first.start()
     try:

@@ -9,9 +9,8 @@ import httpx
 import pytest
 
 from devstack.build import build
-from devstack.peers import PeerApp, payment_peer
 from devstack.stack import Stack
-from devstack.stack_config import StackConfig, StackPorts
+from devstack.stack_config import StackConfig
 from tests.conftest import TEST_APP_ENV
 from tests.support.orders import new_id, place, stock, stocked_sku, view, wait_for
 from tests.support.payments import PaymentsAdmin
@@ -21,14 +20,8 @@ from tests.support.payments import PaymentsAdmin
 def crash_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     build()
     root: Path = tmp_path_factory.mktemp("crash-stack")
-    config = StackConfig(
-        ports=StackPorts.free(),
-        data_dir=root / "data",
-        log_dir=root / "logs",
-        # Approval waits long enough to span the kill and the restart.
-        app_env={**TEST_APP_ENV, "ORDERFLOW_APPROVAL_TIMEOUT": "PT120S"},
-        peers=(payment_peer(PeerApp.free_ports()),),
-    )
+    # Approval waits long enough to span the kill and the restart.
+    config = StackConfig.throwaway(root, {**TEST_APP_ENV, "ORDERFLOW_APPROVAL_TIMEOUT": "PT120S"})
     running = Stack(config, progress=lambda _: None)
     running.start()
     try:

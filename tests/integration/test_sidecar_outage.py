@@ -13,9 +13,8 @@ import httpx
 import pytest
 
 from devstack.build import build
-from devstack.peers import PeerApp, payment_peer
 from devstack.stack import Stack
-from devstack.stack_config import StackConfig, StackPorts
+from devstack.stack_config import StackConfig
 from tests.conftest import TEST_APP_ENV
 from tests.support.orders import new_id, place, stocked_sku, wait_for
 
@@ -32,13 +31,7 @@ RECOVERY_BOUND_S = 60.0
 def outage_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     build()
     root = tmp_path_factory.mktemp("outage-stack")
-    config = StackConfig(
-        ports=StackPorts.free(),
-        data_dir=root / "data",
-        log_dir=root / "logs",
-        app_env=TEST_APP_ENV,
-        peers=(payment_peer(PeerApp.free_ports()),),
-    )
+    config = StackConfig.throwaway(root, TEST_APP_ENV)
     with Stack(config, progress=lambda _: None) as stack:
         yield stack
 

@@ -25,9 +25,7 @@ BACKED_BY = {"postgres": {"statestore", "configstore"}, "redis": {"pubsub"}}
 def own_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A stack of its own: this property stops and starts its daprd."""
     root = tmp_path_factory.mktemp("health-stack")
-    config = StackConfig(
-        ports=StackPorts.free(), data_dir=root / "data", log_dir=root / "logs", app_env=TEST_APP_ENV
-    )
+    config = StackConfig.throwaway(root, TEST_APP_ENV, with_payment=False)
     with Stack(config, progress=lambda _: None) as stack:
         yield stack
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devstack.stack import Stack
-from devstack.stack_config import StackConfig, StackPorts
+from devstack.stack_config import StackConfig
 from tests.conftest import TEST_APP_ENV
 
 
@@ -18,9 +18,7 @@ def placement_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A stack of its own with only sentry and placement running: each example starts the
     rest."""
     root = tmp_path_factory.mktemp("startup-stack")
-    config = StackConfig(
-        ports=StackPorts.free(), data_dir=root / "data", log_dir=root / "logs", app_env=TEST_APP_ENV
-    )
+    config = StackConfig.throwaway(root, TEST_APP_ENV, with_payment=False)
     stack = Stack(config, progress=lambda _: None)
     (config.data_dir / "localstorage").mkdir(parents=True)
     config.log_dir.mkdir(parents=True)

@@ -11,21 +11,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from devstack.build import build
-from devstack.peers import PeerApp, payment_peer
 from devstack.stack import Stack
-from devstack.stack_config import StackConfig, StackPorts
+from devstack.stack_config import StackConfig
 
 APPROVAL_TIMEOUT = "PT600S"
 
 
 def operator_stack_config(root: Path, app_env: dict[str, str]) -> StackConfig:
-    return StackConfig(
-        ports=StackPorts.free(),
-        data_dir=root / "data",
-        log_dir=root / "logs",
-        app_env={**app_env, "ORDERFLOW_APPROVAL_TIMEOUT": APPROVAL_TIMEOUT},
-        peers=(payment_peer(PeerApp.free_ports()),),
-    )
+    return StackConfig.throwaway(root, {**app_env, "ORDERFLOW_APPROVAL_TIMEOUT": APPROVAL_TIMEOUT})
 
 
 @contextmanager

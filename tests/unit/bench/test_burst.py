@@ -192,12 +192,13 @@ def test_bursts_survive_the_results_file_and_older_files_have_none() -> None:
 
 def test_an_only_run_replaces_its_own_scenarios_and_keeps_the_rest() -> None:
     """--only burst --merge: the last full run's other series, comparisons, footprint and
-    context stay; the bursts are the new run's; a note says where they come from."""
+    context stay; the bursts are the new run's; a note says where they come from, and the
+    base's notes on its bursts go."""
     base = BenchRun(
         context={"mode": "quick", "started": "base"},
         series=[Series("state", "raw", 1), Series("workflows", "order", 10)],
         footprint={"app idle MB": 90.0},
-        notes=["old note"],
+        notes=["old note", "burst: from an earlier `--only` run", "burst, bare SDK: 9 of 10"],
         bursts=[_row(SUBJECT, 150, 0, 300.0)],
     )
     only = BenchRun(
@@ -213,7 +214,8 @@ def test_an_only_run_replaces_its_own_scenarios_and_keeps_the_rest() -> None:
     assert [s.scenario for s in merged.series] == ["state", "workflows"]
     assert merged.bursts == only.bursts
     assert (merged.context, merged.footprint) == (base.context, base.footprint)
-    assert merged.notes[0] == "old note"
+    assert merged.notes[0] == "old note"  # the old burst notes went with the old bursts
+    assert len(merged.notes) == 2
     assert (
         "burst: from a separate `--only` run started 2026-12-02T10:00:00+00:00" in (merged.notes[1])
     )

@@ -42,7 +42,11 @@ def _post(
     """POST /api/v1/orders through the gate; the route and the response's start."""
     route = Route()
     services = SimpleNamespace(admission=admission, token_verifier=VERIFIER)
-    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", b"%d" % len(body)),
+        (b"x-correlation-id", b"caller-7"),
+    ]
     if scopes is not None:
         headers.append((b"authorization", KEY.headers(scopes)["authorization"].encode()))
     scope = {
@@ -73,12 +77,15 @@ def _full() -> WorkflowAdmission:
 
 
 def test_at_capacity_a_valid_placement_is_refused_at_the_door() -> None:
-    """429 with Retry-After, as a problem, without the route being called."""
+    """429 with Retry-After, as a problem, with the caller's correlation id and a
+    traceparent, without the route being called."""
     route, start = _post(_full(), _order("new"))
     assert start["status"] == 429
     headers = dict(start["headers"])
     assert headers[b"content-type"] == b"application/problem+json"
     assert int(headers[b"retry-after"]) >= 1
+    assert headers[b"x-correlation-id"] == b"caller-7"  # as on every other answer
+    assert headers[b"traceparent"].startswith(b"00-")
     assert route.bodies == []
 
 

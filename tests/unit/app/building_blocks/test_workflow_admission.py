@@ -6,6 +6,7 @@ import pytest
 from app.api.error_status import http_status
 from app.building_blocks.workflow_admission import (
     MAX_RETRY_AFTER_S,
+    NO_RATE_ASSUMED_PER_S,
     NO_RATE_RETRY_AFTER_S,
     WAITING_FOR_S,
     EngineAtCapacityError,
@@ -24,6 +25,19 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def _fill_then_refuse(admission: WorkflowAdmission, waiting: int) -> list[int]:
+    """Admit `running-0..` up to capacity, then the Retry-After each of `waiting` new
+    clients (`waiting-0..`) is told, in order."""
+    for n in range(admission.capacity):
+        admission.admit(f"running-{n}")
+    answers = []
+    for n in range(waiting):
+        with pytest.raises(EngineAtCapacityError) as refused:
+            admission.admit(f"waiting-{n}")
+        answers.append(refused.value.retry_after_s)
+    return answers
 
 
 def test_admits_up_to_capacity_then_refuses_with_429() -> None:
@@ -154,13 +168,7 @@ def test_retry_after_spreads_the_waiting_clients_over_the_time_they_need() -> No
         clock.now += 1
         admission.release(f"done-{n}")
     clock.now += 1  # 10 completions over the 10 s since the first: 1 per second
-    for n in range(4):
-        admission.admit(f"running-{n}")
-    answers = []
-    for n in range(40):
-        with pytest.raises(EngineAtCapacityError) as refused:
-            admission.admit(f"waiting-{n}")
-        answers.append(refused.value.retry_after_s)
+    answers = _fill_then_refuse(admission, 40)
     assert answers[0] == 1 + 1  # one waiting: the soonest estimate (a quarter of 4 at 1/s)
     assert answers[-1] == 1 + 10
     admission.release("running-0")
@@ -169,6 +177,15 @@ def test_retry_after_spreads_the_waiting_clients_over_the_time_they_need() -> No
         admission.admit("waiting-1")
     # 11 completions over 10 s, 39 waiting: ceil(39 / (4 x 1.1)) = 9
     assert refused.value.retry_after_s == 1 + 9
+
+
+def test_before_any_run_ended_the_waiting_are_spread_at_the_assumed_rate() -> None:
+    """A fresh start (nothing ended yet) with 400 clients refused: the last is spread over
+    400 / (4 x NO_RATE_ASSUMED_PER_S) = 20 s past the default wait, not told 2-4 s like
+    the first (with the fixed default alone, all 400 came back within 4 s)."""
+    answers = _fill_then_refuse(WorkflowAdmission(4, jitter=lambda most: most), 400)
+    assert answers[0] == 2 * NO_RATE_RETRY_AFTER_S
+    assert answers[-1] == NO_RATE_RETRY_AFTER_S + 400 / (4 * NO_RATE_ASSUMED_PER_S)
 
 
 def test_refused_clients_stop_counting_as_waiting_after_a_while() -> None:
