@@ -15,8 +15,9 @@ from types import TracebackType
 
 import httpx
 
-from devstack.app_processes import app_daprd_argv, app_daprd_env, app_env
-from devstack.commands import Mtls, uvicorn_argv
+from devstack.app_processes import app_daprd_env, build_replicas
+from devstack.balancer import Balancer
+from devstack.commands import Mtls
 from devstack.control_plane import placement_argv, sentry_argv
 from devstack.peers import PeerApp, peer_processes
 from devstack.ports import HOST, ensure_distinct, ensure_free
@@ -24,6 +25,7 @@ from devstack.postgres import PostgresServer
 from devstack.processes import ManagedProcess
 from devstack.progress import say
 from devstack.redis import RedisServer
+from devstack.replicas import Replica, check_profile
 from devstack.runtime import (
     DAPR_DIR,
     PROJECT_ROOT,
@@ -46,6 +48,7 @@ class Stack:
     """Starts, watches and stops the stack's processes; usable as a context manager."""
 
     def __init__(self, config: StackConfig, progress: Callable[[str], None] = say) -> None:
+        check_profile(config.profile, config.replica_count)
         self.config = config
         self._progress = progress
         ports = config.ports
@@ -87,19 +90,18 @@ class Stack:
             )
             for peer in config.peers
         ]
-        self.app = ManagedProcess(
-            name="app",
-            argv=uvicorn_argv("app.main:create_app", ports.app),
-            log_path=config.log_dir / "app.log",
-            cwd=PROJECT_ROOT,
-            env=app_env(self.config),
-        )
-        self.daprd = ManagedProcess(
-            name="daprd",
-            argv=app_daprd_argv(config, self.daprd_config, self.mtls),
-            log_path=config.log_dir / "daprd.log",
-            cwd=config.data_dir,
-            env={},  # set at start: server credentials exist only once the servers are prepared
+        self.replicas = build_replicas(config, self.daprd_config, self.mtls)
+        # Replica 0's: what tools that know one app and one daprd (most tests) drive.
+        self.app, self.daprd = self.replicas[0].app, self.replicas[0].daprd
+        self.balancer = (
+            Balancer(
+                ports.app,
+                [replica.ports.app for replica in self.replicas],
+                config.data_dir,
+                config.log_dir,
+            )
+            if config.replicas
+            else None
         )
 
     @property
@@ -127,30 +129,40 @@ class Stack:
 
     @property
     def dapr_http_url(self) -> str:
-        return f"http://{HOST}:{self.config.ports.dapr_http}"
+        return self.replicas[0].dapr_http_url
 
     @property
     def dapr_grpc_address(self) -> str:
-        return f"{HOST}:{self.config.ports.dapr_grpc}"
+        return f"{HOST}:{self.replicas[0].ports.dapr_grpc}"
 
     @property
     def processes(self) -> list[ManagedProcess]:
         """In start order; stop() goes in reverse, so the servers stop after daprd."""
         peers = [process for pair in self.peers for process in pair]
         servers = [server.process for server in self.servers]
-        return [*servers, self.sentry, self.placement, *peers, self.app, self.daprd]
+        apps = [process for replica in self.replicas for process in replica.processes]
+        balancer = [self.balancer.process] if self.balancer else []
+        return [*servers, self.sentry, self.placement, *peers, *apps, *balancer]
 
     def ports_to_check(self) -> list[tuple[str, int]]:
         """(role, port) of what this stack runs: the local profile has no postgres to clash,
         and each peer app brings its own ports."""
         every_server = {name for names in PROFILE_SERVERS.values() for name in names}
         not_run = every_server - {server.name for server in self.servers}
+        replica_ports = []
+        if self.config.replicas:  # the replicas' own ports replace the single app's daprd's
+            not_run |= {"dapr_http", "dapr_grpc", "dapr_internal_grpc", "dapr_metrics"}
+            replica_ports = [
+                (f"{replica.name} {role.name.replace('_', ' ')}", getattr(replica.ports, role.name))
+                for replica in self.replicas
+                for role in fields(replica.ports)
+            ]
         peer_ports = [
             (f"{peer.app_id} {role.name.replace('_', ' ')}", getattr(peer.ports, role.name))
             for peer in self.config.peers
             for role in fields(peer.ports)
         ]
-        return [*self.config.ports.roles(without=not_run), *peer_ports]
+        return [*self.config.ports.roles(without=not_run), *peer_ports, *replica_ports]
 
     def server(self, name: str) -> BackingServer:
         """This profile's server called `name` (e.g. "postgres"); KeyError if it has none."""
@@ -169,10 +181,12 @@ class Stack:
         server.process.start()
         self._wait_for(name, server.is_ready, [server.process], timeout_s)
 
-    def start_sidecar(self) -> None:
-        """Start the app's daprd (its environment exists only once servers are prepared)."""
-        self.daprd.env = app_daprd_env(self.config, self.mtls, self.servers)
-        self.daprd.start()
+    def start_sidecar(self, replica: Replica | None = None) -> None:
+        """Start a replica's daprd (replica 0's by default; its environment exists only
+        once servers are prepared)."""
+        daprd = (replica or self.replicas[0]).daprd
+        daprd.env = app_daprd_env(self.config, self.mtls, self.servers)
+        daprd.start()
 
     # --- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
@@ -186,6 +200,8 @@ class Stack:
         (self.config.data_dir / "localstorage").mkdir(exist_ok=True)
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
         self.config.tokens.write(self.config.token_file)
+        if self.balancer is not None:
+            self.balancer.prepare()  # installs HAProxy when missing, before anything starts
         if self.config.trace_export is not None:
             profile_config = DAPR_DIR / "config" / self.config.profile / "config.yaml"
             self.config.trace_export.render_config(profile_config, self.daprd_config)
@@ -224,22 +240,36 @@ class Stack:
                 [peer_app, peer_daprd],
             )
 
-        self._progress(f"starting the app on {self.app_url} (it waits for its sidecar)")
-        self.app.start()
-        self._progress(f"starting daprd for {self.config.app_id} on {self.dapr_http_url}")
-        self.start_sidecar()
-        outbound = f"{self.dapr_http_url}/v1.0/healthz/outbound"
-        watched = [*servers, self.sentry, self.placement, self.app, self.daprd]
+        for replica in self.replicas:
+            self.start_replica(replica, watched=[*servers, self.sentry, self.placement])
+        if self.balancer is not None:
+            self._progress(f"starting the load balancer (HAProxy) on {self.app_url}")
+            self.balancer.process.start()
+            ready = f"{self.app_url}/health/ready"
+            self._wait_for(
+                "the balancer (/health/ready through it)",
+                lambda: _answers(ready, 200),
+                self.processes,
+            )
+        self._progress(f"stack ready in {time.monotonic() - started:.1f}s")
+
+    def start_replica(self, replica: Replica, watched: list[ManagedProcess]) -> None:
+        """Start one replica's app, then its daprd, and wait until the app is ready."""
+        self._progress(f"starting the app on {replica.url} (it waits for its sidecar)")
+        replica.app.start()
+        self._progress(f"starting daprd for {self.config.app_id} on {replica.dapr_http_url}")
+        self.start_sidecar(replica)
+        watched = [*watched, replica.app, replica.daprd]
+        outbound = f"{replica.dapr_http_url}/v1.0/healthz/outbound"
         self._wait_for("daprd (components loaded)", lambda: _answers(outbound, 204), watched)
-        sidecar = f"{self.dapr_http_url}/v1.0/healthz"
+        sidecar = f"{replica.dapr_http_url}/v1.0/healthz"
         self._wait_for(
             "daprd (app connected, actors and workflows up)",
             lambda: _answers(sidecar, 204),
             watched,
         )
-        ready = f"{self.app_url}/health/ready"
-        self._wait_for("the app (/health/ready)", lambda: _answers(ready, 200), watched)
-        self._progress(f"stack ready in {time.monotonic() - started:.1f}s")
+        ready = f"{replica.url}/health/ready"
+        self._wait_for(f"{replica.name} (/health/ready)", lambda: _answers(ready, 200), watched)
 
     def start_control_plane(self, watched: list[ManagedProcess] | None = None) -> None:
         """A new trust bundle, sentry, then placement (which takes its certificate from

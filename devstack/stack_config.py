@@ -9,6 +9,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from devstack.commands import SidecarPorts
 from devstack.peers import PeerApp
 from devstack.ports import reserve_free_ports
 from devstack.runtime import DAPR_DIR, PROJECT_ROOT
@@ -100,6 +101,13 @@ class StackConfig:
     ready_timeout_s: float = 120.0
     trace_export: TraceExport | None = None  # None: spans are not exported
     tokens: SidecarTokens = field(default_factory=SidecarTokens)  # the app's and its daprd's
+    # Empty: one app on ports.app with its daprd on ports.dapr_*. Otherwise one app and
+    # daprd per entry (docs/replicas.md), and the load balancer on ports.app.
+    replicas: tuple[SidecarPorts, ...] = ()
+
+    @property
+    def replica_count(self) -> int:
+        return max(1, len(self.replicas))
 
     def peer(self, app_id: str) -> PeerApp:
         """This stack's peer app called `app_id`; KeyError if it has none."""
