@@ -14,13 +14,14 @@ import math
 import re
 from datetime import UTC, datetime
 
-from app.building_blocks.errors import ConcurrencyError
+from app.building_blocks.errors import DaprError
 from app.building_blocks.state import Concurrency, StateManager, StateOptions
 
 KEY_PREFIX = "inventory-audit:tick:"
 _INSERT = StateOptions(concurrency=Concurrency.FIRST_WRITE)  # no ETag: insert, or conflict
 _EVERY = re.compile(r"^@every\s+((?:\d+(?:\.\d+)?(?:h|ms|m|s))+)$")
 _PART = re.compile(r"(\d+(?:\.\d+)?)(h|ms|m|s)")
+_TICK = re.compile(r"^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)")
 _UNIT_S = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
 
 
@@ -33,11 +34,12 @@ def every_period_s(schedule: str) -> float | None:
 
 
 def tick_time(tick: str, now: datetime) -> datetime:
-    """The tick's time as daprd sent it (readtimeutc, RFC 3339), else now."""
-    try:
-        return datetime.fromisoformat(tick.replace("Z", "+00:00"))
-    except ValueError:
+    """The tick's time as daprd sent it, to the second (readtimeutc is Go's
+    `2026-12-06 21:30:08.002762173 +0000 UTC`, always UTC), else now."""
+    match = _TICK.match(tick)
+    if match is None:
         return now
+    return datetime.fromisoformat(f"{match.group(1)}T{match.group(2)}+00:00")
 
 
 def slot_of(schedule: str, at: datetime) -> str:
@@ -68,6 +70,12 @@ class AuditTicks:
                 options=_INSERT,
                 ttl_seconds=self._ttl_s,
             )
-        except ConcurrencyError:
-            return False
+        except DaprError:
+            # state.postgresql v1 answers an insert over an existing key with an internal
+            # error ("no item was updated"), not an ETag conflict: the key decides.
+            existing = await self._state.get(KEY_PREFIX + slot)
+            if existing is None:
+                raise
+            claimant: str = json.loads(existing.value).get("replica", "")
+            return claimant == replica
         return True

@@ -50,3 +50,9 @@ def replica_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 def replicas(replica_stack: Stack) -> Iterator[ReplicaClient]:
     with ReplicaClient(replica_stack) as client:
         yield client
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sdk_for_integration() -> None:
+    """Overrides the integration folder's: these tests speak HTTP to the replicas and
+    their sidecars only, and need no local-profile stack."""
