@@ -3,9 +3,10 @@ the headers every /api/v1 call carries in one place (a bearer token is a one-lin
 change here), and the order helpers the tests share."""
 
 import itertools
+import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any
 
@@ -19,6 +20,17 @@ _SETTLED = {"COMPLETED", "FAILED", "TERMINATED"}
 
 def api_headers() -> dict[str, str]:
     return {}
+
+
+def record_figures(
+    stack: Stack, record_property: Callable[[str, object], None], name: str, **figures: object
+) -> None:
+    """Measured figures: in the JUnit report, and appended to figures.jsonl in the
+    stack's log directory (docs/replicas.md quotes them)."""
+    for key, value in figures.items():
+        record_property(f"{name}.{key}", value)
+    with (stack.config.log_dir / "figures.jsonl").open("a") as out:
+        out.write(json.dumps({"test": name, **figures}) + "\n")
 
 
 class ReplicaClient:
@@ -103,7 +115,8 @@ class ReplicaClient:
         counts = []
         for sidecar in self.sidecars:
             metadata = sidecar.get("/v1.0/metadata").json()
-            actors = {a["type"]: a["count"] for a in metadata.get("actors", [])}
+            # daprd leaves `count` out when it is 0
+            actors = {a["type"]: a.get("count", 0) for a in metadata.get("actors", [])}
             counts.append(int(actors.get(actor_type, 0)))
         return counts
 

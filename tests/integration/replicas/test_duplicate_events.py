@@ -58,7 +58,7 @@ def test_copies_of_one_order_placed_on_different_replicas_start_one_workflow(
     started = [line for lines in handled for line in lines if line.endswith("started=True")]
     assert len(started) == 1, handled
 
-    end = replicas.wait_terminal([order_id], timeout_s=60)[order_id]
+    end = replicas.wait_terminal([order_id], timeout_s=180)[order_id]
     assert end["status"] == "completed"
     assert len(PaymentsAdmin(replicas.stack).attempts(order_id)) == 1
     assert replicas.stock(sku)["on_hand"] == 4

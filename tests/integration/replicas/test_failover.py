@@ -3,7 +3,6 @@ approval and in shipping, spread over all replicas: placement moves its actors t
 survivors, the workflows resume there from their history, and every order ends exactly
 once, charged once, its stock committed once."""
 
-import logging
 import time
 from collections import Counter
 from typing import Any
@@ -11,11 +10,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.integration.replicas.client import ReplicaClient
+from tests.integration.replicas.client import ReplicaClient, record_figures
 from tests.support.orders import new_id
 from tests.support.payments import PaymentsAdmin, dev_api_key
 
-logger = logging.getLogger(__name__)
 SMALL, LARGE = 9, 3  # LARGE orders are above the approval threshold (1000)
 IN_FLIGHT = {"created", "reserved", "awaiting_approval", "paid", "shipped"}
 
@@ -48,8 +46,17 @@ def test_orders_in_flight_on_a_killed_replica_end_once_on_the_survivors(
         for i, order_id in enumerate(large):
             response = replicas.place(order_id, sku, 1, "2000.00", via=entries[i % len(entries)])
             assert response.status_code == 202, response.text
-        time.sleep(1.0)
-        before = Counter(replicas.view(o).json()["status"] for o in small + large)
+        # Kill once the large orders wait for approval and some small ones are paid or
+        # shipping (or after 60 s: the figures then say what was in flight).
+        deadline = time.monotonic() + 60
+        while True:
+            before = Counter(replicas.view(o).json()["status"] for o in small + large)
+            paid_or_later = before["paid"] + before["shipped"] + before["completed"]
+            if before["awaiting_approval"] == LARGE and paid_or_later >= 2:
+                break
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
 
         victim = stack.replicas[-1]
         killed_at = time.monotonic()
@@ -64,16 +71,17 @@ def test_orders_in_flight_on_a_killed_replica_end_once_on_the_survivors(
             assert response.status_code == 202, response.text
         ends = replicas.wait_terminal(small + large, timeout_s=150)
         ended_s = time.monotonic() - killed_at
-        record_property("orders_before_kill", dict(before))
-        record_property("handover_all_orders_answer_s", round(answered_s, 1))
-        record_property("handover_all_orders_ended_s", round(ended_s, 1))
-        logger.info(
-            f"\nfailover: before kill {dict(before)}; all orders answered after "
-            f"{answered_s:.1f}s, all ended after {ended_s:.1f}s"
+        record_figures(
+            replicas.stack,
+            record_property,
+            "failover",
+            orders_before_kill=dict(before),
+            all_orders_answer_after_s=round(answered_s, 1),
+            all_orders_ended_after_s=round(ended_s, 1),
         )
 
         assert before["awaiting_approval"] == LARGE, before
-        assert sum(before[s] for s in IN_FLIGHT) == SMALL + LARGE, before
+        assert sum(before[s] for s in IN_FLIGHT) >= SMALL + LARGE - 2, before
         for order_id, view in ends.items():
             assert view["status"] == "completed", (order_id, view["status"])
             history = [step["status"] for step in view["order"]["history"]]

@@ -3,7 +3,6 @@ hands its actors over, then exit; then started again) while a client places and 
 orders through the balancer the whole time: no request fails, no order is lost."""
 
 import functools
-import logging
 import threading
 import time
 from typing import Any
@@ -11,10 +10,8 @@ from typing import Any
 import httpx
 
 from devstack.stack import Stack
-from tests.integration.replicas.client import ReplicaClient
+from tests.integration.replicas.client import ReplicaClient, record_figures
 from tests.support.orders import new_id
-
-logger = logging.getLogger(__name__)
 
 
 class OrderTraffic(threading.Thread):
@@ -86,12 +83,15 @@ def test_a_rolling_restart_under_load_fails_no_request_and_loses_no_order(
         traffic.stopping.set()
         traffic.join(timeout=60)
 
-    record_property("restart_s_per_replica", took)
-    record_property("client_requests", traffic.requests)
-    logger.info(
-        f"\nrolling restart: {took} s per replica; {traffic.requests} requests, "
-        f"{len(traffic.placed)} orders, {traffic.busy} answered 429, "
-        f"{len(traffic.failures)} failed"
+    record_figures(
+        stack,
+        record_property,
+        "rolling_restart",
+        restart_s_per_replica=took,
+        client_requests=traffic.requests,
+        orders=len(traffic.placed),
+        answered_429=traffic.busy,
+        failed=len(traffic.failures),
     )
     assert traffic.failures == []
     assert len(traffic.placed) >= 20

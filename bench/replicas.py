@@ -1,0 +1,126 @@
+"""Orders per second through the balancer with 1, 2 and 3 replicas, and the CPU each
+process spent per order (`python -m bench.replicas`; docs/replicas.md has the results).
+
+Each replica count gets a fresh full-profile stack (PostgreSQL, Redis, placement,
+sentry, the payment peer, N apps with their daprds, HAProxy; one replica runs behind
+HAProxy too, so the three runs differ only in the count). It places ORDERS one-line
+orders (below the approval threshold) through the balancer, CONCURRENCY at a time
+(a 429 is retried), and waits until every one is terminal: orders/s is ORDERS over that
+time. CPU is user + system time of each process group (PostgreSQL's backends count
+toward postgres) over the same window.
+"""
+
+import argparse
+import concurrent.futures
+import json
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from devstack.peers import PeerApp, payment_peer
+from devstack.progress import say
+from devstack.replicas import free_replica_ports
+from devstack.stack import Stack
+from devstack.stack_config import StackConfig, StackPorts
+
+TERMINAL = {"completed", "failed", "cancelled"}
+
+
+def group_cpu_s(pgid: int | None) -> float:
+    """User + system CPU seconds of every live process in process group `pgid`."""
+    if pgid is None:
+        return 0.0
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # the 5th field: the process group
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def cpu_by_process(stack: Stack) -> dict[str, float]:
+    return {process.name: group_cpu_s(process.pid) for process in stack.processes}
+
+
+def place_all(url: str, orders: int, concurrency: int) -> tuple[list[str], float]:
+    sku = f"SKU-bench-{uuid.uuid4().hex[:8]}"
+    with httpx.Client(base_url=url, timeout=60.0) as client:
+        client.post(f"/api/v1/inventory/{sku}/restock", json={"quantity": orders * 2})
+
+        def place(_: int) -> str:
+            order_id = f"ord-bench-{uuid.uuid4().hex[:10]}"
+            body = {
+                "order_id": order_id,
+                "customer_id": "bench",
+                "lines": [{"sku": sku, "quantity": 1, "unit_price": "1.00"}],
+            }
+            while client.post("/api/v1/orders", json=body).status_code == 429:
+                time.sleep(0.5)
+            return order_id
+
+        started = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+            ids = list(pool.map(place, range(orders)))
+        pending = set(ids)
+        while pending:
+            for order_id in list(pending):
+                answer = client.get(f"/api/v1/orders/{order_id}")
+                if answer.status_code == 200 and answer.json()["status"] in TERMINAL:
+                    pending.discard(order_id)
+            time.sleep(0.5)
+        return ids, time.monotonic() - started
+
+
+def run(replicas: int, orders: int, concurrency: int) -> dict[str, Any]:
+    root = Path(tempfile.mkdtemp(prefix="orderflow-bench-replicas-"))
+    root.chmod(0o711)
+    config = StackConfig(
+        ports=StackPorts.free(),
+        data_dir=root / "data",
+        log_dir=root / "logs",
+        profile="full",
+        peers=(payment_peer(PeerApp.free_ports()),),
+        replicas=free_replica_ports(replicas),
+    )
+    try:
+        with Stack(config, progress=lambda _: None) as stack:
+            place_all(stack.app_url, 5, 5)  # warm-up: actors, connections, first writes
+            before = cpu_by_process(stack)
+            ids, elapsed = place_all(stack.app_url, orders, concurrency)
+            after = cpu_by_process(stack)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    cpu_ms = {name: round((after[name] - before[name]) * 1000 / len(ids), 1) for name in after}
+    return {
+        "replicas": replicas,
+        "orders": len(ids),
+        "seconds": round(elapsed, 1),
+        "orders_per_s": round(len(ids) / elapsed, 2),
+        "cpu_ms_per_order": cpu_ms,
+        "cpu_ms_per_order_total": round(sum(cpu_ms.values()), 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.replicas")
+    parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--orders", type=int, default=60)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    for count in args.replicas:
+        say(json.dumps(run(count, args.orders, args.concurrency)))
+
+
+if __name__ == "__main__":
+    main()
