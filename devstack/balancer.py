@@ -54,6 +54,9 @@ def render_config(listen_port: int, replica_ports: Sequence[int], stats_socket: 
     servers = "\n".join(
         f"    server {server_name(i)} {HOST}:{port} check" for i, port in enumerate(replica_ports)
     )
+    fallbacks = "\n".join(
+        f"    server fallback-{i} {HOST}:{port} backup" for i, port in enumerate(replica_ports)
+    )
     return f"""# Rendered by devstack/balancer.py for this stack; do not edit.
 global
     maxconn 4096
@@ -85,6 +88,11 @@ backend {BACKEND}
     http-check expect status 200
     default-server inter {CHECK_INTERVAL_MS} fall {FALL} rise {RISE}
 {servers}
+    # Every replica unready at once (a slow engine makes every canary late together):
+    # send to all of them anyway, unchecked, rather than answer 503 from here. A replica
+    # that is really gone refuses the connect, and the request goes to the next.
+    option allbackups
+{fallbacks}
 """
 
 

@@ -6,6 +6,7 @@ balancer.py) listens on the stack's app port. The profile must keep state and pu
 shared servers: the local profile's SQLite file and in-memory broker are per daprd.
 """
 
+import dataclasses
 import signal
 import time
 from collections.abc import Callable, Mapping
@@ -66,6 +67,7 @@ class Replica:
     ports: SidecarPorts
     app: ManagedProcess
     daprd: ManagedProcess
+    starts: int = 0
 
     @property
     def name(self) -> str:
@@ -82,6 +84,18 @@ class Replica:
     @property
     def processes(self) -> list[ManagedProcess]:
         return [self.app, self.daprd]
+
+    def renew_internal_port(self) -> None:
+        """Give a restarted daprd a new internal gRPC port. Peers may still call the old
+        address (retries of calls drained from it, a placement table not yet updated),
+        and daprd 1.14.4 panics on an actor call that arrives before its actor runtime is
+        up (nil pointer in api/grpc/daprinternal.go:287, seen in the rolling restart
+        test). A restarted Kubernetes pod gets a new address the same way."""
+        (port,) = reserve_free_ports(1)
+        old = f"--dapr-internal-grpc-port={self.ports.dapr_internal_grpc}"
+        new = f"--dapr-internal-grpc-port={port}"
+        self.daprd.argv = [new if arg == old else arg for arg in self.daprd.argv]
+        self.ports = dataclasses.replace(self.ports, dapr_internal_grpc=port)
 
     def kill(self) -> None:
         """SIGKILL the app and its daprd at once, as a lost node would."""

@@ -255,6 +255,9 @@ class Stack:
 
     def start_replica(self, replica: Replica, watched: list[ManagedProcess]) -> None:
         """Start one replica's app, then its daprd, and wait until the app is ready."""
+        if replica.starts > 0:
+            replica.renew_internal_port()
+        replica.starts += 1
         self._progress(f"starting the app on {replica.url} (it waits for its sidecar)")
         replica.app.start()
         self._progress(f"starting daprd for {self.config.app_id} on {replica.dapr_http_url}")

@@ -32,3 +32,4 @@ def test_the_balancer_probes_readiness_and_retries_only_refused_connects() -> No
     assert "retry-on conn-failure\n" in config
     assert "server replica-0 127.0.0.1:8100 check" in config
     assert "server replica-1 127.0.0.1:8101 check" in config
+    assert "server fallback-1 127.0.0.1:8101 backup" in config  # used when none is ready
