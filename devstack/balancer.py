@@ -140,11 +140,20 @@ class Balancer:
 
     def server_states(self) -> dict[str, str]:
         """Each replica's state as the balancer sees it: UP, DOWN, `UP 1/2`, ..."""
+        return {name: row.get("status", "") for name, row in self._replica_rows().items()}
+
+    def drained(self, name: str) -> bool:
+        """The balancer took replica `name` out and no request it sent there is still
+        open (`scur`, one session per request with http-server-close)."""
+        row = self._replica_rows().get(name, {})
+        return row.get("status", "").startswith("DOWN") and row.get("scur") == "0"
+
+    def _replica_rows(self) -> dict[str, dict[str, str]]:
         lines = self.command("show stat").splitlines()
         header = lines[0].lstrip("# ").split(",")
-        states = {}
+        rows = {}
         for line in lines[1:]:
             row = dict(zip(header, line.split(","), strict=False))
             if row.get("pxname") == BACKEND and row.get("svname", "").startswith("replica-"):
-                states[row["svname"]] = row.get("status", "")
-        return states
+                rows[row["svname"]] = row
+        return rows

@@ -104,9 +104,10 @@ class Replica:
 
     def stop_gracefully(self, taken_out: Callable[[], bool], drain_timeout_s: float = 15.0) -> None:
         """SIGTERM the app: it turns unready but keeps serving (app/drain.py). Once the
-        balancer has taken it out (`taken_out`), SIGTERM daprd, which hands its actors
-        to the other replicas and finishes their ongoing calls; the app then finishes its
-        in-flight requests, stops its workflow worker and exits."""
+        balancer has taken it out and its requests there ended (`taken_out`), SIGTERM
+        daprd, which hands its actors to the other replicas and finishes their ongoing
+        calls; the app then finishes its in-flight requests, stops its workflow worker
+        and exits."""
         self.app.send(signal.SIGTERM)
         deadline = time.monotonic() + drain_timeout_s
         while not taken_out() and time.monotonic() < deadline:

@@ -80,7 +80,9 @@ def test_orders_in_flight_on_a_killed_replica_end_once_on_the_survivors(
             all_orders_ended_after_s=round(ended_s, 1),
         )
 
-        assert before["awaiting_approval"] == LARGE, before
+        # In flight at the kill: some in approval, some in payment or shipping.
+        assert before["awaiting_approval"] >= 1, before
+        assert before["paid"] + before["shipped"] >= 1, before
         assert sum(before[s] for s in IN_FLIGHT) >= SMALL + LARGE - 2, before
         for order_id, view in ends.items():
             assert view["status"] == "completed", (order_id, view["status"])
