@@ -6,7 +6,7 @@ sentry, the payment peer, N apps with their daprds, HAProxy; one replica runs be
 HAProxy too, so the three runs differ only in the count). It places ORDERS one-line
 orders (below the approval threshold) through the balancer, CONCURRENCY at a time
 (a 429 is retried), and waits until every one is terminal: orders/s is ORDERS over that
-time. CPU is user + system time of each process group (PostgreSQL's backends count
+time. Before that, PROBE orders one at a time give the latency of a lone order. CPU is user + system time of each process group (PostgreSQL's backends count
 toward postgres) over the same window.
 """
 
@@ -82,7 +82,17 @@ def place_all(url: str, orders: int, concurrency: int) -> tuple[list[str], float
         return ids, time.monotonic() - started
 
 
-def run(replicas: int, orders: int, concurrency: int) -> dict[str, Any]:
+def one_at_a_time(url: str, orders: int) -> list[float]:
+    """Seconds from placing each order to reading it terminal, one order at a time."""
+    took = []
+    for _ in range(orders):
+        started = time.monotonic()
+        place_all(url, 1, 1)
+        took.append(round(time.monotonic() - started, 1))
+    return took
+
+
+def run(replicas: int, orders: int, concurrency: int, probe: int = 0) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix="orderflow-bench-replicas-"))
     root.chmod(0o711)
     config = StackConfig(
@@ -96,6 +106,7 @@ def run(replicas: int, orders: int, concurrency: int) -> dict[str, Any]:
     try:
         with Stack(config, progress=lambda _: None) as stack:
             place_all(stack.app_url, 5, 5)  # warm-up: actors, connections, first writes
+            latencies = one_at_a_time(stack.app_url, probe)
             before = cpu_by_process(stack)
             ids, elapsed = place_all(stack.app_url, orders, concurrency)
             after = cpu_by_process(stack)
@@ -109,6 +120,7 @@ def run(replicas: int, orders: int, concurrency: int) -> dict[str, Any]:
         "orders_per_s": round(len(ids) / elapsed, 2),
         "cpu_ms_per_order": cpu_ms,
         "cpu_ms_per_order_total": round(sum(cpu_ms.values()), 1),
+        "one_order_at_a_time_s": latencies,
     }
 
 
@@ -117,9 +129,10 @@ def main() -> None:
     parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--orders", type=int, default=60)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--probe", type=int, default=3, help="orders placed one at a time first")
     args = parser.parse_args()
     for count in args.replicas:
-        say(json.dumps(run(count, args.orders, args.concurrency)))
+        say(json.dumps(run(count, args.orders, args.concurrency, args.probe)))
 
 
 if __name__ == "__main__":
