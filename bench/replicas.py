@@ -6,8 +6,9 @@ sentry, the payment peer, N apps with their daprds, HAProxy; one replica runs be
 HAProxy too, so the three runs differ only in the count). It places ORDERS one-line
 orders (below the approval threshold) through the balancer, CONCURRENCY at a time
 (a 429 is retried), and waits until every one is terminal: orders/s is ORDERS over that
-time. Before that, PROBE orders one at a time give the latency of a lone order. CPU is user + system time of each process group (PostgreSQL's backends count
-toward postgres) over the same window.
+time. Before that, PROBE orders one at a time give the latency of a lone order. CPU is
+user + system time of each process group (PostgreSQL's backends count toward postgres)
+over the same window.
 """
 
 import argparse
