@@ -7,8 +7,8 @@ HAProxy too, so the three runs differ only in the count). It places ORDERS one-l
 orders (below the approval threshold) through the balancer, CONCURRENCY at a time
 (a 429 is retried), and waits until every one is terminal: orders/s is ORDERS over that
 time. Before that, PROBE orders one at a time give the latency of a lone order. CPU is
-user + system time of each process group (PostgreSQL's backends count toward postgres)
-over the same window.
+user + system time of each process and its descendants (PostgreSQL's backends count
+toward postgres) over the same window; the CPU of processes that exited meanwhile is lost.
 """
 
 import argparse
@@ -33,11 +33,14 @@ from devstack.stack_config import StackConfig, StackPorts
 TERMINAL = {"completed", "failed", "cancelled"}
 
 
-def group_cpu_s(pgid: int | None) -> float:
-    """User + system CPU seconds of every live process in process group `pgid`."""
-    if pgid is None:
+def tree_cpu_s(root: int | None) -> float:
+    """User + system CPU seconds of process `root` and every live descendant (by parent
+    pid: PostgreSQL's backends start sessions of their own, so no process group holds
+    them)."""
+    if root is None:
         return 0.0
-    total = 0.0
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -45,13 +48,21 @@ def group_cpu_s(pgid: int | None) -> float:
             fields = (entry / "stat").read_text().rpartition(")")[2].split()
         except OSError:
             continue
-        if int(fields[2]) == pgid:  # the 5th field: the process group
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])  # the 4th field: the parent
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid, seconds in cpu.items():
+        ancestor = pid
+        while ancestor > 1 and ancestor != root:
+            ancestor = parents.get(ancestor, 0)
+        if ancestor == root:
+            total += seconds
     return total
 
 
 def cpu_by_process(stack: Stack) -> dict[str, float]:
-    return {process.name: group_cpu_s(process.pid) for process in stack.processes}
+    return {process.name: tree_cpu_s(process.pid) for process in stack.processes}
 
 
 def place_all(url: str, orders: int, concurrency: int) -> tuple[list[str], float]:
