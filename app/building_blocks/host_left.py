@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from app.building_blocks.errors import ComponentNotFoundError
+from app.building_blocks.errors import ComponentNotFoundError, DaprError
 
 T = TypeVar("T")
 
@@ -20,11 +20,16 @@ PAUSE_S = 1.0
 
 
 async def host_left_retry(
-    call: Callable[[], Awaitable[T]], attempts: int = ATTEMPTS, pause_s: float = PAUSE_S
+    call: Callable[[], Awaitable[T]],
+    attempts: int = ATTEMPTS,
+    pause_s: float = PAUSE_S,
+    retry_on: tuple[type[DaprError], ...] = (ComponentNotFoundError,),
 ) -> T:
+    """`call`, tried again after `retry_on` errors. A read may pass (DaprError,): the
+    state read of an instance whose host is leaving fails with a plain sidecar error."""
     for _ in range(attempts - 1):
         try:
             return await call()
-        except ComponentNotFoundError:
+        except retry_on:
             await asyncio.sleep(pause_s)
     return await call()

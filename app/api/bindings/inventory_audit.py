@@ -26,6 +26,7 @@ _FINISHED = {WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TER
 async def on_audit_tick(event: BindingEvent, deps: SubscriberDeps) -> None:
     """Start each audit under its fixed id, or leave the running one alone."""
     tick = event.metadata.get("readtimeutc", "?")
+    logger.info("audit tick %s received", tick)
     if deps.audit_ticks is not None:
         slot = deps.audit_ticks.slot(tick)
         if not await deps.audit_ticks.claim(tick, deps.replica):
