@@ -57,7 +57,7 @@ Orderflow is running (profile {stack.config.profile}).
   Dapr HTTP API   {stack.dapr_http_url}/v1.0/metadata
   Dapr gRPC API   {stack.dapr_grpc_address}
   Dapr API token  in {stack.config.token_file} (send it as `dapr-api-token`)
-  Dapr metrics    http://127.0.0.1:{ports.dapr_metrics}/metrics
+  Dapr metrics    http://127.0.0.1:{stack.replicas[0].ports.dapr_metrics}/metrics
   sentry (mTLS)   {stack.mtls.sentry_address}
   placement       127.0.0.1:{ports.placement}{servers}{peers}{balancer}{replicas}
   logs            {log_dir}/{{{names}}}.log

@@ -35,8 +35,9 @@ def test_the_audit_starts_at_most_once_per_tick_while_every_replica_fires_the_cr
         for record in records
         if (match := _STARTED.match(record["message"]))
     )
-    assert starts, "no audit started"
-    assert max(starts.values()) == 1, f"audits started per 2 s slot: {starts}"
+    # An audit still running when the next tick comes is left alone, so a slow window
+    # may start none; never two in one slot.
+    assert max(starts.values(), default=0) <= 1, f"audits started per 2 s slot: {starts}"
     assert sum(starts.values()) <= WINDOW_S / 2 + 1, starts
     claims = Counter(
         match.group(1)
@@ -44,4 +45,5 @@ def test_the_audit_starts_at_most_once_per_tick_while_every_replica_fires_the_cr
         for record in records
         if (match := _CLAIMED.match(record["message"]))
     )
-    assert max(claims.values(), default=0) == 1, claims
+    assert claims, "no tick claimed"
+    assert max(claims.values()) == 1, claims
