@@ -15,7 +15,7 @@ from devstack.commands import (
 )
 from devstack.ports import HOST
 from devstack.processes import ManagedProcess
-from devstack.replicas import DAPRD_GRACEFUL_SHUTDOWN_S, Replica
+from devstack.replicas import DAPRD_GRACEFUL_SHUTDOWN_S, DRAIN_TIMEOUT_S, Replica
 from devstack.runtime import DEV_SECRETS_FILE, PROJECT_ROOT
 from devstack.servers import BackingServer
 from devstack.stack_config import StackConfig, profile_resources
@@ -121,6 +121,7 @@ def app_env(config: StackConfig, ports: SidecarPorts) -> dict[str, str]:
         # Unready this long after SIGTERM before stopping (app/drain.py): the balancer's
         # detection time with replicas; nothing to drain from with one app.
         "ORDERFLOW_SHUTDOWN_DRAIN_S": str(SHUTDOWN_DRAIN_S if config.replicas else 0),
+        "ORDERFLOW_SHUTDOWN_DRAIN_MAX_S": str(DRAIN_TIMEOUT_S),
         # The cron's schedule, which the app needs to tell one tick from the next when
         # every replica's daprd fires it (app/api/bindings/inventory_audit.py).
         AUDIT_SCHEDULE_VARIABLE: config.daprd_env.get(
