@@ -119,9 +119,10 @@ def app_env(config: StackConfig, ports: SidecarPorts) -> dict[str, str]:
         "DAPR_GRPC_PORT": str(ports.dapr_grpc),
         "PYTHONUNBUFFERED": "1",
         # Unready this long after SIGTERM before stopping (app/drain.py): the balancer's
-        # detection time with replicas; nothing to drain from with one app.
+        # detection time with replicas; with one app there is nothing to drain from, and
+        # SIGTERM stops it at once (as before), whether its daprd runs or not.
         "ORDERFLOW_SHUTDOWN_DRAIN_S": str(SHUTDOWN_DRAIN_S if config.replicas else 0),
-        "ORDERFLOW_SHUTDOWN_DRAIN_MAX_S": str(DRAIN_TIMEOUT_S),
+        "ORDERFLOW_SHUTDOWN_DRAIN_MAX_S": str(DRAIN_TIMEOUT_S if config.replicas else 0),
         # The cron's schedule, which the app needs to tell one tick from the next when
         # every replica's daprd fires it (app/api/bindings/inventory_audit.py).
         AUDIT_SCHEDULE_VARIABLE: config.daprd_env.get(
