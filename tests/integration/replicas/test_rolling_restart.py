@@ -1,6 +1,10 @@
 """Every replica restarted in turn (SIGTERM: unready, taken out by the balancer, daprd
 hands its actors over, then exit; then started again) while a client places and reads
-orders through the balancer the whole time: no request fails, no order is lost."""
+orders through the balancer the whole time: no request fails, no order is lost.
+
+Known to fail on daprd 1.14 as of this writing: 1 of 35-64 requests in each run so far
+(the last: a status read past the app's read deadline during a handover);
+docs/replicas.md, "Failover and rolling restart, measured"."""
 
 import functools
 import threading
