@@ -58,6 +58,7 @@ from app.observability.sidecar_metrics import sidecar_call_metrics
 from app.order_recovery import OrderRecovery
 from app.order_service import OrderService
 from app.order_views import OrderViews
+from app.records.audit_ticks import AuditTicks
 from app.records.books_records import BooksRecords
 from app.records.inventory_index import AuditRecords, SkuIndex
 from app.records.workflow_index import WorkflowIndex, WorkflowProgress
@@ -246,11 +247,12 @@ async def running_services(
         workflows.register(WORKFLOWS, activities)
         await workflows.start()
         logger.info("workflow runtime started: %s", ", ".join(workflows.workflow_names))
+        replica = uuid.uuid4().hex[:12]  # this process, among the service's replicas
         watchdog = EngineWatchdog(
             workflows,
             admission,
             purge=lambda instance_id: purge_history(dapr, instance_id),
-            replica=uuid.uuid4().hex[:12],
+            replica=replica,
             interval_s=settings.engine_canary_interval_s,
             deadline_s=settings.engine_canary_deadline_s,
             sweep_after_s=settings.admission_sweep_after_s,
@@ -274,7 +276,13 @@ async def running_services(
             ),
             engine_read_deadline_s=settings.engine_read_deadline_s,
         )
-        handler_deps = SubscriberDeps(workflows=workflows, state=state, orders=orders)
+        handler_deps = SubscriberDeps(
+            workflows=workflows,
+            state=state,
+            orders=orders,
+            audit_ticks=AuditTicks(state, settings.inventory_audit_schedule),
+            replica=replica,
+        )
         routes.topics.activate(
             handler_deps, ProcessedEvents(state, ttl_seconds=settings.processed_event_ttl_s)
         )

@@ -64,13 +64,17 @@ class Mtls:
         ]
 
 
+AUDIT_SCHEDULE_VARIABLE = "ORDERFLOW_INVENTORY_AUDIT_SCHEDULE"  # envRef of the audit cron
+DEFAULT_AUDIT_SCHEDULE = "@every 5m"
+
+
 def daprd_env(secrets_file: Path) -> dict[str, str]:
     """Environment every daprd of the stack gets."""
     return {
         # Register in name resolution with loopback, never the machine's other addresses.
         "DAPR_HOST_IP": HOST,
         "ORDERFLOW_SECRETS_FILE": str(secrets_file),
-        "ORDERFLOW_INVENTORY_AUDIT_SCHEDULE": "@every 5m",  # envRef of the inventory-audit cron
+        AUDIT_SCHEDULE_VARIABLE: DEFAULT_AUDIT_SCHEDULE,
     }
 
 

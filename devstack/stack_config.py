@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from devstack.api_auth import ALL_SCOPES, ApiSigningKey
+from devstack.commands import SidecarPorts
 from devstack.peers import PeerApp
 from devstack.ports import reserve_free_ports
 from devstack.runtime import DAPR_DIR, DEV_SECRETS_FILE, PROJECT_ROOT
@@ -105,6 +106,13 @@ class StackConfig:
     # with `secrets_file`'s secrets (the app's store serves the file `app_secrets_file`).
     api_key: ApiSigningKey = field(default_factory=ApiSigningKey)
     secrets_file: Path = DEV_SECRETS_FILE
+    # Empty: one app on ports.app with its daprd on ports.dapr_*. Otherwise one app and
+    # daprd per entry (docs/replicas.md), and the load balancer on ports.app.
+    replicas: tuple[SidecarPorts, ...] = ()
+
+    @property
+    def replica_count(self) -> int:
+        return max(1, len(self.replicas))
 
     def peer(self, app_id: str) -> PeerApp:
         """This stack's peer app called `app_id`; KeyError if it has none."""
