@@ -7,6 +7,7 @@ itself (app/api/) say their own `http_status`. The most specific class wins.
 
 from actors.order_states import IllegalTransitionError
 from app.building_blocks.errors import (
+    ActorHostUnavailableError,
     ActorInvocationError,
     ActorMethodRejectedError,
     ActorNotFoundError,
@@ -45,6 +46,7 @@ HTTP_STATUS: dict[type[Exception], int] = {
     NotSupportedError: 501,
     InvocationError: 502,
     ActorInvocationError: 502,
+    ActorHostUnavailableError: 503,
     WorkflowFailedError: 409,
     WorkflowNotFoundError: 404,
     WorkflowConflictError: 409,

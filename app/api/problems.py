@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from actors.order_states import IllegalTransitionError
 from app.api.auth import InsufficientScopeError, NotAuthenticatedError
 from app.api.error_status import http_status
-from app.building_blocks.errors import DaprError
+from app.building_blocks.errors import ActorHostUnavailableError, DaprError
 from app.building_blocks.workflow_admission import EngineAtCapacityError
 from app.observability import tracing
 from app.order_service import OrderNotFoundError
@@ -94,7 +94,7 @@ def dapr_error_response(request: Request, error: DaprError) -> JSONResponse:
         error.error_code,
         details={key: value for key, value in error.details.items() if _is_json_scalar(value)},
     )
-    if isinstance(error, EngineAtCapacityError):
+    if isinstance(error, EngineAtCapacityError | ActorHostUnavailableError):
         response.headers["Retry-After"] = str(error.retry_after_s)
     return response
 

@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp
 from dapr.actor import ActorProxyFactory
 from dapr.actor.runtime.runtime import ActorRuntime
+from dapr.clients.exceptions import DaprInternalError
 from dapr.clients.http.dapr_actor_http_client import DaprActorHttpClient
 from dapr.clients.retry import RetryPolicy as SdkRetryPolicy
 from dapr.conf import settings as dapr_sdk_settings
@@ -18,7 +19,11 @@ from dapr.serializers import DefaultJSONSerializer
 from opentelemetry.trace import SpanKind, Tracer
 from tenacity import retry_if_exception_type
 
-from app.building_blocks.errors import DaprConnectionError, sidecar_unreachable
+from app.building_blocks.errors import (
+    ActorHostUnavailableError,
+    DaprConnectionError,
+    sidecar_unreachable,
+)
 from app.building_blocks.retry import RetryPolicy
 from app.observability.tracing import propagated_headers
 
@@ -124,15 +129,43 @@ class _SidecarRefusedError(Exception):
     """The actor call found nothing listening at the sidecar's address (never sent)."""
 
 
-_REFUSED = retry_if_exception_type(_SidecarRefusedError)
+class _HostRefusedError(Exception):
+    """Our daprd could not dial the actor's host (never sent); `cause` is its answer."""
+
+    def __init__(self, cause: DaprInternalError) -> None:
+        super().__init__(str(cause.as_dict()["message"]))
+        self.cause = cause
+
+
+_NEVER_SENT = retry_if_exception_type((_SidecarRefusedError, _HostRefusedError))
+
+# With replicas, placement keeps routing a dead replica's actors to its address until
+# its next table (about 2 s after a SIGKILL in the failover test), and our daprd answers
+# 500 ERR_ACTOR_INVOKE_METHOD "failed to invoke target <host> after 3 retries. Error:
+# rpc error: code = Unavailable desc = ... Error while dialing: ... connection refused".
+_INVOKE_FAILED = "ERR_ACTOR_INVOKE_METHOD"
+_HOST_UNAVAILABLE = "code = Unavailable"
+_DIAL_FAILED = ("Error while dialing", "connection refused")
+HOST_RETRY_AFTER_S = 2
+
+
+def _host_unavailable(error: DaprInternalError) -> tuple[bool, bool]:
+    """(the actor's host was unreachable, and the call certainly never reached it)."""
+    answer = error.as_dict()
+    message = str(answer["message"] or "")
+    if answer["errorCode"] != _INVOKE_FAILED or _HOST_UNAVAILABLE not in message:
+        return False, False
+    return True, any(sign in message for sign in _DIAL_FAILED)
 
 
 class SidecarGuardedProxy:
     """An actor proxy whose calls retry (bounded) while the sidecar refuses connections
-    and then fail with DaprConnectionError, not the SDK's raw aiohttp error.
+    or cannot dial the actor's host, then fail with DaprConnectionError (no sidecar) or
+    ActorHostUnavailableError (no host yet), not the SDK's raw errors.
 
-    Only a refused connection is retried: the call never reached daprd. A connection
-    lost mid-call is translated but not retried (the actor may have run it).
+    Only a call that never left is retried: a refused connection to our daprd, or its
+    failed dial to the host. A connection lost mid-call is translated but not retried
+    (the actor may have run it).
     """
 
     def __init__(self, proxy: Any, sidecar: str, retry: RetryPolicy) -> None:
@@ -157,10 +190,19 @@ class SidecarGuardedProxy:
                     return await target(*args, **kwargs)
                 except aiohttp.ClientConnectorError as error:
                     raise _SidecarRefusedError(str(error)) from error
+                except DaprInternalError as error:
+                    unavailable, never_sent = _host_unavailable(error)
+                    if never_sent:
+                        raise _HostRefusedError(error) from error
+                    if unavailable:
+                        raise self._host_gone(method, error) from error
+                    raise
 
             operation = f"actor call {method}"
             try:
-                return await self._retry.call(attempt, _REFUSED)
+                return await self._retry.call(attempt, _NEVER_SENT)
+            except _HostRefusedError as error:
+                raise self._host_gone(method, error.cause) from error.cause
             except _SidecarRefusedError as error:
                 raise self._unreachable(operation, error) from error
             except aiohttp.ClientConnectionError as error:
@@ -170,3 +212,10 @@ class SidecarGuardedProxy:
 
     def _unreachable(self, operation: str, cause: Exception) -> DaprConnectionError:
         return sidecar_unreachable(operation, self._sidecar, cause, {"operation": operation})
+
+    def _host_gone(self, method: str, cause: DaprInternalError) -> ActorHostUnavailableError:
+        return ActorHostUnavailableError(
+            f"actor call {method}: the actor's host is unreachable (a replica that left; "
+            f"placement moves its actors within seconds): {cause.as_dict()['message']}",
+            {"operation": f"actor call {method}", "retry_after_s": HOST_RETRY_AFTER_S},
+        )

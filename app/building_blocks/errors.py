@@ -122,6 +122,18 @@ class ActorInvocationError(DaprError):
     error_code = "ACTOR_INVOCATION_FAILED"
 
 
+class ActorHostUnavailableError(DaprError):
+    """The daprd that placement names as the actor's host could not be reached: a replica
+    that just died, whose actors placement has not moved yet (about 2 s in the failover
+    test). A retry after `retry_after_s` finds the actor on a survivor."""
+
+    error_code = "ACTOR_HOST_UNAVAILABLE"
+
+    @property
+    def retry_after_s(self) -> int:
+        return int(self.details.get("retry_after_s", 2))
+
+
 class WorkflowFailedError(DaprError):
     error_code = "WORKFLOW_FAILED"
 

@@ -1,10 +1,15 @@
 """The API's status for each error: the table in app/api/error_status.py, most specific first."""
 
+import asyncio
 import inspect
+
+import httpx
+from fastapi import FastAPI
 
 from actors.order_states import IllegalTransitionError
 from app.api.body_limit import RequestTooLargeError
 from app.api.error_status import HTTP_STATUS, http_status
+from app.api.problems import PROBLEM_JSON, install_problem_handlers
 from app.building_blocks import errors
 from app.building_blocks.cloudevents import MalformedEventError
 from app.building_blocks.workflow_admission import EngineAtCapacityError
@@ -34,3 +39,25 @@ def test_the_http_layers_own_errors_say_their_status() -> None:
     """Errors defined in app/api carry `http_status` themselves; unknown ones are 500."""
     assert http_status(RequestTooLargeError("too big")) == 413
     assert http_status(ValueError("unexpected")) == 500
+
+
+def test_an_actor_host_that_left_answers_503_problem_with_retry_after() -> None:
+    """A client never sees a 500 for an actor whose replica died: 503 problem+json with
+    Retry-After, as the edge renders it."""
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.get("/order")
+    async def order() -> None:
+        raise errors.ActorHostUnavailableError("host gone", {"retry_after_s": 2})
+
+    async def get() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+            return await client.get("/order")
+
+    response = asyncio.run(get())
+    assert response.status_code == 503
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.headers["retry-after"] == "2"
+    assert response.json()["error_code"] == "ACTOR_HOST_UNAVAILABLE"

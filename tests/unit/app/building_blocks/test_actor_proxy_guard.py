@@ -1,5 +1,6 @@
-"""SidecarGuardedProxy: actor calls that find no sidecar retry a bounded number of times,
-then fail with DaprConnectionError naming the sidecar; other errors pass through.
+"""SidecarGuardedProxy: actor calls that find no sidecar, or whose sidecar cannot dial the
+actor's host, retry a bounded number of times, then fail with DaprConnectionError naming
+the sidecar or ActorHostUnavailableError; other errors pass through.
 
 The refused connection is real (nothing listens on port 1); the proxy is a fake.
 """
@@ -9,9 +10,10 @@ import re
 
 import aiohttp
 import pytest
+from dapr.clients.exceptions import DaprInternalError
 
 from app.building_blocks.actor_proxies import SidecarGuardedProxy
-from app.building_blocks.errors import DaprConnectionError
+from app.building_blocks.errors import ActorHostUnavailableError, DaprConnectionError
 from app.building_blocks.retry import RetryPolicy
 
 SIDECAR = "http://127.0.0.1:1"
@@ -20,19 +22,37 @@ SIDECAR = "http://127.0.0.1:1"
 class FakeProxy:
     """Refuses `refusals` times (a real refused connect), then answers; or raises `error`."""
 
-    def __init__(self, refusals: int = 0, error: Exception | None = None) -> None:
+    def __init__(self, refusals: int = 0, error: Exception | None = None, errors: int = 99) -> None:
         self.calls = 0
         self._refusals = refusals
         self._error = error
+        self._errors = errors  # how many calls raise `error`
 
     async def GetStock(self) -> dict[str, int]:
         self.calls += 1
-        if self._error is not None:
+        if self._error is not None and self.calls <= self._errors:
             raise self._error
         if self.calls <= self._refusals:
             async with aiohttp.ClientSession() as session:
                 await session.get(SIDECAR)
         return {"on_hand": 1}
+
+
+# daprd 1.14's answer when placement still routes the actor to a replica that was killed
+# (app-0.log of the failover test, before the fix: a 500 on GET /api/v1/orders/{id}).
+HOST_REFUSED = DaprInternalError(
+    "error invoke actor method: failed to invoke target 127.0.0.1:47415 after 3 retries. "
+    "Error: rpc error: code = Unavailable desc = last connection error: connection error: "
+    'desc = "transport: Error while dialing: dial tcp 127.0.0.1:47415: connect: '
+    'connection refused"',
+    "ERR_ACTOR_INVOKE_METHOD",
+    b"{}",
+)
+HOST_LOST = DaprInternalError(
+    "error invoke actor method: rpc error: code = Unavailable desc = error reading from "
+    "server: EOF",
+    "ERR_ACTOR_INVOKE_METHOD",
+)
 
 
 def _guarded(proxy: FakeProxy, retries: int = 2) -> SidecarGuardedProxy:
@@ -68,5 +88,43 @@ def test_other_errors_pass_through_unchanged() -> None:
     """An actor's own failure is not a sidecar problem."""
     proxy = FakeProxy(error=ValueError("bad"))
     with pytest.raises(ValueError, match="bad"):
+        asyncio.run(_guarded(proxy).GetStock())
+    assert proxy.calls == 1
+
+
+def test_a_host_that_left_is_retried_until_placement_moves_the_actor() -> None:
+    """The sidecar could not dial the actor's host twice (never sent); the third try,
+    after placement's new table, answers."""
+    proxy = FakeProxy(error=HOST_REFUSED, errors=2)
+    assert asyncio.run(_guarded(proxy, retries=3).GetStock()) == {"on_hand": 1}
+    assert proxy.calls == 3
+
+
+def test_a_host_still_gone_after_the_retries_is_unavailable_with_a_retry_after() -> None:
+    """retries + 1 attempts, then ActorHostUnavailableError (503 with Retry-After at the
+    edge), never the SDK's DaprInternalError (a 500)."""
+    proxy = FakeProxy(error=HOST_REFUSED)
+    with pytest.raises(ActorHostUnavailableError) as raised:
+        asyncio.run(_guarded(proxy, retries=2).GetStock())
+    assert proxy.calls == 3
+    assert raised.value.retry_after_s >= 1
+
+
+def test_a_host_lost_mid_call_is_unavailable_without_a_retry() -> None:
+    """Unavailable after the call was sent: the actor may have run it, so no retry."""
+    proxy = FakeProxy(error=HOST_LOST)
+    with pytest.raises(ActorHostUnavailableError):
+        asyncio.run(_guarded(proxy).GetStock())
+    assert proxy.calls == 1
+
+
+def test_an_actors_own_failure_stays_the_sdks_error() -> None:
+    """ERR_ACTOR_INVOKE_METHOD from the actor itself is for the caller to translate."""
+    raised_by_actor = DaprInternalError(
+        'error invoke actor method: error from actor service: {"message": "no stock"}',
+        "ERR_ACTOR_INVOKE_METHOD",
+    )
+    proxy = FakeProxy(error=raised_by_actor)
+    with pytest.raises(DaprInternalError):
         asyncio.run(_guarded(proxy).GetStock())
     assert proxy.calls == 1
