@@ -10,12 +10,18 @@ answers 200 and says which of the three it means:
 
 - an envelope that is not a CloudEvent can never succeed: DROP, logged;
 - a handler that raises: RETRY, logged with the traceback;
-- an event id this subscription already handled: SUCCESS without running the handler.
+- an event id this subscription already handled: SUCCESS without running the handler;
+- an event id this subscription is handling here right now: the answer of that handling,
+  without running the handler twice at once. daprd retries a delivery whose answer took
+  longer than the inbound timeout (5 s in the full profile) while the first is still
+  running (a workflow start waiting out daprd's reminder store; two "started=" lines for
+  one event id in the replica test's logs).
 
 Handlers receive the event and the dependencies bootstrap activates the registry with.
 Until then (the app is starting) every delivery is answered RETRY.
 """
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -93,6 +99,8 @@ class _Mounted(Generic[D]):
 class _Activation(Generic[D]):
     deps: D
     processed: ProcessedEvents | None
+    # (subscription, event id) -> its handling in this process, while it runs.
+    handling: dict[tuple[str, str], "asyncio.Future[TopicStatus]"] = field(default_factory=dict)
 
 
 class SubscriptionRegistry(Generic[D]):
@@ -180,15 +188,33 @@ class SubscriptionRegistry(Generic[D]):
                 "%s: cannot check whether %s was handled; retry", mounted.key, event.id
             )
             return TopicStatus.RETRY, False
-        status = await _run_handler(mounted, event, activation.deps)
-        if status is TopicStatus.SUCCESS and processed is not None:
-            try:
-                await processed.remember(mounted.key, event.id)
-            except Exception:
-                # The work is done; asking for a retry would repeat it. Only the skip of a
-                # later redelivery is lost.
-                logger.exception("%s: handled %s but could not record it", mounted.key, event.id)
-        return status, False
+        if processed is None:
+            return await _run_handler(mounted, event, activation.deps), False
+        key = (mounted.key, event.id)
+        running = activation.handling.get(key)
+        if running is not None:
+            logger.info("%s: event %s is being handled here; awaiting it", mounted.key, event.id)
+            return await asyncio.shield(running), True
+        handling = asyncio.ensure_future(_handle(mounted, event, activation.deps, processed))
+        activation.handling[key] = handling
+        handling.add_done_callback(lambda _: activation.handling.pop(key, None))
+        # Shielded: daprd giving up on this request must not cancel the work it started.
+        return await asyncio.shield(handling), False
+
+
+async def _handle(
+    mounted: _Mounted[D], event: CloudEvent, deps: D, processed: ProcessedEvents
+) -> TopicStatus:
+    """Run the handler; remember the event id once it succeeded."""
+    status = await _run_handler(mounted, event, deps)
+    if status is TopicStatus.SUCCESS:
+        try:
+            await processed.remember(mounted.key, event.id)
+        except Exception:
+            # The work is done; asking for a retry would repeat it. Only the skip of a
+            # later redelivery is lost.
+            logger.exception("%s: handled %s but could not record it", mounted.key, event.id)
+    return status
 
 
 async def _run_handler(mounted: _Mounted[D], event: CloudEvent, deps: D) -> TopicStatus:

@@ -1,9 +1,7 @@
 """The API's status for each error: the table in app/api/error_status.py, most specific first."""
 
-import asyncio
 import inspect
 
-import httpx
 from fastapi import FastAPI
 
 from actors.order_states import IllegalTransitionError
@@ -13,6 +11,7 @@ from app.api.problems import PROBLEM_JSON, install_problem_handlers
 from app.building_blocks import errors
 from app.building_blocks.cloudevents import MalformedEventError
 from app.building_blocks.workflow_admission import EngineAtCapacityError
+from tests.support.asgi import AsgiClient
 
 
 def test_every_error_of_the_taxonomy_has_a_status() -> None:
@@ -51,12 +50,7 @@ def test_an_actor_host_that_left_answers_503_problem_with_retry_after() -> None:
     async def order() -> None:
         raise errors.ActorHostUnavailableError("host gone", {"retry_after_s": 2})
 
-    async def get() -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
-            return await client.get("/order")
-
-    response = asyncio.run(get())
+    response = AsgiClient(app).get("/order")
     assert response.status_code == 503
     assert response.headers["content-type"] == PROBLEM_JSON
     assert response.headers["retry-after"] == "2"

@@ -1,8 +1,10 @@
 """The subscription registry's routes and decisions, driven in-process through ASGI."""
 
+import asyncio
 import json
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 
@@ -153,6 +155,45 @@ def test_unreachable_store_means_retry_before_running_the_handler(
     registry.activate(calls, InMemoryProcessedEvents(failing=True))
     assert _deliver(client, _envelope("SUCCESS")) == "RETRY"
     assert calls.events == []
+
+
+async def _held_until_released(event: CloudEvent, calls: "HeldCalls") -> TopicStatus:
+    calls.events.append(event)
+    await calls.release.wait()
+    return TopicStatus.SUCCESS
+
+
+class HeldCalls(Calls):
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+
+
+def test_a_redelivery_while_the_first_is_running_awaits_it_instead_of_running_again() -> None:
+    """daprd retries a delivery it gave up waiting for while the app still handles the
+    first: the retry answers the first's outcome, and the handler runs once."""
+    registry = SubscriptionRegistry(
+        [Subscription(topic="orders", handler=_held_until_released)], default_pubsub="pubsub"
+    )
+    app = FastAPI()
+    app.include_router(registry.router())
+    calls, processed = HeldCalls(), InMemoryProcessedEvents()
+    registry.activate(calls, processed)
+
+    async def two_deliveries() -> list[str]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+            body = _envelope(None)
+            first = asyncio.create_task(client.post("/events/pubsub/orders", content=body))
+            await asyncio.sleep(0.05)
+            retry = asyncio.create_task(client.post("/events/pubsub/orders", content=body))
+            await asyncio.sleep(0.05)
+            calls.release.set()
+            return [(await answer).json()["status"] for answer in (first, retry)]
+
+    assert asyncio.run(two_deliveries()) == ["SUCCESS", "SUCCESS"]
+    assert len(calls.events) == 1
+    assert processed.handled == {("pubsub/orders", "e-1")}
 
 
 @pytest.mark.parametrize(
