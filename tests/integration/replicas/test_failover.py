@@ -15,7 +15,8 @@ from tests.support.orders import new_id
 from tests.support.payments import PaymentsAdmin, dev_api_key
 
 SMALL, LARGE = 9, 3  # LARGE orders are above the approval threshold (1000)
-IN_FLIGHT = {"created", "reserved", "awaiting_approval", "paid", "shipped"}
+# None: accepted, its workflow has not run the step that creates the order yet.
+IN_FLIGHT = {None, "created", "reserved", "awaiting_approval", "paid", "shipped"}
 
 
 def _until_ok(call: Any, timeout_s: float = 60.0) -> httpx.Response:
@@ -46,13 +47,13 @@ def test_orders_in_flight_on_a_killed_replica_end_once_on_the_survivors(
         for i, order_id in enumerate(large):
             response = replicas.place(order_id, sku, 1, "2000.00", via=entries[i % len(entries)])
             assert response.status_code == 202, response.text
-        # Kill once the large orders wait for approval and some small ones are paid or
-        # shipping (or after 60 s: the figures then say what was in flight).
+        # Kill as soon as one order waits for approval and one is paid or shipping, the
+        # states asserted below. Waiting for every large order to reach approval let the
+        # first small ones complete first (3 of 12 in two runs), short of "in flight".
         deadline = time.monotonic() + 60
         while True:
             before = Counter(replicas.view(o).json()["status"] for o in small + large)
-            paid_or_later = before["paid"] + before["shipped"] + before["completed"]
-            if before["awaiting_approval"] == LARGE and paid_or_later >= 2:
+            if before["awaiting_approval"] >= 1 and before["paid"] + before["shipped"] >= 1:
                 break
             if time.monotonic() > deadline:
                 break
