@@ -14,8 +14,7 @@ from dapr.actor.runtime.config import ActorRuntimeConfig
 from dapr.actor.runtime.runtime import ActorRuntime
 from dapr.conf import settings as dapr_sdk_settings
 from dapr.ext.fastapi import DaprActor
-from fastapi import Depends, FastAPI
-from fastapi.staticfiles import StaticFiles
+from fastapi import FastAPI
 from opentelemetry.trace import NoOpTracerProvider, TracerProvider
 
 from activities import ACTIVITY_GROUPS
@@ -64,8 +63,6 @@ from app.records.inventory_index import AuditRecords, SkuIndex
 from app.records.workflow_index import WorkflowIndex, WorkflowProgress
 from app.services import Services
 from app.settings import Settings
-from app.ui import order_pages, session, workflow_pages
-from app.ui.templating import STATIC_DIR
 from app.workflow_control import WorkflowControl, purge_history
 from payments.models import API_KEY_HEADER
 from workflows import ENGINE_CANARY, WORKFLOWS
@@ -317,16 +314,6 @@ async def running_services(
             await workflows.shutdown()
             logger.info("workflow runtime stopped")
             await actors.close()
-
-
-def mount_dashboard(app: FastAPI) -> None:
-    """The operators' dashboard at /ui (app/ui/): pages over the app's own /api/v1, and
-    their static files, which ship inside the package."""
-    app.include_router(session.router)
-    for pages in (workflow_pages.router, order_pages.router):
-        app.include_router(pages, dependencies=[Depends(session.signed_in)])
-    app.add_exception_handler(session.LoginRequiredError, session.login_required)
-    app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
 
 
 def mount_sidecar_routes(

@@ -24,12 +24,13 @@ from app.api.routes import (
     workflows,
 )
 from app.api.sidecar_callbacks import actor_callback_guard, hide_dapr_actor_routes
-from app.bootstrap import mount_dashboard, mount_sidecar_routes, running_services
+from app.bootstrap import mount_sidecar_routes, running_services
 from app.building_blocks.middleware import MiddlewarePipeline
 from app.observability.actor_metrics import actor_call_metrics
 from app.observability.logging import configure_logging
 from app.observability.telemetry import instrument, tracer_provider
 from app.settings import Settings, get_settings
+from app.ui.dashboard import mount_dashboard
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
