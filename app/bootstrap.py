@@ -272,6 +272,7 @@ async def running_services(
                 stall_after_s=settings.order_stall_after_s,
             ),
             engine_read_deadline_s=settings.engine_read_deadline_s,
+            max_stale_s=settings.order_view_max_stale_s,
         )
         handler_deps = SubscriberDeps(
             workflows=workflows,

@@ -36,6 +36,7 @@ from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflow_status import ENDED
 from app.building_blocks.workflows import WorkflowEngine
 from app.order_recovery import Attention, OrderRecovery
+from app.order_view_refresh import OrderViewRefresh
 from app.order_views import OrderViews
 from app.records.inventory_index import SkuIndex
 from app.records.workflow_index import InstanceRecord, WorkflowIndex
@@ -152,6 +153,7 @@ class OrderService:
         order_views: OrderViews,
         recovery: OrderRecovery,
         engine_read_deadline_s: float,
+        max_stale_s: float,
     ) -> None:
         self._actors = actors
         self._workflows = workflows
@@ -161,6 +163,7 @@ class OrderService:
         self._order_views = order_views
         self._recovery = recovery
         self._engine_read_deadline_s = engine_read_deadline_s
+        self._view_refresh = OrderViewRefresh(order_views, self._read_order, max_stale_s)
 
     async def place(self, details: OrderDetails) -> bool:
         """Start fulfilment with instance id = order id; False: an order with this id
@@ -244,10 +247,15 @@ class OrderService:
 
     async def _order(self, order_id: str, fresh: bool = False) -> OrderView:
         """The order as its actor keeps it; a read (`fresh` False) may be answered from the
-        view the order's last step left (app/order_views.py)."""
-        kept = None if fresh else self._order_views.get(order_id)
-        if kept is not None:
-            return kept
+        view the order's last step left (app/order_views.py), or from one a little older
+        while it is refreshed (app/order_view_refresh.py)."""
+        if not fresh:
+            kept = self._order_views.get(order_id) or self._view_refresh.stale(order_id)
+            if kept is not None:
+                return kept
+        return await self._read_order(order_id)
+
+    async def _read_order(self, order_id: str) -> OrderView:
         actor = self._actors.proxy(ORDER_ACTOR_TYPE, order_id, OrderActorInterface)
         view = OrderView.model_validate(await actor.GetOrder())
         self._order_views.put(view)

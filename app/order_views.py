@@ -83,15 +83,17 @@ class OrderViews:
             while len(self._views) > self._max_entries:
                 self._views.popitem(last=False)
 
-    def get(self, order_id: str) -> OrderView | None:
-        """The kept view if it is current enough to answer a read, else None."""
+    def get(self, order_id: str, max_age_s: float | None = None) -> OrderView | None:
+        """The kept view if it is current enough to answer a read (kept within `ttl_s`,
+        or within `max_age_s` when given), else None. An ended order's view is current."""
         with self._lock:
             kept = self._views.get(order_id)
         if kept is None:
             return None
         view, stored_at = kept
         ended = view.status is not None and is_terminal(view.status)
-        if ended or self._clock() - stored_at < self._ttl_s:
+        age_limit = self._ttl_s if max_age_s is None else max_age_s
+        if ended or self._clock() - stored_at < age_limit:
             return view
         return None
 

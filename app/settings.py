@@ -151,6 +151,8 @@ class Settings(BaseSettings):
     # Order views kept from the actor's answers (app/order_views.py).
     order_views_max_entries: int = Field(default=100_000, gt=0)
     order_view_ttl_s: float = Field(default=5.0, gt=0)
+    # Past its TTL a view answers while it is refreshed, up to this age (order_view_refresh.py).
+    order_view_max_stale_s: float = Field(default=30.0, gt=0)
     # An order not waiting for a person that has not moved for this long is "stalled"
     # (app/order_recovery.py); an order takes seconds here, a slow payment minutes.
     order_stall_after_s: float = Field(default=600.0, gt=0)

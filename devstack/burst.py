@@ -20,12 +20,13 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import aiohttp
 
 from devstack.api_auth import add_token_argument, api_token_headers
+from devstack.observer_process import ReadObserver
 from devstack.progress import say
 
 TERMINAL = frozenset({"completed", "cancelled", "failed"})
@@ -46,6 +47,8 @@ class BurstResult:
     read_latencies_s: list[float] = field(default_factory=list)
     read_errors: Counter[str] = field(default_factory=Counter)
     unfinished: list[str] = field(default_factory=list)
+    # Reads by a poller in a process of its own (devstack/read_observer.py), if asked for.
+    observed_latencies_s: list[float] = field(default_factory=list)
 
     @property
     def terminal(self) -> int:
@@ -57,10 +60,11 @@ class BurstResult:
 
     def read_percentile(self, q: float) -> float:
         """The q-quantile (0..1) of status-read latency, nearest rank; 0 with no reads."""
-        ordered = sorted(self.read_latencies_s)
-        if not ordered:
-            return 0.0
-        return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+        return percentile(self.read_latencies_s, q)
+
+    def observed_percentile(self, q: float) -> float:
+        """The same for the observer's reads."""
+        return percentile(self.observed_latencies_s, q)
 
     def summary(self) -> dict[str, object]:
         return {
@@ -75,9 +79,21 @@ class BurstResult:
             "status_p99_ms": round(self.read_percentile(0.99) * 1000, 1),
             "status_max_ms": round(max(self.read_latencies_s, default=0.0) * 1000, 1),
             "read_errors": dict(self.read_errors),
+            "observer_reads": len(self.observed_latencies_s),
+            "observer_p50_ms": round(self.observed_percentile(0.50) * 1000, 1),
+            "observer_p99_ms": round(self.observed_percentile(0.99) * 1000, 1),
+            "observer_max_ms": round(max(self.observed_latencies_s, default=0.0) * 1000, 1),
             "place_errors": self.place_errors[:5],
             "unfinished": self.unfinished[:10],
         }
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile (0..1), nearest rank; 0 with no values."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
 
 
 def order_body(order_id: str, sku: str) -> dict[str, object]:
@@ -89,7 +105,12 @@ def order_body(order_id: str, sku: str) -> dict[str, object]:
 
 
 async def _place(
-    client: aiohttp.ClientSession, order_id: str, sku: str, result: BurstResult, deadline: float
+    client: aiohttp.ClientSession,
+    order_id: str,
+    sku: str,
+    result: BurstResult,
+    deadline: float,
+    accepted: Callable[[str], None],
 ) -> bool:
     """Place until accepted (202, or 200 for an id that already exists); False on an error,
     or when 429s last until `deadline`: a service that refuses for good (its runs in flight
@@ -105,6 +126,7 @@ async def _place(
             result.place_errors.append(f"{order_id}: {type(error).__name__}")
             return False
         if status in (200, 202):
+            accepted(order_id)
             return True
         if status == 429:
             result.refused += 1
@@ -126,8 +148,9 @@ async def _follow(
     result: BurstResult,
     poll_interval_s: float,
     deadline: float,
+    accepted: Callable[[str], None],
 ) -> None:
-    if not await _place(client, order_id, sku, result, deadline):
+    if not await _place(client, order_id, sku, result, deadline, accepted):
         return
     loop = asyncio.get_running_loop()
     status = "unknown"
@@ -161,9 +184,11 @@ async def run_burst(
     poll_interval_s: float = 1.0,
     prefix: str = "burst",
     headers: Mapping[str, str] | None = None,
+    observe: bool = False,
 ) -> BurstResult:
     """Restock a new SKU to `stock`, place `orders` one-unit orders at once, poll each until
-    terminal; the result counts every order once. `headers`: the API token's."""
+    terminal; the result counts every order once. `headers`: the API token's. `observe`:
+    also poll the accepted orders from a process of its own (devstack/read_observer.py)."""
     run = uuid.uuid4().hex[:8]
     sku = f"BURST-{run}"
     result = BurstResult(orders=orders, sku=sku)
@@ -178,13 +203,23 @@ async def run_burst(
         loop = asyncio.get_running_loop()
         started = loop.time()
         deadline = started + timeout_s
-        await asyncio.gather(
-            *(
-                _follow(client, f"{prefix}-{run}-{i}", sku, result, poll_interval_s, deadline)
-                for i in range(orders)
+        async with ReadObserver.beside(base_url, headers, observe) as observer:
+            await asyncio.gather(
+                *(
+                    _follow(
+                        client,
+                        f"{prefix}-{run}-{i}",
+                        sku,
+                        result,
+                        poll_interval_s,
+                        deadline,
+                        observer.follow,
+                    )
+                    for i in range(orders)
+                )
             )
-        )
-        result.elapsed_s = loop.time() - started
+            result.elapsed_s = loop.time() - started
+        result.observed_latencies_s = observer.latencies_s
     return result
 
 

@@ -7,6 +7,7 @@ from app.api.error_status import http_status
 from app.building_blocks.workflow_admission import (
     MAX_RETRY_AFTER_S,
     NO_RATE_RETRY_AFTER_S,
+    WAITING_FOR_S,
     EngineAtCapacityError,
     WorkflowAdmission,
 )
@@ -140,3 +141,49 @@ def test_the_admitted_count_and_the_refusals_are_metrics() -> None:
     assert refused == refused_before + 1
     admission.release("a")
     assert REGISTRY.get_sample_value("orderflow_workflows_admitted") == 1
+
+
+def test_retry_after_spreads_the_waiting_clients_over_the_time_they_need() -> None:
+    """1 completion/s, 40 distinct clients refused: they are spread over 40 / (4 x 1) =
+    10 s past the soonest estimate, so they come back at four times the rate slots free
+    up, not all within a few seconds. A client let in stops counting as waiting."""
+    clock = Clock()
+    admission = WorkflowAdmission(4, clock=clock, jitter=lambda most: most)
+    for n in range(10):
+        admission.admit(f"done-{n}")
+        clock.now += 1
+        admission.release(f"done-{n}")
+    clock.now += 1  # 10 completions over the 10 s since the first: 1 per second
+    for n in range(4):
+        admission.admit(f"running-{n}")
+    answers = []
+    for n in range(40):
+        with pytest.raises(EngineAtCapacityError) as refused:
+            admission.admit(f"waiting-{n}")
+        answers.append(refused.value.retry_after_s)
+    assert answers[0] == 1 + 1  # one waiting: the soonest estimate (a quarter of 4 at 1/s)
+    assert answers[-1] == 1 + 10
+    admission.release("running-0")
+    admission.admit("waiting-0")
+    with pytest.raises(EngineAtCapacityError) as refused:
+        admission.admit("waiting-1")
+    # 11 completions over 10 s, 39 waiting: ceil(39 / (4 x 1.1)) = 9
+    assert refused.value.retry_after_s == 1 + 9
+
+
+def test_refused_clients_stop_counting_as_waiting_after_a_while() -> None:
+    """A client that gave up is forgotten WAITING_FOR_S after its last refusal."""
+    clock = Clock()
+    admission = WorkflowAdmission(1, clock=clock, jitter=lambda most: most)
+    admission.admit("running")
+    for n in range(30):
+        with pytest.raises(EngineAtCapacityError):
+            admission.admit(f"gone-{n}")
+    admission.release("running")
+    admission.admit("running-2")
+    clock.now += WAITING_FOR_S + 1
+    admission.release("running-2")  # the one completion in the last minute: 1 per second
+    admission.admit("running-3")
+    with pytest.raises(EngineAtCapacityError) as refused:
+        admission.admit("new")
+    assert refused.value.retry_after_s == 1 + 1  # only "new" waits
