@@ -10,6 +10,7 @@ from actors import ACTORS
 from app.api.body_limit import body_limit
 from app.api.middleware import InboundPipelineMiddleware, inbound_middlewares
 from app.api.openapi import PROBLEM_RESPONSES, problem_openapi
+from app.api.placement_gate import PlacementGate
 from app.api.problems import install_problem_handlers
 from app.api.read_deadline import read_deadline
 from app.api.routes import (
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
     )
     app.add_middleware(InboundPipelineMiddleware, pipeline=pipeline)
+    app.add_middleware(PlacementGate)  # outside the pipeline: a refusal skips it
     install_problem_handlers(app)
     instrument(app, tracing)
     for router in (

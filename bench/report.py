@@ -110,7 +110,10 @@ BURST_INTRO = (
     " its Retry-After), each order's status read every second until terminal; against N"
     " bare-SDK workflows (5 activities, each calling the same actor) started at once on the"
     " baseline's daprd, each read every second with `get_workflow_state`. Status latencies"
-    " are client side. From daprd, sampled every second: calls waiting for an actor's turn"
+    " are client side: the burst's own client's, and a separate poller's (a process of its"
+    " own polling the accepted orders round-robin, `devstack/read_observer.py`; '-' where"
+    " none ran), free of the burst client's own queueing. From daprd, sampled every second:"
+    " calls waiting for an actor's turn"
     " (goroutines under `ActorLock.Lock` in its goroutine dump: 1.14's"
     " `dapr_runtime_actor_pending_actor_calls` counts reports, it is no gauge), goroutines in"
     " `CompleteOrchestrationWorkItem` (the engine-slot leak), all goroutines, and actor turns"
@@ -131,10 +134,11 @@ def burst_time_text(row: BurstRow) -> str:
 def burst_table(rows: list[BurstRow]) -> list[str]:
     lines = [
         "| size | side | terminal | outcomes | time to all terminal, s | per second |"
-        " status p50 / p99 / max, ms | reads (errors) | 429s |"
+        " status p50 / p99 / max, ms | separate poller p50 / p99 / max, ms (reads) |"
+        " reads (errors) | 429s |"
         " waiting for an actor's turn, peak | in CompleteOrchestrationWorkItem, peak |"
         " daprd goroutines, peak | actor turns | app / daprd peak RSS, MB |",
-        "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in sorted(rows, key=lambda r: r.orders):  # stable: each size's sides stay in order
         size = f"{row.orders}" + (f" (stock {row.stock})" if row.stock is not None else "")
@@ -143,6 +147,13 @@ def burst_table(rows: list[BurstRow]) -> list[str]:
             f"{value * 1000:.0f}"
             for value in (row.status_p50_s, row.status_p99_s, row.status_max_s)
         )
+        observed = "-"
+        if row.observer_reads:
+            observed = " / ".join(
+                f"{value * 1000:.0f}"
+                for value in (row.observer_p50_s, row.observer_p99_s, row.observer_max_s)
+            )
+            observed += f" ({row.observer_reads})"
         errors = row.read_errors + row.place_errors
         cells = [
             size,
@@ -152,6 +163,7 @@ def burst_table(rows: list[BurstRow]) -> list[str]:
             burst_time_text(row),
             f"{row.orders_per_s:.1f}",
             latency,
+            observed,
             f"{row.status_reads} ({errors})",
             str(row.refused_429),
             str(row.waiting_for_turn_peak),

@@ -98,6 +98,12 @@ class BurstRow:
     sidecar_samples: int
     failed_sidecar_samples: int
     stock: int | None = None  # units on hand before the burst (None: no stock involved)
+    # The same reads by a poller in a process of its own (devstack/read_observer.py): the
+    # burst's own client queues its reads behind its followers and 429 retries.
+    observer_reads: int = 0
+    observer_p50_s: float = 0.0
+    observer_p99_s: float = 0.0
+    observer_max_s: float = 0.0
 
     @property
     def finished(self) -> bool:

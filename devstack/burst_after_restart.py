@@ -5,8 +5,9 @@
 Starts a local-profile stack of its own on free ports in a new temporary directory, places
 `--seed` orders (half complete, half fail for stock) and `--waiting` orders that wait for
 approval, stops it, starts it again over the same data, and runs devstack.burst's polled
-burst of `-n` orders for `--stock` units. Prints both summaries as JSON. This is issue 11's
-scenario at any size; tests/integration/test_order_burst.py runs it at 300.
+burst of `-n` orders for `--stock` units, with a poller of its own process beside it
+(devstack/read_observer.py). Prints both summaries as JSON. This is issue 11's scenario
+at any size; tests/integration/test_order_burst.py runs it at 300.
 """
 
 import argparse
@@ -76,6 +77,7 @@ def main() -> int:
                 args.stock,
                 timeout_s=args.timeout,
                 headers=restarted.config.api_headers(),
+                observe=True,
             )
         )
     summary = {

@@ -74,19 +74,26 @@ class WorkflowAdmission:
         with self._lock:
             return len(self._admitted)
 
+    @property
+    def full(self) -> bool:
+        with self._lock:
+            return len(self._admitted) >= self.capacity
+
+    def refusal(self, instance_id: str) -> EngineAtCapacityError | None:
+        """The refusal `admit` would raise now, counted as one; None (and nothing
+        changed) while there is room or `instance_id` is admitted already."""
+        with self._lock:
+            if instance_id in self._admitted or len(self._admitted) < self.capacity:
+                return None
+            return self._refused(instance_id)
+
     def admit(self, instance_id: str) -> None:
         """Count `instance_id` in, or raise EngineAtCapacityError; idempotent per id."""
         with self._lock:
             if instance_id in self._admitted:
                 return
             if len(self._admitted) >= self.capacity:
-                ADMISSION_REFUSALS.inc()
-                self._note_waiting(instance_id)
-                raise EngineAtCapacityError(
-                    f"{len(self._admitted)} orders are in flight, the most this service "
-                    f"runs at once; retry after the Retry-After seconds",
-                    {"in_flight": len(self._admitted), "retry_after_s": self._retry_after()},
-                )
+                raise self._refused(instance_id)
             self._admitted[instance_id] = self._clock()
             self._waiting.pop(instance_id, None)
             WORKFLOWS_ADMITTED.set(len(self._admitted))
@@ -113,6 +120,16 @@ class WorkflowAdmission:
         cutoff = self._clock() - age_s
         with self._lock:
             return [i for i, since in self._admitted.items() if since <= cutoff]
+
+    def _refused(self, instance_id: str) -> EngineAtCapacityError:
+        """A refusal of `instance_id`, counted (lock held)."""
+        ADMISSION_REFUSALS.inc()
+        self._note_waiting(instance_id)
+        return EngineAtCapacityError(
+            f"{len(self._admitted)} orders are in flight, the most this service "
+            f"runs at once; retry after the Retry-After seconds",
+            {"in_flight": len(self._admitted), "retry_after_s": self._retry_after()},
+        )
 
     def _note_waiting(self, instance_id: str) -> None:
         """Count `instance_id` among the clients waiting for a slot (lock held)."""

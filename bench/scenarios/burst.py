@@ -81,6 +81,10 @@ def burst_row(
         sidecar_samples=peaks.samples,
         failed_sidecar_samples=peaks.failed_samples,
         stock=stock,
+        observer_reads=len(result.observed_latencies_s),
+        observer_p50_s=result.observed_percentile(0.50),
+        observer_p99_s=result.observed_percentile(0.99),
+        observer_max_s=max(result.observed_latencies_s, default=0.0),
     )
 
 
@@ -211,6 +215,7 @@ async def run(ctx: BenchContext) -> None:
                     poll_interval_s=POLL_S,
                     prefix=f"bench-burst-{ctx.run_id}-{size}",
                     headers=ctx.bench.stack.config.api_headers(),
+                    observe=True,
                 ),
             )
             ctx.run.bursts.append(burst_row(SUBJECT, result, peaks, timeout_s, stock))
