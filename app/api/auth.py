@@ -9,6 +9,9 @@ Issuer, audience and expiry are always checked. Routes declare the scope they ne
 """
 
 import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any
@@ -20,6 +23,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, SecurityS
 
 from app.building_blocks.secrets import SecretsManager
 from app.settings import Settings
+
+VERIFIED_TOKENS_KEPT = 10_000
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +76,7 @@ class TokenVerifier:
         issuer: str,
         audience: str,
         leeway_s: float,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if (key is None) == (jwks is None):
             raise ValueError("give exactly one of a signing key and a JWKS client")
@@ -79,12 +85,26 @@ class TokenVerifier:
         self._issuer = issuer
         self._audience = audience
         self._leeway_s = leeway_s
+        self._clock = clock
+        # Tokens already verified, until their `exp`: a placement is checked at the gate
+        # and again by its route, and a burst's client sends the same token every time.
+        self._verified: OrderedDict[str, Principal] = OrderedDict()
 
     def __repr__(self) -> str:  # never shows the key
         source = "JWKS" if self._jwks is not None else "HS256 key"
         return f"TokenVerifier({source}, iss={self._issuer!r}, aud={self._audience!r})"
 
     async def verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None and self._clock() < known.expires_at:
+            return known
+        principal = await self._verify(token)
+        self._verified[token] = principal
+        while len(self._verified) > VERIFIED_TOKENS_KEPT:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _verify(self, token: str) -> Principal:
         try:
             if self._jwks is not None:
                 # PyJWKClient fetches over blocking urllib (cached after the first key).

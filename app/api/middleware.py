@@ -172,13 +172,19 @@ def _replaying(request: Request) -> Receive:
     body: bytes | None = getattr(request, "_body", None)
     if body is None:
         return request.receive
+    return replaying(body, request.receive)
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """`receive` for an app behind a middleware that read the whole body: that body once,
+    then the client's own messages (a disconnect)."""
     replayed = False
 
-    async def receive() -> Message:
+    async def replay() -> Message:
         nonlocal replayed
         if not replayed:
             replayed = True
             return {"type": "http.request", "body": body, "more_body": False}
-        return await request.receive()
+        return await receive()
 
-    return receive
+    return replay

@@ -3,12 +3,16 @@
 At the start of a burst hundreds of placements arrive at once, and all but
 `max_orders_in_flight` are refused with 429. Through the whole stack (the inbound
 pipeline, routing, body validation, the route) a refusal cost 1.9 ms of the event loop's
-time, and the status reads that came in among them waited for all of it: up to a second
-for the first reads of a 1000-order burst. This gate sits just inside the tracing
-middleware (each refusal still has its span) and answers the same 429 problem, with the
-same Retry-After, from the body's OrderDetails and the bearer token. Anything it is not
-sure of (room in the engine, an id admitted already, a body the route would answer 422,
-a token that is missing or lacks `orders:write`) goes on to the route, which decides as
+time, and the status reads that came in among them waited for all of it: close to a
+second for the first reads of a burst. And since every placement of the first wave
+passed the pipeline before any reached admission, none was refused early.
+
+This gate sits just inside the tracing middleware (each refusal still has its span). For
+a placement the route would accept (valid OrderDetails, a bearer token with
+`orders:write`) it reserves an admission slot at once (WorkflowAdmission.reserve), which
+the route's admit then takes; at capacity it answers the route's own 429 problem with the
+same Retry-After. Anything else (an id admitted already, a body the route would answer
+422, a token missing or without the scope) goes on to the route, which decides as
 always. Its refusals are counted in the request and refusal metrics, not logged one by
 one.
 """
@@ -17,11 +21,13 @@ from typing import Any
 
 from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from actors.order_interface import OrderDetails
 from app.api.auth import Scope as ApiScope
+from app.api.middleware import replaying
 from app.api.problems import dapr_error_response
+from app.building_blocks.workflow_admission import EngineAtCapacityError, WorkflowAdmission
 from app.observability.metrics import HTTP_REQUESTS
 
 PLACE_PATH = "/api/v1/orders"
@@ -37,14 +43,12 @@ class PlacementGate:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        services = getattr(scope.get("app"), "state", None)
-        services = getattr(services, "services", None)
+        services = getattr(getattr(scope.get("app"), "state", None), "services", None)
         if (
             scope["type"] != "http"
             or scope["method"] != "POST"
             or scope["path"] != PLACE_PATH
             or services is None
-            or not services.admission.full
         ):
             await self.app(scope, receive, send)
             return
@@ -52,17 +56,23 @@ class PlacementGate:
         if body is None:
             await self.app(scope, receive, send)  # nothing read yet
             return
-        replay = _replaying(body, receive)
+        replay = replaying(body, receive)
         order_id = _order_id(body)
         if order_id is None or not await _may_place(scope, services):
             await self.app(scope, replay, send)
             return
-        refusal = services.admission.refusal(order_id)
-        if refusal is None:
-            await self.app(scope, replay, send)
+        admission: WorkflowAdmission = services.admission
+        try:
+            held = admission.reserve(order_id)
+        except EngineAtCapacityError as refusal:
+            HTTP_REQUESTS.labels("POST", PLACE_PATH, "429").inc()
+            await dapr_error_response(Request(scope), refusal)(scope, replay, send)
             return
-        HTTP_REQUESTS.labels("POST", PLACE_PATH, "429").inc()
-        await dapr_error_response(Request(scope), refusal)(scope, replay, send)
+        try:
+            await self.app(scope, replay, send)
+        finally:
+            if held:
+                admission.unreserve(order_id)  # taken by admit, or never needed
 
 
 async def _peek_body(scope: Scope, receive: Receive) -> bytes | None:
@@ -80,20 +90,6 @@ async def _peek_body(scope: Scope, receive: Receive) -> bytes | None:
         chunks.append(message.get("body", b""))
         if message["type"] != "http.request" or not message.get("more_body", False):
             return b"".join(chunks)
-
-
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    """`receive` for the app behind: the body read here, then the client's own messages."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 def _order_id(body: bytes) -> str | None:

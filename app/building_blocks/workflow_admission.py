@@ -68,32 +68,40 @@ class WorkflowAdmission:
         self._admitted: dict[str, float] = {}  # instance id -> when admitted
         self._completions: deque[float] = deque()
         self._waiting: dict[str, float] = {}  # refused id -> when last refused
+        self._reserved: set[str] = set()  # placements let through by the gate, not yet admitted
 
     @property
     def in_flight(self) -> int:
         with self._lock:
             return len(self._admitted)
 
-    @property
-    def full(self) -> bool:
+    def reserve(self, instance_id: str) -> bool:
+        """Hold a slot for a placement on its way to `admit` (the placement gate's call,
+        before the request's costlier part), or raise the EngineAtCapacityError `admit`
+        would. False, and no slot held, for an id admitted or reserved already."""
         with self._lock:
-            return len(self._admitted) >= self.capacity
+            if instance_id in self._admitted or instance_id in self._reserved:
+                return False
+            if len(self._admitted) + len(self._reserved) >= self.capacity:
+                raise self._refused(instance_id)
+            self._reserved.add(instance_id)
+            return True
 
-    def refusal(self, instance_id: str) -> EngineAtCapacityError | None:
-        """The refusal `admit` would raise now, counted as one; None (and nothing
-        changed) while there is room or `instance_id` is admitted already."""
+    def unreserve(self, instance_id: str) -> None:
+        """Give back a slot held by `reserve` that `admit` did not take."""
         with self._lock:
-            if instance_id in self._admitted or len(self._admitted) < self.capacity:
-                return None
-            return self._refused(instance_id)
+            self._reserved.discard(instance_id)
 
     def admit(self, instance_id: str) -> None:
-        """Count `instance_id` in, or raise EngineAtCapacityError; idempotent per id."""
+        """Count `instance_id` in (taking its reserved slot, if any), or raise
+        EngineAtCapacityError; idempotent per id."""
         with self._lock:
             if instance_id in self._admitted:
                 return
-            if len(self._admitted) >= self.capacity:
+            reserved = instance_id in self._reserved
+            if not reserved and len(self._admitted) + len(self._reserved) >= self.capacity:
                 raise self._refused(instance_id)
+            self._reserved.discard(instance_id)
             self._admitted[instance_id] = self._clock()
             self._waiting.pop(instance_id, None)
             WORKFLOWS_ADMITTED.set(len(self._admitted))

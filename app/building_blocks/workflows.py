@@ -43,8 +43,11 @@ STREAM_SETTLE_S = 1.0
 SDK_WORKER_THREADS = 16
 # The SDK's workflow client is synchronous gRPC: each call holds a thread while daprd
 # answers, and a status read can wait for a busy instance's actor. Its own pool, so these
-# calls never queue behind the loop's default executor (6 threads on 2 cores).
-CLIENT_THREADS = 64
+# calls never queue behind the loop's default executor (6 threads on 2 cores). Not more:
+# the threads' Python work shares the GIL with the event loop, and 64 of them starting a
+# burst's first wave at once held the loop's status reads for 0.4-0.7 s; with 16 the
+# first reads of the same burst (300 after a restart) took 5 ms (docs/workflow-engine.md).
+CLIENT_THREADS = 16
 
 # How the 1.14 sidecar words these (gRPC status UNKNOWN for both).
 _NO_SUCH_INSTANCE = "no such instance exists"

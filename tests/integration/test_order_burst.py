@@ -87,6 +87,7 @@ def test_a_polled_burst_after_a_restart_ends_every_order_exactly(old_data_stack:
             UNITS,
             timeout_s=BURST_BOUND_S,
             headers=old_data_stack.config.api_headers(),
+            observe=True,  # its figures in the summary tell the client's queueing apart
         )
     )
     summary = {**result.summary(), "app errors": _logged_errors(old_data_stack)}

@@ -136,3 +136,19 @@ def jwks_server() -> Iterator[tuple[str, rsa.RSAPrivateKey]]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_verified_token_is_not_decoded_again_until_it_expires() -> None:
+    """The gate and the route check one placement's token; the second check is a lookup
+    while the token is current, and once its `exp` has passed it is decoded again."""
+    key = ApiSigningKey()
+    clock = [time.time()]
+    verifier = TokenVerifier(
+        key=key.value, issuer=ISSUER, audience=AUDIENCE, leeway_s=0, clock=lambda: clock[0]
+    )
+    now = int(clock[0])
+    token = jwt.encode(_claims(iat=now, exp=now + 60), key.value, algorithm="HS256")
+    first = _verify(verifier, token)
+    assert _verify(verifier, token) is first
+    clock[0] = now + 61  # past `exp` for the cache (PyJWT keeps the real clock)
+    assert _verify(verifier, token) is not first

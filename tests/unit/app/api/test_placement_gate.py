@@ -82,12 +82,15 @@ def test_at_capacity_a_valid_placement_is_refused_at_the_door() -> None:
     assert route.bodies == []
 
 
-def test_with_room_the_route_gets_the_request_and_its_body() -> None:
-    """Below capacity nothing is read here: the route reads the body itself."""
+def test_with_room_the_route_gets_the_body_and_the_slot_held_for_it() -> None:
+    """Below capacity the gate holds a slot while the route runs and gives it back if the
+    route did not admit the order (this route admits nothing)."""
     body = _order("new")
-    route, start = _post(WorkflowAdmission(1), body)
+    admission = WorkflowAdmission(1)
+    route, start = _post(admission, body)
     assert start["status"] == 202
     assert route.bodies == [body]
+    assert admission.reserve("next") is True
 
 
 def test_what_the_route_must_answer_itself_reaches_it_with_the_body_replayed() -> None:

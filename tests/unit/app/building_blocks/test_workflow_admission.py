@@ -187,3 +187,24 @@ def test_refused_clients_stop_counting_as_waiting_after_a_while() -> None:
     with pytest.raises(EngineAtCapacityError) as refused:
         admission.admit("new")
     assert refused.value.retry_after_s == 1 + 1  # only "new" waits
+
+
+def test_a_reserved_slot_is_taken_by_admit_and_refused_to_others() -> None:
+    """The gate reserves for a placement on its way; at capacity counting reservations a
+    new id is refused, the reserving id is admitted, and an unused reservation returns."""
+    admission = WorkflowAdmission(2)
+    admission.admit("running")
+    assert admission.reserve("a") is True
+    assert admission.reserve("a") is False  # the same id again holds nothing more
+    with pytest.raises(EngineAtCapacityError):
+        admission.reserve("b")
+    with pytest.raises(EngineAtCapacityError):
+        admission.admit("b")  # a placement that came another way (an event) sees it too
+    admission.admit("a")
+    admission.unreserve("a")  # the gate's finally: nothing left to give back
+    assert admission.in_flight == 2
+    admission.release("a")
+    assert admission.reserve("c") is True
+    admission.unreserve("c")  # its route never admitted it (a duplicate, or an error)
+    admission.admit("d")
+    assert admission.in_flight == 2
