@@ -2,8 +2,9 @@
 process spent per order (`python -m bench.replicas`; docs/replicas.md has the results).
 
 Each replica count gets a fresh full-profile stack (PostgreSQL, Redis, placement,
-sentry, the payment peer, N apps with their daprds, HAProxy; one replica runs behind
-HAProxy too, so the three runs differ only in the count). It places ORDERS one-line
+sentry, the Scheduler, the payment peer, N apps with their daprds, HAProxy; one replica
+runs behind HAProxy too, so the three runs differ only in the count; `--reminders
+state-store` keeps reminders in PostgreSQL instead of on the Scheduler). It places ORDERS one-line
 orders (below the approval threshold) through the balancer, CONCURRENCY at a time
 (a 429 is retried), and waits until every one is terminal: orders/s is ORDERS over that
 time. Before that, PROBE orders one at a time give the latency of a lone order. CPU is
@@ -26,7 +27,7 @@ from devstack.peers import PeerApp, payment_peer
 from devstack.progress import say
 from devstack.replicas import free_replica_ports
 from devstack.stack import Stack
-from devstack.stack_config import StackConfig, StackPorts
+from devstack.stack_config import REMINDER_STORES, ReminderStore, StackConfig, StackPorts
 
 TERMINAL = {"completed", "failed", "cancelled"}
 
@@ -102,7 +103,13 @@ def one_at_a_time(stack: Stack, orders: int) -> list[float]:
     return took
 
 
-def run(replicas: int, orders: int, concurrency: int, probe: int = 0) -> dict[str, Any]:
+def run(
+    replicas: int,
+    orders: int,
+    concurrency: int,
+    probe: int = 0,
+    reminders: ReminderStore | None = None,
+) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix="orderflow-bench-replicas-"))
     root.chmod(0o711)
     config = StackConfig(
@@ -112,37 +119,50 @@ def run(replicas: int, orders: int, concurrency: int, probe: int = 0) -> dict[st
         profile="full",
         peers=(payment_peer(PeerApp.free_ports()),),
         replicas=free_replica_ports(replicas),
+        reminders=reminders,
     )
     try:
         with Stack(config, progress=lambda _: None) as stack:
             place_all(stack, 5, 5)  # warm-up: actors, connections, first writes
             latencies = one_at_a_time(stack, probe)
             before = cpu_by_process(stack)
-            ids, elapsed = place_all(stack, orders, concurrency)
+            ids, elapsed = place_all(stack, orders, concurrency) if orders else ([], 0.0)
             after = cpu_by_process(stack)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    probed = {
+        "replicas": replicas,
+        "reminders": config.reminder_store,
+        "one_order_at_a_time_s": latencies,
+    }
+    if not ids:
+        return probed
     cpu_ms = {name: round((after[name] - before[name]) * 1000 / len(ids), 1) for name in after}
     return {
-        "replicas": replicas,
+        **probed,
         "orders": len(ids),
         "seconds": round(elapsed, 1),
         "orders_per_s": round(len(ids) / elapsed, 2),
         "cpu_ms_per_order": cpu_ms,
         "cpu_ms_per_order_total": round(sum(cpu_ms.values()), 1),
-        "one_order_at_a_time_s": latencies,
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.replicas")
     parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--orders", type=int, default=60)
+    parser.add_argument("--orders", type=int, default=60, help="0: the probe only")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--probe", type=int, default=3, help="orders placed one at a time first")
+    parser.add_argument(
+        "--reminders",
+        choices=REMINDER_STORES,
+        help="where daprd keeps reminders (default: the Scheduler, as replica stacks do)",
+    )
     args = parser.parse_args()
     for count in args.replicas:
-        say(json.dumps(run(count, args.orders, args.concurrency, args.probe)))
+        result = run(count, args.orders, args.concurrency, args.probe, args.reminders)
+        say(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -48,6 +48,12 @@ def _print_urls(stack: Stack) -> None:
         if stack.balancer is not None
         else ""
     )
+    scheduler = (
+        f"\n  scheduler       127.0.0.1:{ports.scheduler} (actor reminders; healthz "
+        f"{ports.scheduler_healthz}, data {stack.config.scheduler_data_dir})"
+        if stack.scheduler is not None
+        else ""
+    )
     peers = "".join(
         f"\n  {peer.app_id:<16}http://127.0.0.1:{peer.ports.app} (daprd {peer.ports.dapr_http})"
         for peer in stack.config.peers
@@ -65,7 +71,7 @@ Orderflow is running (profile {stack.config.profile}).
   Dapr API token  in {stack.config.token_file} (send it as `dapr-api-token`)
   Dapr metrics    http://127.0.0.1:{stack.replicas[0].ports.dapr_metrics}/metrics
   sentry (mTLS)   {stack.mtls.sentry_address}
-  placement       127.0.0.1:{ports.placement}{servers}{peers}{balancer}{replicas}
+  placement       127.0.0.1:{ports.placement}{scheduler}{servers}{peers}{balancer}{replicas}
   logs            {log_dir}/{{{names}}}.log
   data            {stack.config.data_dir}
   traces          {_traces_line(stack)}

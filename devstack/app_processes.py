@@ -70,6 +70,11 @@ def app_daprd_argv(
         # Time to hand actors over on SIGTERM (its default, 5 s, cuts the drain short).
         shutdown = f"--dapr-graceful-shutdown-seconds={DAPRD_GRACEFUL_SHUTDOWN_S}"
         extra_args = (shutdown, *extra_args)
+    if config.reminder_store == "scheduler":
+        # Reminders go there only with the Configuration's SchedulerReminders feature on
+        # (devstack/daprd_configs.py); without this address daprd would refuse to start
+        # its actors with the feature on.
+        extra_args = (f"--scheduler-host-address={HOST}:{config.ports.scheduler}", *extra_args)
     return daprd_argv(
         config.app_id,
         sidecar_ports,

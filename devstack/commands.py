@@ -38,8 +38,8 @@ def uvicorn_argv(factory: str, port: int) -> list[str]:
 
 @dataclass(frozen=True)
 class Mtls:
-    """How a daprd or placement joins the stack's mTLS: sentry's address, and the trust
-    anchors (the root CA's PEM) it checks every peer and sentry against."""
+    """How a daprd, placement or the Scheduler joins the stack's mTLS: sentry's address,
+    and the trust anchors (the root CA's PEM) it checks every peer and sentry against."""
 
     sentry_address: str
     trust_anchors_file: Path
@@ -55,7 +55,9 @@ class Mtls:
     def daprd_env(self) -> dict[str, str]:
         return {"DAPR_TRUST_ANCHORS": self.trust_anchors_file.read_text()}
 
-    def placement_args(self) -> list[str]:
+    def control_plane_args(self) -> list[str]:
+        """placement's and the Scheduler's: their certificate from sentry, and the anchors
+        they check each daprd's against."""
         return [
             "--tls-enabled",
             f"--trust-anchors-file={self.trust_anchors_file}",

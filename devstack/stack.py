@@ -19,7 +19,8 @@ import httpx
 from devstack.app_processes import app_daprd_env, build_replicas
 from devstack.balancer import Balancer
 from devstack.commands import Mtls
-from devstack.control_plane import placement_argv, sentry_argv
+from devstack.control_plane import placement_argv, scheduler_argv, sentry_argv
+from devstack.daprd_configs import app_config, peer_config, render_configs
 from devstack.peers import PeerApp, peer_processes
 from devstack.ports import HOST, ensure_distinct, ensure_free
 from devstack.postgres import PostgresServer
@@ -27,12 +28,7 @@ from devstack.processes import ManagedProcess
 from devstack.progress import say
 from devstack.redis import RedisServer
 from devstack.replicas import Replica, check_profile
-from devstack.runtime import (
-    DAPR_DIR,
-    PROJECT_ROOT,
-    RuntimeMissingError,
-    missing_binaries,
-)
+from devstack.runtime import PROJECT_ROOT, RuntimeMissingError, missing_binaries
 from devstack.servers import BackingServer, ensure_installed
 from devstack.stack_config import (
     PROFILE_SERVERS,
@@ -75,6 +71,17 @@ class Stack:
             log_path=config.log_dir / "placement.log",
             cwd=PROJECT_ROOT,
         )
+        # One Scheduler for the stack, when its reminders live there (stack_config.py).
+        self.scheduler = (
+            ManagedProcess(
+                name="scheduler",
+                argv=scheduler_argv(config.ports, config.scheduler_data_dir, self.mtls),
+                log_path=config.log_dir / "scheduler.log",
+                cwd=PROJECT_ROOT,
+            )
+            if config.reminder_store == "scheduler"
+            else None
+        )
         export = config.trace_export
         exporter_env = export.exporter_env() if export else {}
         self.peers = [
@@ -106,21 +113,11 @@ class Stack:
 
     @property
     def daprd_config(self) -> Path:
-        """The Configuration every daprd of the stack reads: the profile's, or the copy
-        with the OTLP export rendered into the data directory at start."""
-        profile_config = DAPR_DIR / "config" / self.config.profile / "config.yaml"
-        if self.config.trace_export is None:
-            return profile_config
-        return self.config.data_dir.resolve() / "dapr-config.yaml"
+        """The Configuration every daprd of the app reads (devstack/daprd_configs.py)."""
+        return app_config(self.config)
 
     def peer_daprd_config(self, peer: PeerApp) -> Path:
-        """A peer's Configuration: its own (rendered with the OTLP export when there is
-        one), or the stack's."""
-        if peer.config is None:
-            return self.daprd_config
-        if self.config.trace_export is None:
-            return peer.config
-        return self.config.data_dir.resolve() / f"{peer.app_id}-dapr-config.yaml"
+        return peer_config(self.config, peer)
 
     # --- addresses -------------------------------------------------------------------
     @property
@@ -147,13 +144,19 @@ class Stack:
         servers = [server.process for server in self.servers]
         apps = [process for replica in self.replicas for process in replica.processes]
         balancer = [self.balancer.process] if self.balancer else []
-        return [*servers, self.sentry, self.placement, *peers, *apps, *balancer]
+        return [*servers, *self.control_plane, *peers, *apps, *balancer]
+
+    @property
+    def control_plane(self) -> list[ManagedProcess]:
+        return [self.sentry, self.placement, *([self.scheduler] if self.scheduler else [])]
 
     def ports_to_check(self) -> list[tuple[str, int]]:
         """(role, port) of what this stack runs: the local profile has no postgres to clash,
         and each peer app brings its own ports."""
         every_server = {name for names in PROFILE_SERVERS.values() for name in names}
         not_run = every_server - {server.name for server in self.servers}
+        if self.scheduler is None:
+            not_run |= {f.name for f in fields(self.config.ports) if f.name.startswith("scheduler")}
         replica_ports = []
         if self.config.replicas:  # the replicas' own ports replace the single app's daprd's
             not_run |= {"dapr_http", "dapr_grpc", "dapr_internal_grpc", "dapr_metrics"}
@@ -210,14 +213,7 @@ class Stack:
         self.config.tokens.write(self.config.token_file)
         if self.balancer is not None:
             self.balancer.prepare()  # installs HAProxy when missing, before anything starts
-        if self.config.trace_export is not None:
-            profile_config = DAPR_DIR / "config" / self.config.profile / "config.yaml"
-            self.config.trace_export.render_config(profile_config, self.daprd_config)
-            for peer in self.config.peers:
-                if peer.config is not None:
-                    self.config.trace_export.render_config(
-                        peer.config, self.peer_daprd_config(peer)
-                    )
+        render_configs(self.config)
         try:
             self._start_all()
         except BaseException:
@@ -249,7 +245,7 @@ class Stack:
             )
 
         for replica in self.replicas:
-            self.start_replica(replica, watched=[*servers, self.sentry, self.placement])
+            self.start_replica(replica, watched=[*servers, *self.control_plane])
         if self.balancer is not None:
             self._progress(f"starting the load balancer (HAProxy) on {self.app_url}")
             self.balancer.process.start()
@@ -283,8 +279,9 @@ class Stack:
         self._wait_for(f"{replica.name} (/health/ready)", lambda: answers(ready, 200), watched)
 
     def start_control_plane(self, watched: list[ManagedProcess] | None = None) -> None:
-        """A new trust bundle, sentry, then placement (which takes its certificate from
-        sentry); each waited for. `watched`: processes already running that must stay up."""
+        """A new trust bundle, sentry, then placement and the Scheduler, if the stack runs
+        one (each takes its certificate from sentry); each waited for. `watched`: processes
+        already running that must stay up."""
         ports, running = self.config.ports, list(watched or [])
         self._progress(f"starting sentry on {HOST}:{ports.sentry} (mTLS for every sidecar)")
         TrustBundle.generate(self.trust.directory)
@@ -302,6 +299,13 @@ class Stack:
             [*running, self.sentry, self.placement],
             30.0,
         )
+        if self.scheduler is not None:
+            self._progress(f"starting the scheduler on {HOST}:{ports.scheduler} (reminders)")
+            self.scheduler.start()
+            scheduler_healthz = f"http://{HOST}:{ports.scheduler_healthz}/healthz"
+            self._wait_for(
+                "scheduler", lambda: answers(scheduler_healthz, 200), running + self.control_plane
+            )
 
     def _wait_for(
         self,
