@@ -15,7 +15,12 @@ from devstack.commands import (
 )
 from devstack.ports import HOST
 from devstack.processes import ManagedProcess
-from devstack.replicas import DAPRD_GRACEFUL_SHUTDOWN_S, DRAIN_TIMEOUT_S, Replica
+from devstack.replicas import (
+    DAPRD_GRACEFUL_SHUTDOWN_S,
+    DRAIN_TIMEOUT_S,
+    HANDOVER_TIMEOUT_S,
+    Replica,
+)
 from devstack.runtime import PROJECT_ROOT
 from devstack.servers import BackingServer
 from devstack.stack_config import StackConfig, profile_resources
@@ -58,7 +63,7 @@ def build_replicas(config: StackConfig, daprd_config: Path, mtls: Mtls) -> list[
             cwd=config.data_dir,
             env={},  # set at start: server credentials exist only once servers are prepared
         )
-        replicas.append(Replica(index, ports, app, daprd))
+        replicas.append(Replica(index, ports, app, daprd, sidecar_headers=config.tokens.headers()))
     return replicas
 
 
@@ -127,7 +132,9 @@ def app_env(config: StackConfig, ports: SidecarPorts) -> dict[str, str]:
         # detection time with replicas; with one app there is nothing to drain from, and
         # SIGTERM stops it at once (as before), whether its daprd runs or not.
         "ORDERFLOW_SHUTDOWN_DRAIN_S": str(SHUTDOWN_DRAIN_S if config.replicas else 0),
-        "ORDERFLOW_SHUTDOWN_DRAIN_MAX_S": str(DRAIN_TIMEOUT_S if config.replicas else 0),
+        "ORDERFLOW_SHUTDOWN_DRAIN_MAX_S": str(
+            DRAIN_TIMEOUT_S + HANDOVER_TIMEOUT_S if config.replicas else 0
+        ),
         # The cron's schedule, which the app needs to tell one tick from the next when
         # every replica's daprd fires it (app/api/bindings/inventory_audit.py).
         AUDIT_SCHEDULE_VARIABLE: config.daprd_env.get(

@@ -10,7 +10,9 @@ import dataclasses
 import signal
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import httpx
 
 from devstack.commands import SidecarPorts
 from devstack.ports import HOST, reserve_free_ports
@@ -29,6 +31,10 @@ DAPRD_GRACEFUL_SHUTDOWN_S = 15
 # replica to end. Requests here can take 20 s on 1.14 (docs/replicas.md: the reminder
 # stall); 15 s cut one short in the rolling restart test. The app drains as long.
 DRAIN_TIMEOUT_S = 60.0
+# How long a stopping replica's daprd may take to leave placement once its app fails the
+# actor health probe (app/api/sidecar_callbacks.py: 4 probes 5 s apart, then each actor's
+# call in flight), before devstack stops it anyway.
+HANDOVER_TIMEOUT_S = 45.0
 
 
 class ReplicasUnsupportedError(ValueError):
@@ -72,6 +78,7 @@ class Replica:
     app: ManagedProcess
     daprd: ManagedProcess
     starts: int = 0
+    sidecar_headers: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -101,6 +108,18 @@ class Replica:
         self.daprd.argv = [new if arg == old else arg for arg in self.daprd.argv]
         self.ports = dataclasses.replace(self.ports, dapr_internal_grpc=port)
 
+    def hosts_no_actors(self) -> bool:
+        """daprd has left placement and deactivated its actors (or is not answering)."""
+        try:
+            answer = httpx.get(
+                f"{self.dapr_http_url}/v1.0/metadata", headers=dict(self.sidecar_headers)
+            )
+            runtime = answer.json().get("actorRuntime", {})
+        except (httpx.HTTPError, ValueError):
+            return True
+        active = sum(entry.get("count", 0) for entry in runtime.get("activeActors", []))
+        return bool(runtime.get("placement") == "placement: disconnected" and active == 0)
+
     def kill(self) -> None:
         """SIGKILL the app and its daprd at once, as a lost node would."""
         self.daprd.kill()
@@ -109,14 +128,18 @@ class Replica:
     def stop_gracefully(
         self, taken_out: Callable[[], bool], drain_timeout_s: float = DRAIN_TIMEOUT_S
     ) -> None:
-        """SIGTERM the app: it turns unready but keeps serving (app/drain.py). Once the
-        balancer has taken it out and its requests there ended (`taken_out`), SIGTERM
-        daprd, which hands its actors to the other replicas and finishes their ongoing
-        calls; the app then finishes its in-flight requests, stops its workflow worker
-        and exits."""
+        """SIGTERM the app: it turns unready but keeps serving (app/drain.py), and fails
+        daprd's actor health probe, so daprd leaves placement and hands its actors to the
+        other replicas. Once the balancer has taken it out and its requests there ended
+        (`taken_out`), and daprd hosts no actor, SIGTERM daprd (daprd 1.14.4 closes its
+        state store at SIGTERM, under any actor still running there); the app then
+        finishes its in-flight requests, stops its workflow worker and exits."""
         self.app.send(signal.SIGTERM)
         deadline = time.monotonic() + drain_timeout_s
         while not taken_out() and time.monotonic() < deadline:
             time.sleep(0.2)
+        deadline = time.monotonic() + HANDOVER_TIMEOUT_S
+        while not self.hosts_no_actors() and time.monotonic() < deadline:
+            time.sleep(0.5)
         self.daprd.stop(grace_s=DAPRD_GRACEFUL_SHUTDOWN_S + 5)
         self.app.wait(timeout_s=60.0)
