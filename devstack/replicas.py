@@ -11,6 +11,7 @@ import signal
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -69,6 +70,13 @@ def replica_ports_from_env(count: int, env: Mapping[str, str]) -> tuple[SidecarP
     )
 
 
+def hosts_no_actors(metadata: Mapping[str, Any]) -> bool:
+    """From daprd 1.14's /v1.0/metadata: disconnected from placement, no actor active."""
+    runtime = metadata.get("actorRuntime", {})
+    active = sum(entry.get("count", 0) for entry in runtime.get("activeActors", []))
+    return bool(runtime.get("placement") == "placement: disconnected" and active == 0)
+
+
 @dataclass
 class Replica:
     """One app process and its daprd."""
@@ -114,11 +122,9 @@ class Replica:
             answer = httpx.get(
                 f"{self.dapr_http_url}/v1.0/metadata", headers=dict(self.sidecar_headers)
             )
-            runtime = answer.json().get("actorRuntime", {})
+            return hosts_no_actors(answer.json())
         except (httpx.HTTPError, ValueError):
             return True
-        active = sum(entry.get("count", 0) for entry in runtime.get("activeActors", []))
-        return bool(runtime.get("placement") == "placement: disconnected" and active == 0)
 
     def kill(self) -> None:
         """SIGKILL the app and its daprd at once, as a lost node would."""

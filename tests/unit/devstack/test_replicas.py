@@ -7,7 +7,12 @@ from typing import Any
 import pytest
 
 from devstack.balancer import render_config
-from devstack.replicas import ReplicasUnsupportedError, check_profile, replica_ports_from_env
+from devstack.replicas import (
+    ReplicasUnsupportedError,
+    check_profile,
+    hosts_no_actors,
+    replica_ports_from_env,
+)
 from devstack.stack import Stack
 from devstack.stack_config import StackConfig, StackPorts
 
@@ -86,3 +91,25 @@ def test_stacks_with_reminders_in_the_state_store_run_no_scheduler(tmp_path: Pat
         assert not [role for role, _ in stack.ports_to_check() if role.startswith("scheduler")]
         daprd_args = [arg for replica in stack.replicas for arg in replica.daprd.argv]
         assert not [arg for arg in daprd_args if arg.startswith("--scheduler-host-address")]
+
+
+@pytest.mark.parametrize(
+    ("placement", "counts", "stoppable"),
+    [
+        ("placement: connected", [], False),
+        ("placement: disconnected", [3, 0], False),
+        ("placement: disconnected", [0, 0], True),
+        ("placement: disconnected", [], True),
+    ],
+)
+def test_a_draining_daprd_is_stopped_only_once_it_left_placement_with_no_actor_active(
+    placement: str, counts: list[int], stoppable: bool
+) -> None:
+    """Read from daprd 1.14's /v1.0/metadata (`actorRuntime`)."""
+    metadata = {
+        "actorRuntime": {
+            "placement": placement,
+            "activeActors": [{"type": f"T{i}", "count": n} for i, n in enumerate(counts)],
+        }
+    }
+    assert hosts_no_actors(metadata) is stoppable
