@@ -29,8 +29,9 @@ REPLICA_PORT_BASES = SidecarPorts(
 # ongoing calls finish (drainOngoingCallTimeout, app/settings.py) before it exits.
 DAPRD_GRACEFUL_SHUTDOWN_S = 15
 # How long a stopping replica's daprd waits for the balancer's last request to the
-# replica to end. Requests here can take 20 s on 1.14 (docs/replicas.md: the reminder
-# stall); 15 s cut one short in the rolling restart test. The app drains as long.
+# replica to end. Requests here took up to 20 s with reminders in the state store
+# (docs/replicas.md: the reminder stall); 15 s cut one short in the rolling restart test.
+# The app drains as long, plus the handover below.
 DRAIN_TIMEOUT_S = 60.0
 # How long a stopping replica's daprd may take to leave placement once its app fails the
 # actor health probe (app/api/sidecar_callbacks.py: 4 probes 5 s apart, then each actor's
