@@ -1,11 +1,12 @@
-"""Command lines of the stack's control plane: sentry (mTLS) and placement (actors)."""
+"""Command lines of the stack's control plane: sentry (mTLS), placement (actors) and the
+Scheduler (actor reminders, on stacks that keep them there)."""
 
 from pathlib import Path
 
 from devstack.commands import Mtls
 from devstack.ports import HOST
 from devstack.runtime import DAPR_DIR, binary
-from devstack.stack_config import PLACEMENT_ID, StackPorts
+from devstack.stack_config import PLACEMENT_ID, SCHEDULER_ID, StackPorts
 from devstack.trust_bundle import TRUST_DOMAIN
 
 
@@ -28,7 +29,24 @@ def placement_argv(ports: StackPorts, mtls: Mtls) -> list[str]:
         f"--id={PLACEMENT_ID}",
         f"--initial-cluster={PLACEMENT_ID}={HOST}:{ports.placement_raft}",
         *_listening_on(ports.placement, ports.placement_healthz, ports.placement_metrics),
-        *mtls.placement_args(),
+        *mtls.control_plane_args(),
+    ]
+
+
+def scheduler_argv(ports: StackPorts, data_dir: Path, mtls: Mtls) -> list[str]:
+    """A one-member Scheduler cluster: its embedded etcd keeps the jobs (the reminders) in
+    `data_dir` (the default, ./data, is the working directory's) and listens on loopback
+    only (the initial cluster's address is where it binds), its client port explicit too
+    (the defaults 2379/2380 would clash with any other etcd)."""
+    etcd_peer = f"http://{HOST}:{ports.scheduler_etcd_peer}"
+    return [
+        str(binary("scheduler")),
+        f"--id={SCHEDULER_ID}",
+        f"--etcd-data-dir={data_dir.resolve()}",
+        f"--initial-cluster={SCHEDULER_ID}={etcd_peer}",
+        f"--etcd-client-ports={SCHEDULER_ID}={ports.scheduler_etcd_client}",
+        *_listening_on(ports.scheduler, ports.scheduler_healthz, ports.scheduler_metrics),
+        *mtls.control_plane_args(),
     ]
 
 

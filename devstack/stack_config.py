@@ -8,8 +8,10 @@ import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Literal
 
 from devstack.api_auth import ALL_SCOPES, ApiSigningKey
+from devstack.commands import SidecarPorts
 from devstack.peers import PeerApp, payment_peer
 from devstack.ports import reserve_free_ports
 from devstack.runtime import DAPR_DIR, DEV_SECRETS_FILE, PROJECT_ROOT
@@ -17,6 +19,12 @@ from devstack.tokens import SidecarTokens
 from devstack.trace_export import TraceExport
 
 PLACEMENT_ID = "dapr-placement-0"
+SCHEDULER_ID = "dapr-scheduler-server-0"
+# Where daprd keeps actor reminders (and so the workflow engine's): in the actor state
+# store (daprd 1.14's default), or on the Scheduler service (its preview feature
+# `SchedulerReminders`). docs/replicas.md says why replica stacks use the Scheduler.
+ReminderStore = Literal["state-store", "scheduler"]
+REMINDER_STORES: tuple[ReminderStore, ...] = ("state-store", "scheduler")
 # Components every profile loads (secret store, bindings) live in `components/common`.
 COMMON = "common"
 
@@ -49,6 +57,12 @@ class StackPorts:
     sentry: int = 50003
     sentry_healthz: int = 8082
     sentry_metrics: int = 9093
+    # The Scheduler (actor reminders, on stacks that keep them there) and its embedded etcd.
+    scheduler: int = 50006
+    scheduler_healthz: int = 8083
+    scheduler_metrics: int = 9094
+    scheduler_etcd_client: int = 12379
+    scheduler_etcd_peer: int = 12380
     # Servers of the full profile: off Debian's 5432/6379 so a system service never clashes.
     postgres: int = 15432
     redis: int = 16379
@@ -105,6 +119,28 @@ class StackConfig:
     # with `secrets_file`'s secrets (the app's store serves the file `app_secrets_file`).
     api_key: ApiSigningKey = field(default_factory=ApiSigningKey)
     secrets_file: Path = DEV_SECRETS_FILE
+    # Empty: one app on ports.app with its daprd on ports.dapr_*. Otherwise one app and
+    # daprd per entry (docs/replicas.md), and the load balancer on ports.app.
+    replicas: tuple[SidecarPorts, ...] = ()
+    # None: the Scheduler for a stack of replicas (several daprds writing reminders of one
+    # actor type contend for the state store's record of them), the state store otherwise.
+    reminders: ReminderStore | None = None
+
+    @property
+    def replica_count(self) -> int:
+        return max(1, len(self.replicas))
+
+    @property
+    def reminder_store(self) -> ReminderStore:
+        if self.reminders is not None:
+            return self.reminders
+        return "scheduler" if self.replicas else "state-store"
+
+    @property
+    def scheduler_data_dir(self) -> Path:
+        """The Scheduler's embedded etcd (its jobs: the reminders), kept with the stack's
+        other state."""
+        return self.data_dir / "scheduler"
 
     @classmethod
     def throwaway(
@@ -151,6 +187,10 @@ class StackConfig:
         known = available_profiles()
         if self.profile not in known:
             raise ValueError(f"unknown profile {self.profile!r}; profiles: {', '.join(known)}")
+        if self.reminders is not None and self.reminders not in REMINDER_STORES:
+            raise ValueError(
+                f"unknown reminder store {self.reminders!r}; one of {', '.join(REMINDER_STORES)}"
+            )
 
 
 def available_profiles() -> list[str]:
