@@ -6,19 +6,16 @@ the tests in this folder. The audit cron fires every 2 s on each of the three da
 the once-per-tick test sees many ticks within seconds.
 """
 
-import shutil
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import replace
 
 import pytest
 
-from devstack.peers import PeerApp, payment_peer
 from devstack.replicas import free_replica_ports
 from devstack.stack import Stack
-from devstack.stack_config import StackConfig, StackPorts
 from tests.conftest import TEST_APP_ENV, _quiet, _started
 from tests.integration.replicas.client import ReplicaClient
+from tests.support.full_profile import full_profile_config
 
 REPLICAS = 3
 AUDIT_SCHEDULE = "@every 2s"
@@ -26,24 +23,15 @@ AUDIT_SCHEDULE = "@every 2s"
 
 @pytest.fixture(scope="session")
 def replica_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    # PostgreSQL runs as `postgres`, who must reach its cluster: not under pytest's 0700.
-    data_root = Path(tempfile.mkdtemp(prefix="orderflow-replicas-"))
-    data_root.chmod(0o711)
-    config = StackConfig(
-        ports=StackPorts.free(),
-        data_dir=data_root / "data",
-        log_dir=tmp_path_factory.mktemp("replica-stack") / "logs",
-        profile="full",
-        app_env={**TEST_APP_ENV, "ORDERFLOW_APPROVAL_TIMEOUT": "PT120S"},
-        daprd_env={"ORDERFLOW_INVENTORY_AUDIT_SCHEDULE": AUDIT_SCHEDULE},
-        peers=(payment_peer(PeerApp.free_ports()),),
-        replicas=free_replica_ports(REPLICAS),
-    )
-    try:
+    app_env = {**TEST_APP_ENV, "ORDERFLOW_APPROVAL_TIMEOUT": "PT120S"}
+    with full_profile_config(tmp_path_factory, "replica-stack", app_env, with_payment=True) as full:
+        config = replace(
+            full,
+            daprd_env={"ORDERFLOW_INVENTORY_AUDIT_SCHEDULE": AUDIT_SCHEDULE},
+            replicas=free_replica_ports(REPLICAS),
+        )
         with _started(lambda: Stack(config, progress=_quiet)) as running:
             yield running
-    finally:
-        shutil.rmtree(data_root, ignore_errors=True)
 
 
 @pytest.fixture
