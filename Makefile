@@ -20,6 +20,7 @@ endif
 export ORDERFLOW_DAPR := $(DAPR)
 PY := $(VENV)/bin/python
 PROFILE ?= local
+REPLICAS ?= 1
 PYTEST_ARGS ?=
 MODE ?= quick
 
@@ -58,8 +59,8 @@ image: venv ## build the orderflow and payment-service images with podman (cache
 browser: venv ## install Debian's chromium for the dashboard's browser tests (as root; a no-op when there)
 	@$(PY) -m devstack.browser
 
-run: venv ## start placement, daprd and the app on PROFILE (default local); Ctrl-C stops all
-	@$(PY) -m devstack run --profile $(PROFILE)
+run: venv ## start the stack on PROFILE (default local), REPLICAS apps behind HAProxy (full); Ctrl-C stops all
+	@$(PY) -m devstack run --profile $(PROFILE) --replicas $(REPLICAS)
 
 token: venv ## print a token for the running stack's /api/v1 (SCOPES="orders:read ..."; default every scope)
 	@$(PY) -m devstack token --profile $(PROFILE) $(foreach scope,$(SCOPES),--scope $(scope))

@@ -13,8 +13,7 @@ from typing import Any
 from dapr.actor.runtime.config import ActorRuntimeConfig
 from dapr.actor.runtime.runtime import ActorRuntime
 from dapr.ext.fastapi import DaprActor
-from fastapi import Depends, FastAPI
-from fastapi.staticfiles import StaticFiles
+from fastapi import FastAPI
 from opentelemetry.trace import NoOpTracerProvider, TracerProvider
 
 from activities import ACTIVITY_GROUPS
@@ -58,13 +57,12 @@ from app.observability.sidecar_metrics import sidecar_call_metrics
 from app.order_recovery import OrderRecovery
 from app.order_service import OrderService
 from app.order_views import OrderViews
+from app.records.audit_ticks import AuditTicks
 from app.records.books_records import BooksRecords
 from app.records.inventory_index import AuditRecords, SkuIndex
 from app.records.workflow_index import WorkflowIndex, WorkflowProgress
 from app.services import Services
 from app.settings import Settings
-from app.ui import order_pages, session, workflow_pages
-from app.ui.templating import STATIC_DIR
 from app.workflow_control import WorkflowControl, purge_history
 from payments.models import API_KEY_HEADER
 from workflows import ENGINE_CANARY, WORKFLOWS
@@ -246,11 +244,12 @@ async def running_services(
         workflows.register(WORKFLOWS, activities)
         await workflows.start()
         logger.info("workflow runtime started: %s", ", ".join(workflows.workflow_names))
+        replica = uuid.uuid4().hex[:12]  # this process, among the service's replicas
         watchdog = EngineWatchdog(
             workflows,
             admission,
             purge=lambda instance_id: purge_history(dapr, instance_id),
-            replica=uuid.uuid4().hex[:12],
+            replica=replica,
             interval_s=settings.engine_canary_interval_s,
             deadline_s=settings.engine_canary_deadline_s,
             sweep_after_s=settings.admission_sweep_after_s,
@@ -275,7 +274,13 @@ async def running_services(
             engine_read_deadline_s=settings.engine_read_deadline_s,
             max_stale_s=settings.order_view_max_stale_s,
         )
-        handler_deps = SubscriberDeps(workflows=workflows, state=state, orders=orders)
+        handler_deps = SubscriberDeps(
+            workflows=workflows,
+            state=state,
+            orders=orders,
+            audit_ticks=AuditTicks(state, settings.inventory_audit_schedule),
+            replica=replica,
+        )
         routes.topics.activate(
             handler_deps, ProcessedEvents(state, ttl_seconds=settings.processed_event_ttl_s)
         )
@@ -310,16 +315,6 @@ async def running_services(
             await workflows.shutdown()
             logger.info("workflow runtime stopped")
             await actors.close()
-
-
-def mount_dashboard(app: FastAPI) -> None:
-    """The operators' dashboard at /ui (app/ui/): pages over the app's own /api/v1, and
-    their static files, which ship inside the package."""
-    app.include_router(session.router)
-    for pages in (workflow_pages.router, order_pages.router):
-        app.include_router(pages, dependencies=[Depends(session.signed_in)])
-    app.add_exception_handler(session.LoginRequiredError, session.login_required)
-    app.mount("/ui/static", StaticFiles(directory=STATIC_DIR), name="ui-static")
 
 
 def mount_sidecar_routes(

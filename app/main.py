@@ -24,13 +24,18 @@ from app.api.routes import (
     orders,
     workflows,
 )
-from app.api.sidecar_callbacks import actor_callback_guard, hide_dapr_actor_routes
-from app.bootstrap import mount_dashboard, mount_sidecar_routes, running_services
+from app.api.sidecar_callbacks import (
+    actor_callback_guard,
+    actor_host_drain,
+    hide_dapr_actor_routes,
+)
+from app.bootstrap import mount_sidecar_routes, running_services
 from app.building_blocks.middleware import MiddlewarePipeline
 from app.observability.actor_metrics import actor_call_metrics
 from app.observability.logging import configure_logging
 from app.observability.telemetry import instrument, tracer_provider
 from app.settings import Settings, get_settings
+from app.ui.dashboard import mount_dashboard
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -68,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             *inbound_middlewares(token),
             body_limit(settings.dapr_max_request_bytes),  # after the token: no read before it
             read_deadline(settings.status_read_deadline_s),
+            actor_host_drain(),
             actor_callback_guard(ACTORS),
             actor_call_metrics(ACTORS),
         ],

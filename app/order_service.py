@@ -30,7 +30,8 @@ from actors.order_states import (
     is_terminal,
 )
 from app.building_blocks.actors import ActorGateway
-from app.building_blocks.errors import DaprTimeoutError, WorkflowConflictError
+from app.building_blocks.errors import DaprError, DaprTimeoutError, WorkflowConflictError
+from app.building_blocks.host_left import host_left_retry
 from app.building_blocks.workflow_admission import WorkflowAdmission
 from app.building_blocks.workflow_status import ENDED
 from app.building_blocks.workflows import WorkflowEngine
@@ -102,7 +103,11 @@ async def start_order(
         return False  # running here already
     admission.admit(details.order_id)
     try:
-        if await workflows.get_state(details.order_id) is not None:
+        # A read, safe to repeat: with replicas the instance's host may be leaving.
+        existing = await host_left_retry(
+            lambda: workflows.get_state(details.order_id), retry_on=(DaprError,)
+        )
+        if existing is not None:
             admission.forget(details.order_id)
             return False
         await workflows.schedule(WORKFLOW, details.model_dump(mode="json"), details.order_id)

@@ -64,6 +64,15 @@ class Settings(BaseSettings):
     api_auth_issuer: str = Field(default="orderflow-dev", min_length=1)
     api_auth_audience: str = Field(default="orderflow", min_length=1)
     api_auth_leeway_s: float = Field(default=30.0, ge=0, le=300)  # clock skew between hosts
+    # Graceful shutdown (app/drain.py): after SIGTERM the app answers /health/ready with
+    # 503 but keeps serving for shutdown_drain_s (so a balancer takes it out first), then
+    # while its sidecar still runs (it hands its actors over), for at most
+    # shutdown_drain_max_s in all; then uvicorn finishes in-flight requests and stops.
+    shutdown_drain_s: float = Field(default=5.0, ge=0)
+    shutdown_drain_max_s: float = Field(default=20.0, ge=0)
+    # The inventory-audit cron's schedule: the variable daprd's binding reads too. With
+    # several replicas every daprd fires it; the app claims each tick once by it.
+    inventory_audit_schedule: str = "@every 5m"
 
     # Calls to the sidecar: deadline per call, and bounded retries while it is unreachable.
     dapr_timeout_s: float = Field(default=30.0, gt=0)

@@ -15,6 +15,7 @@ from devstack.build import BuildError, build
 from devstack.peers import payment_peer, payment_ports_from_env
 from devstack.ports import PortInUseError
 from devstack.progress import say
+from devstack.replicas import ReplicasUnsupportedError, check_profile, replica_ports_from_env
 from devstack.runtime import DAPR_VERSION, DEV_SECRETS_FILE, PROJECT_ROOT, RuntimeMissingError
 from devstack.servers import ServerError
 from devstack.stack import Stack, StackStartError
@@ -36,6 +37,23 @@ def _print_urls(stack: Stack) -> None:
     log_dir = stack.config.log_dir
     names = ",".join(sorted(process.log_path.stem for process in stack.processes))
     servers = "".join(f"\n  {server.name:<16}{server.address}" for server in stack.servers)
+    replicas = "".join(
+        f"\n  {replica.name:<16}{replica.url} (daprd {replica.ports.dapr_http}, "
+        f"logs {log_dir}/{replica.app.log_path.name}, {replica.daprd.log_path.name})"
+        for replica in stack.replicas
+        if stack.balancer is not None
+    )
+    balancer = (
+        f"\n  balancer        HAProxy on {stack.app_url}, config {stack.balancer.config_path}"
+        if stack.balancer is not None
+        else ""
+    )
+    scheduler = (
+        f"\n  scheduler       127.0.0.1:{ports.scheduler} (actor reminders; healthz "
+        f"{ports.scheduler_healthz}, data {stack.config.scheduler_data_dir})"
+        if stack.scheduler is not None
+        else ""
+    )
     peers = "".join(
         f"\n  {peer.app_id:<16}http://127.0.0.1:{peer.ports.app} (daprd {peer.ports.dapr_http})"
         for peer in stack.config.peers
@@ -52,9 +70,9 @@ Orderflow is running on Dapr {DAPR_VERSION} (profile {stack.config.profile}).
   Dapr HTTP API   {stack.dapr_http_url}/v1.0/metadata
   Dapr gRPC API   {stack.dapr_grpc_address}
   Dapr API token  in {stack.config.token_file} (send it as `dapr-api-token`)
-  Dapr metrics    http://127.0.0.1:{ports.dapr_metrics}/metrics
+  Dapr metrics    http://127.0.0.1:{stack.replicas[0].ports.dapr_metrics}/metrics
   sentry (mTLS)   {stack.mtls.sentry_address}
-  placement       127.0.0.1:{ports.placement}{scheduler}{servers}{peers}
+  placement       127.0.0.1:{ports.placement}{scheduler}{servers}{peers}{balancer}{replicas}
   logs            {log_dir}/{{{names}}}.log
   data            {stack.config.data_dir}
   traces          {_traces_line(stack)}
@@ -91,11 +109,12 @@ def _log_format_env() -> dict[str, str]:
     return {"ORDERFLOW_LOG_FORMAT": "text"}
 
 
-def run(profile: str, data_dir: Path) -> int:
+def run(profile: str, data_dir: Path, replicas: int = 1) -> int:
     try:
+        check_profile(profile, replicas)
         build()
         trace_export = TraceExport.from_env()
-    except (BuildError, ValueError) as error:
+    except (BuildError, ValueError, ReplicasUnsupportedError) as error:
         say(f"error: {error}")
         return 1
     config = StackConfig(
@@ -107,6 +126,7 @@ def run(profile: str, data_dir: Path) -> int:
         trace_export=trace_export,
         app_env=_log_format_env(),
         api_key=ApiSigningKey.kept_in(_signing_key_file(data_dir)),  # tokens outlive restarts
+        replicas=replica_ports_from_env(replicas, os.environ) if replicas > 1 else (),
     )
     stack = Stack(config)
     signal.signal(signal.SIGTERM, _raise_stop)
@@ -158,6 +178,12 @@ def main() -> int:
     run_parser.add_argument(
         "--data-dir", type=Path, help="state, files and logs (default: .data/<profile>)"
     )
+    run_parser.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="app processes, each with its own daprd, behind HAProxy (full profile)",
+    )
     token_parser = commands.add_parser("token", help="print a token for the stack's /api/v1")
     token_parser.add_argument("--profile", default="local", choices=available_profiles())
     token_parser.add_argument(
@@ -172,7 +198,9 @@ def main() -> int:
     data_dir = args.data_dir or PROJECT_ROOT / ".data" / args.profile
     if args.command == "token":
         return mint_token(data_dir, args.scope, args.subject, args.ttl_hours)
-    return run(args.profile, data_dir)
+    if args.replicas < 1:
+        parser.error("--replicas must be at least 1")
+    return run(args.profile, data_dir, args.replicas)
 
 
 if __name__ == "__main__":

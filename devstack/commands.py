@@ -40,8 +40,8 @@ def uvicorn_argv(factory: str, port: int) -> list[str]:
 
 @dataclass(frozen=True)
 class Mtls:
-    """How a daprd or placement joins the stack's mTLS: sentry's address, and the trust
-    anchors (the root CA's PEM) it checks every peer and sentry against."""
+    """How a daprd, placement or the Scheduler joins the stack's mTLS: sentry's address,
+    and the trust anchors (the root CA's PEM) it checks every peer and sentry against."""
 
     sentry_address: str
     trust_anchors_file: Path
@@ -57,7 +57,9 @@ class Mtls:
     def daprd_env(self) -> dict[str, str]:
         return {"DAPR_TRUST_ANCHORS": self.trust_anchors_file.read_text()}
 
-    def placement_args(self) -> list[str]:
+    def control_plane_args(self) -> list[str]:
+        """placement's and the Scheduler's: their certificate from sentry, and the anchors
+        they check each daprd's against."""
         return [
             "--tls-enabled",
             f"--trust-anchors-file={self.trust_anchors_file}",
@@ -66,13 +68,17 @@ class Mtls:
         ]
 
 
+AUDIT_SCHEDULE_VARIABLE = "ORDERFLOW_INVENTORY_AUDIT_SCHEDULE"  # envRef of the audit cron
+DEFAULT_AUDIT_SCHEDULE = "@every 5m"
+
+
 def daprd_env(secrets_file: Path) -> dict[str, str]:
     """Environment every daprd of the stack gets."""
     return {
         # Register in name resolution with loopback, never the machine's other addresses.
         "DAPR_HOST_IP": HOST,
         "ORDERFLOW_SECRETS_FILE": str(secrets_file),
-        "ORDERFLOW_INVENTORY_AUDIT_SCHEDULE": "@every 5m",  # envRef of the inventory-audit cron
+        AUDIT_SCHEDULE_VARIABLE: DEFAULT_AUDIT_SCHEDULE,
     }
 
 

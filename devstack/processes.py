@@ -73,6 +73,23 @@ class ManagedProcess:
                 self._popen.wait(timeout=5)
         self._popen = None
 
+    def send(self, signum: signal.Signals) -> None:
+        """Send one signal to the process group, and leave it running (e.g. SIGTERM to
+        start a drain that the caller then waits for)."""
+        if self._popen is not None and self._popen.poll() is None:
+            self._signal_group(signum)
+
+    def wait(self, timeout_s: float) -> None:
+        """Wait for the process to exit by itself; SIGKILL it after `timeout_s`."""
+        if self._popen is None:
+            return
+        try:
+            self._popen.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            self._signal_group(signal.SIGKILL)
+            self._popen.wait(timeout=5)
+        self._popen = None
+
     def kill(self) -> None:
         """SIGKILL at once, as a crash would."""
         if self._popen is not None and self._popen.poll() is None:

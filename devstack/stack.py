@@ -16,38 +16,35 @@ from typing import Any
 
 import httpx
 
-from devstack.app_processes import app_daprd_argv, app_daprd_env, app_env
-from devstack.commands import Mtls, uvicorn_argv
+from devstack.app_processes import app_daprd_env, build_replicas
+from devstack.balancer import Balancer
+from devstack.commands import Mtls
 from devstack.control_plane import placement_argv, scheduler_argv, sentry_argv
+from devstack.daprd_configs import app_config, peer_config, render_configs
 from devstack.peers import PeerApp, peer_processes
 from devstack.ports import HOST, ensure_distinct, ensure_free
 from devstack.postgres import PostgresServer
 from devstack.processes import ManagedProcess
 from devstack.progress import say
 from devstack.redis import RedisServer
-from devstack.runtime import (
-    DAPR_DIR,
-    LINE,
-    PROJECT_ROOT,
-    RuntimeMissingError,
-    missing_binaries,
-)
+from devstack.replicas import Replica, check_profile
+from devstack.runtime import PROJECT_ROOT, RuntimeMissingError, missing_binaries
 from devstack.servers import BackingServer, ensure_installed
 from devstack.stack_config import (
     PROFILE_SERVERS,
     StackConfig,
 )
 from devstack.trust_bundle import TRUST_DOMAIN, TrustBundle
+from devstack.waiting import StackStartError, answers, wait_for
 
-
-class StackStartError(RuntimeError):
-    pass
+__all__ = ["Stack", "StackStartError"]
 
 
 class Stack:
     """Starts, watches and stops the stack's processes; usable as a context manager."""
 
     def __init__(self, config: StackConfig, progress: Callable[[str], None] = say) -> None:
+        check_profile(config.profile, config.replica_count)
         self.config = config
         self._progress = progress
         ports = config.ports
@@ -74,15 +71,15 @@ class Stack:
             log_path=config.log_dir / "placement.log",
             cwd=PROJECT_ROOT,
         )
-        # Only the lines whose daprd needs it (runtime.RuntimeLine.needs_scheduler).
+        # One Scheduler for the stack, when its reminders live there (stack_config.py).
         self.scheduler = (
             ManagedProcess(
                 name="scheduler",
-                argv=scheduler_argv(ports, self.mtls, config.data_dir / "scheduler"),
+                argv=scheduler_argv(config.ports, config.scheduler_data_dir, self.mtls),
                 log_path=config.log_dir / "scheduler.log",
                 cwd=PROJECT_ROOT,
             )
-            if LINE.needs_scheduler
+            if config.reminder_store == "scheduler"
             else None
         )
         export = config.trace_export
@@ -100,38 +97,27 @@ class Stack:
             )
             for peer in config.peers
         ]
-        self.app = ManagedProcess(
-            name="app",
-            argv=uvicorn_argv("app.main:create_app", ports.app),
-            log_path=config.log_dir / "app.log",
-            cwd=PROJECT_ROOT,
-            env=app_env(self.config),
-        )
-        self.daprd = ManagedProcess(
-            name="daprd",
-            argv=app_daprd_argv(config, self.daprd_config, self.mtls),
-            log_path=config.log_dir / "daprd.log",
-            cwd=config.data_dir,
-            env={},  # set at start: server credentials exist only once the servers are prepared
+        self.replicas = build_replicas(config, self.daprd_config, self.mtls)
+        # Replica 0's: what tools that know one app and one daprd (most tests) drive.
+        self.app, self.daprd = self.replicas[0].app, self.replicas[0].daprd
+        self.balancer = (
+            Balancer(
+                ports.app,
+                [replica.ports.app for replica in self.replicas],
+                config.data_dir,
+                config.log_dir,
+            )
+            if config.replicas
+            else None
         )
 
     @property
     def daprd_config(self) -> Path:
-        """The Configuration every daprd of the stack reads: the profile's, or the copy
-        with the OTLP export rendered into the data directory at start."""
-        profile_config = DAPR_DIR / "config" / self.config.profile / "config.yaml"
-        if self.config.trace_export is None:
-            return profile_config
-        return self.config.data_dir.resolve() / "dapr-config.yaml"
+        """The Configuration every daprd of the app reads (devstack/daprd_configs.py)."""
+        return app_config(self.config)
 
     def peer_daprd_config(self, peer: PeerApp) -> Path:
-        """A peer's Configuration: its own (rendered with the OTLP export when there is
-        one), or the stack's."""
-        if peer.config is None:
-            return self.daprd_config
-        if self.config.trace_export is None:
-            return peer.config
-        return self.config.data_dir.resolve() / f"{peer.app_id}-dapr-config.yaml"
+        return peer_config(self.config, peer)
 
     # --- addresses -------------------------------------------------------------------
     @property
@@ -145,18 +131,20 @@ class Stack:
 
     @property
     def dapr_http_url(self) -> str:
-        return f"http://{HOST}:{self.config.ports.dapr_http}"
+        return self.replicas[0].dapr_http_url
 
     @property
     def dapr_grpc_address(self) -> str:
-        return f"{HOST}:{self.config.ports.dapr_grpc}"
+        return f"{HOST}:{self.replicas[0].ports.dapr_grpc}"
 
     @property
     def processes(self) -> list[ManagedProcess]:
         """In start order; stop() goes in reverse, so the servers stop after daprd."""
         peers = [process for pair in self.peers for process in pair]
         servers = [server.process for server in self.servers]
-        return [*servers, *self.control_plane, *peers, self.app, self.daprd]
+        apps = [process for replica in self.replicas for process in replica.processes]
+        balancer = [self.balancer.process] if self.balancer else []
+        return [*servers, *self.control_plane, *peers, *apps, *balancer]
 
     @property
     def control_plane(self) -> list[ManagedProcess]:
@@ -164,7 +152,7 @@ class Stack:
 
     @property
     def scheduler_port(self) -> int | None:
-        """Where daprd finds the scheduler, None on a line without one."""
+        """Where a daprd of this stack finds the Scheduler; None on a stack without one."""
         return self.config.ports.scheduler if self.scheduler else None
 
     def ports_to_check(self) -> list[tuple[str, int]]:
@@ -172,14 +160,22 @@ class Stack:
         and each peer app brings its own ports."""
         every_server = {name for names in PROFILE_SERVERS.values() for name in names}
         not_run = every_server - {server.name for server in self.servers}
+        if self.scheduler is None:
+            not_run |= {f.name for f in fields(self.config.ports) if f.name.startswith("scheduler")}
+        replica_ports = []
+        if self.config.replicas:  # the replicas' own ports replace the single app's daprd's
+            not_run |= {"dapr_http", "dapr_grpc", "dapr_internal_grpc", "dapr_metrics"}
+            replica_ports = [
+                (f"{replica.name} {role.name.replace('_', ' ')}", getattr(replica.ports, role.name))
+                for replica in self.replicas
+                for role in fields(replica.ports)
+            ]
         peer_ports = [
             (f"{peer.app_id} {role.name.replace('_', ' ')}", getattr(peer.ports, role.name))
             for peer in self.config.peers
             for role in fields(peer.ports)
         ]
-        if self.scheduler is None:
-            not_run |= {f.name for f in fields(self.config.ports) if f.name.startswith("scheduler")}
-        return [*self.config.ports.roles(without=not_run), *peer_ports]
+        return [*self.config.ports.roles(without=not_run), *peer_ports, *replica_ports]
 
     def server(self, name: str) -> BackingServer:
         """This profile's server called `name` (e.g. "postgres"); KeyError if it has none."""
@@ -198,13 +194,15 @@ class Stack:
         server.process.start()
         self._wait_for(name, server.is_ready, [server.process], timeout_s)
 
-    def start_sidecar(self) -> None:
-        """Start the app's daprd (its environment exists only once servers are prepared),
-        with the secrets file its secret store serves (the API signing key among them)."""
+    def start_sidecar(self, replica: Replica | None = None) -> None:
+        """Start a replica's daprd (replica 0's by default; its environment exists only
+        once servers are prepared), with the secrets file its secret store serves (the
+        API signing key among them)."""
         config = self.config
         config.api_key.write_secrets_file(config.secrets_file, config.app_secrets_file)
-        self.daprd.env = app_daprd_env(config, self.mtls, self.servers)
-        self.daprd.start()
+        daprd = (replica or self.replicas[0]).daprd
+        daprd.env = app_daprd_env(config, self.mtls, self.servers)
+        daprd.start()
 
     # --- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
@@ -218,14 +216,9 @@ class Stack:
         (self.config.data_dir / "localstorage").mkdir(exist_ok=True)
         self.config.log_dir.mkdir(parents=True, exist_ok=True)
         self.config.tokens.write(self.config.token_file)
-        if self.config.trace_export is not None:
-            profile_config = DAPR_DIR / "config" / self.config.profile / "config.yaml"
-            self.config.trace_export.render_config(profile_config, self.daprd_config)
-            for peer in self.config.peers:
-                if peer.config is not None:
-                    self.config.trace_export.render_config(
-                        peer.config, self.peer_daprd_config(peer)
-                    )
+        if self.balancer is not None:
+            self.balancer.prepare()  # installs HAProxy when missing, before anything starts
+        render_configs(self.config)
         try:
             self._start_all()
         except BaseException:
@@ -252,56 +245,71 @@ class Stack:
             peer_health = f"http://{HOST}:{peer.ports.dapr_http}/v1.0/healthz"
             self._wait_for(
                 f"{peer.app_id} daprd",
-                functools.partial(_answers, peer_health, 204),
+                functools.partial(answers, peer_health, 204),
                 [peer_app, peer_daprd],
             )
 
-        self._progress(f"starting the app on {self.app_url} (it waits for its sidecar)")
-        self.app.start()
-        self._progress(f"starting daprd for {self.config.app_id} on {self.dapr_http_url}")
-        self.start_sidecar()
-        outbound = f"{self.dapr_http_url}/v1.0/healthz/outbound"
-        watched = [*servers, *self.control_plane, self.app, self.daprd]
-        self._wait_for("daprd (components loaded)", lambda: _answers(outbound, 204), watched)
-        sidecar = f"{self.dapr_http_url}/v1.0/healthz"
-        self._wait_for(
-            "daprd (app connected, actors and workflows up)",
-            lambda: _answers(sidecar, 204),
-            watched,
-        )
-        ready = f"{self.app_url}/health/ready"
-        self._wait_for("the app (/health/ready)", lambda: _answers(ready, 200), watched)
+        for replica in self.replicas:
+            self.start_replica(replica, watched=[*servers, *self.control_plane])
+        if self.balancer is not None:
+            self._progress(f"starting the load balancer (HAProxy) on {self.app_url}")
+            self.balancer.process.start()
+            ready = f"{self.app_url}/health/ready"
+            self._wait_for(
+                "the balancer (/health/ready through it)",
+                lambda: answers(ready, 200),
+                self.processes,
+            )
         self._progress(f"stack ready in {time.monotonic() - started:.1f}s")
 
+    def start_replica(self, replica: Replica, watched: list[ManagedProcess]) -> None:
+        """Start one replica's app, then its daprd, and wait until the app is ready."""
+        if replica.starts > 0:
+            replica.renew_internal_port()
+        replica.starts += 1
+        self._progress(f"starting the app on {replica.url} (it waits for its sidecar)")
+        replica.app.start()
+        self._progress(f"starting daprd for {self.config.app_id} on {replica.dapr_http_url}")
+        self.start_sidecar(replica)
+        watched = [*watched, replica.app, replica.daprd]
+        outbound = f"{replica.dapr_http_url}/v1.0/healthz/outbound"
+        self._wait_for("daprd (components loaded)", lambda: answers(outbound, 204), watched)
+        sidecar = f"{replica.dapr_http_url}/v1.0/healthz"
+        self._wait_for(
+            "daprd (app connected, actors and workflows up)",
+            lambda: answers(sidecar, 204),
+            watched,
+        )
+        ready = f"{replica.url}/health/ready"
+        self._wait_for(f"{replica.name} (/health/ready)", lambda: answers(ready, 200), watched)
+
     def start_control_plane(self, watched: list[ManagedProcess] | None = None) -> None:
-        """A new trust bundle, sentry, then placement (which takes its certificate from
-        sentry); each waited for. `watched`: processes already running that must stay up."""
+        """A new trust bundle, sentry, then placement and the Scheduler, if the stack runs
+        one (each takes its certificate from sentry); each waited for. `watched`: processes
+        already running that must stay up."""
         ports, running = self.config.ports, list(watched or [])
         self._progress(f"starting sentry on {HOST}:{ports.sentry} (mTLS for every sidecar)")
         TrustBundle.generate(self.trust.directory)
         self.sentry.start()
         sentry_healthz = f"http://{HOST}:{ports.sentry_healthz}/healthz"
         self._wait_for(
-            "sentry", lambda: _answers(sentry_healthz, 200), [*running, self.sentry], 30.0
+            "sentry", lambda: answers(sentry_healthz, 200), [*running, self.sentry], 30.0
         )
         self._progress(f"starting placement on {HOST}:{ports.placement}")
         self.placement.start()
         healthz = f"http://{HOST}:{ports.placement_healthz}/healthz"
         self._wait_for(
             "placement",
-            lambda: _answers(healthz, 200),
+            lambda: answers(healthz, 200),
             [*running, self.sentry, self.placement],
             30.0,
         )
         if self.scheduler is not None:
-            self._progress(f"starting scheduler on {HOST}:{ports.scheduler}")
+            self._progress(f"starting the scheduler on {HOST}:{ports.scheduler} (reminders)")
             self.scheduler.start()
             scheduler_healthz = f"http://{HOST}:{ports.scheduler_healthz}/healthz"
             self._wait_for(
-                "scheduler",
-                lambda: _answers(scheduler_healthz, 200),
-                [*running, *self.control_plane],
-                60.0,
+                "scheduler", lambda: answers(scheduler_healthz, 200), running + self.control_plane
             )
 
     def _wait_for(
@@ -311,23 +319,8 @@ class Stack:
         watched: list[ManagedProcess],
         timeout_s: float | None = None,
     ) -> None:
-        deadline = time.monotonic() + (timeout_s or self.config.ready_timeout_s)
-        while not is_ready():
-            for process in watched:
-                if not process.is_running():
-                    raise StackStartError(
-                        f"{process.name} exited (code {process.exit_code()}) "
-                        f"while waiting for {what}. Its log: {process.log_path}\n"
-                        f"--- last lines ---\n{process.log_tail()}"
-                    )
-            if time.monotonic() > deadline:
-                suspect = watched[-1]
-                raise StackStartError(
-                    f"{what} was not ready after {timeout_s or self.config.ready_timeout_s:.0f}s. "
-                    f"Logs are in {self.config.log_dir}; last lines of {suspect.log_path}:\n"
-                    f"{suspect.log_tail()}"
-                )
-            time.sleep(0.2)
+        timeout_s = timeout_s or self.config.ready_timeout_s
+        wait_for(what, is_ready, watched, timeout_s, self.config.log_dir)
         self._progress(f"  ready: {what}")
 
     def stop(self) -> None:
@@ -347,10 +340,3 @@ class Stack:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
-
-
-def _answers(url: str, expected_status: int) -> bool:
-    try:
-        return httpx.get(url, timeout=2.0).status_code == expected_status
-    except httpx.HTTPError:
-        return False

@@ -8,16 +8,23 @@ import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Literal
 
 from devstack.api_auth import ALL_SCOPES, ApiSigningKey
+from devstack.commands import SidecarPorts
 from devstack.peers import PeerApp, payment_peer
 from devstack.ports import reserve_free_ports
-from devstack.runtime import DAPR_DIR, DEV_SECRETS_FILE, PROJECT_ROOT
+from devstack.runtime import DAPR_DIR, DEV_SECRETS_FILE, LINE, PROJECT_ROOT
 from devstack.tokens import SidecarTokens
 from devstack.trace_export import TraceExport
 
 PLACEMENT_ID = "dapr-placement-0"
 SCHEDULER_ID = "dapr-scheduler-server-0"
+# Where daprd keeps actor reminders (and so the workflow engine's): in the actor state
+# store (daprd 1.14's default), or on the Scheduler service (its preview feature
+# `SchedulerReminders`). docs/replicas.md says why replica stacks use the Scheduler.
+ReminderStore = Literal["state-store", "scheduler"]
+REMINDER_STORES: tuple[ReminderStore, ...] = ("state-store", "scheduler")
 # Components every profile loads (secret store, bindings) live in `components/common`.
 COMMON = "common"
 
@@ -50,8 +57,8 @@ class StackPorts:
     sentry: int = 50003
     sentry_healthz: int = 8082
     sentry_metrics: int = 9093
-    # The scheduler, run on the lines that need it (1.18: actor reminders, so workflows);
-    # its embedded etcd's ports off etcd's own 2379/2380.
+    # The Scheduler (actor reminders: on 1.14 on stacks that keep them there, from 1.15 on
+    # every stack, so every workflow timer and step) and its embedded etcd.
     scheduler: int = 50006
     scheduler_healthz: int = 8083
     scheduler_metrics: int = 9094
@@ -113,6 +120,30 @@ class StackConfig:
     # with `secrets_file`'s secrets (the app's store serves the file `app_secrets_file`).
     api_key: ApiSigningKey = field(default_factory=ApiSigningKey)
     secrets_file: Path = DEV_SECRETS_FILE
+    # Empty: one app on ports.app with its daprd on ports.dapr_*. Otherwise one app and
+    # daprd per entry (docs/replicas.md), and the load balancer on ports.app.
+    replicas: tuple[SidecarPorts, ...] = ()
+    # None: the Scheduler for a stack of replicas (several daprds writing reminders of one
+    # actor type contend for the state store's record of them), the state store otherwise.
+    reminders: ReminderStore | None = None
+
+    @property
+    def replica_count(self) -> int:
+        return max(1, len(self.replicas))
+
+    @property
+    def reminder_store(self) -> ReminderStore:
+        if LINE.needs_scheduler:  # from 1.15 the Scheduler is the only reminder store
+            return "scheduler"
+        if self.reminders is not None:
+            return self.reminders
+        return "scheduler" if self.replicas else "state-store"
+
+    @property
+    def scheduler_data_dir(self) -> Path:
+        """The Scheduler's embedded etcd (its jobs: the reminders), kept with the stack's
+        other state."""
+        return self.data_dir / "scheduler"
 
     @classmethod
     def throwaway(
@@ -159,6 +190,15 @@ class StackConfig:
         known = available_profiles()
         if self.profile not in known:
             raise ValueError(f"unknown profile {self.profile!r}; profiles: {', '.join(known)}")
+        if self.reminders is not None and self.reminders not in REMINDER_STORES:
+            raise ValueError(
+                f"unknown reminder store {self.reminders!r}; one of {', '.join(REMINDER_STORES)}"
+            )
+        if self.reminders == "state-store" and LINE.needs_scheduler:
+            raise ValueError(
+                f"Dapr {LINE.version} keeps actor reminders on the Scheduler only; "
+                "reminders='state-store' is a choice of the 1.14 line (make ... DAPR=1.14)"
+            )
 
 
 def available_profiles() -> list[str]:

@@ -4,8 +4,6 @@ full-profile stack that adds its own PostgreSQL and Redis.
 A stack that cannot start fails every test that needs it: there is no skip path.
 """
 
-import shutil
-import tempfile
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +22,7 @@ from tests.sidecar import stack_settings
 from tests.stack_secrets import write_secrets_file
 from tests.support.echo_app import ECHO_APP_ID
 from tests.support.fault_stack import FaultStack
+from tests.support.full_profile import full_profile_config
 from tests.support.otlp_collector import OtlpCollector, running_collector
 from tests.support.probe import Probe
 from tests.support.runtime_lines import check_lines_agree, skip_on_other_lines
@@ -125,26 +124,13 @@ def sdk_points_at_stack(stack: Stack) -> None:
 
 @pytest.fixture(scope="session")
 def full_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The full-profile stack (PostgreSQL, Redis, placement, daprd, the app), once per session.
-
-    Its data dir is a fresh directory of its own under the temp dir, not under pytest's:
-    PostgreSQL runs as the `postgres` user, who must reach its cluster, and pytest keeps
-    its base temp dir closed to other users (0700). Logs stay with pytest's temp dirs.
-    """
-    data_root = Path(tempfile.mkdtemp(prefix="orderflow-full-"))
-    data_root.chmod(0o711)  # others may pass through, not list
-    config = StackConfig(
-        ports=StackPorts.free(),
-        data_dir=data_root / "data",
-        log_dir=tmp_path_factory.mktemp("full-stack") / "logs",
-        profile="full",
-        app_env=TEST_APP_ENV,
-    )
-    try:
-        with _started(lambda: Stack(config, progress=_quiet)) as running:
-            yield running
-    finally:
-        shutil.rmtree(data_root, ignore_errors=True)
+    """The full-profile stack (PostgreSQL, Redis, placement, daprd, the app), once per session
+    (its data outside pytest's temp dir: tests/support/full_profile.py says why)."""
+    with (
+        full_profile_config(tmp_path_factory, "full-stack", TEST_APP_ENV) as config,
+        _started(lambda: Stack(config, progress=_quiet)) as running,
+    ):
+        yield running
 
 
 @pytest.fixture(scope="session")

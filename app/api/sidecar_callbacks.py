@@ -1,6 +1,6 @@
 """daprd's actor callback routes (`/actors/...`, mounted by dapr.ext.fastapi.DaprActor):
-kept out of the OpenAPI document, and answering 4xx problems for calls no hosted actor
-can serve.
+kept out of the OpenAPI document, answering 4xx problems for calls no hosted actor
+can serve, and failing daprd's actor health probe while the process drains.
 
 The SDK answers every such call with a 500 and a body of its own (`repr` of a
 ValueError or AttributeError): an unknown actor type, an undeclared method, a timer (no
@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute
 from app.building_blocks.actor_methods import declared_methods
 from app.building_blocks.errors import ActorNotFoundError, DaprError
 from app.building_blocks.middleware import Middleware, Next
+from app.drain import DRAIN, ShutdownDrain
 
 ACTOR_CALLBACK_PREFIX = "/actors/"
 
@@ -32,7 +33,8 @@ class MalformedCallbackError(DaprError):
 
 
 # What DaprActor(app) mounts: daprd's health probe, its actor configuration, the actors.
-DAPR_ACTOR_PATHS = ("/healthz", "/dapr/config", ACTOR_CALLBACK_PREFIX)
+ACTOR_HEALTH_PATH = "/healthz"
+DAPR_ACTOR_PATHS = (ACTOR_HEALTH_PATH, "/dapr/config", ACTOR_CALLBACK_PREFIX)
 
 
 def hide_dapr_actor_routes(routes: Sequence[BaseRoute]) -> None:
@@ -87,3 +89,22 @@ def actor_callback_guard(actors: Sequence[type[Actor]]) -> Middleware[Request, R
         return await call_next(request)
 
     return Middleware("actor-callbacks", check)
+
+
+def actor_host_drain(drain: ShutdownDrain = DRAIN) -> Middleware[Request, Response]:
+    """While the process drains, daprd's actor health probe (`GET /healthz`) fails.
+
+    After 4 failed probes (5 s apart in daprd 1.14) daprd leaves placement, which hands
+    this replica's actors to the others, and deactivates each once its call ends; only
+    then may daprd be stopped. daprd 1.14.4 closes its components at SIGTERM while actors
+    still run: a workflow step there fails "state store does not exist", which the engine
+    takes as final and deletes the workflow's reminder (the workflow then never moves
+    again; seen in the rolling restart test with reminders on the Scheduler).
+    """
+
+    async def check(request: Request, call_next: Next[Request, Response]) -> Response:
+        if drain.draining and request.scope["path"] == ACTOR_HEALTH_PATH:
+            return Response(status_code=503, content="draining")
+        return await call_next(request)
+
+    return Middleware("actor-host-drain", check)

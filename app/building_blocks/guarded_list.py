@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 
 from pydantic import TypeAdapter
 
-from app.building_blocks.errors import ConcurrencyError
+from app.building_blocks.errors import ConcurrencyError, DaprError
 from app.building_blocks.state import Concurrency, StateManager, StateOptions
 
 T = TypeVar("T")
@@ -67,6 +67,13 @@ class GuardedList(Generic[T]):
                 )
                 return
             except ConcurrencyError:
+                await asyncio.sleep(random.uniform(0, 0.01 * (attempt + 1)))
+            except DaprError:
+                # Two writers creating the key at once (replicas adding their first entry):
+                # state.postgresql v1 answers the losing insert with an internal error ("no
+                # item was updated"), not a conflict. The key exists now: a lost race.
+                if etag is not None or await self._state.get(self.key) is None:
+                    raise
                 await asyncio.sleep(random.uniform(0, 0.01 * (attempt + 1)))
         raise ConcurrencyError(
             f"the list in state key {self.key!r} stayed contended; try again", {"key": self.key}

@@ -24,6 +24,7 @@ from opentelemetry.trace import SpanKind, Tracer
 from tenacity import retry_if_exception
 
 from app.building_blocks.errors import WorkflowConflictError, WorkflowNotFoundError, from_grpc
+from app.building_blocks.host_left import host_left_retry
 from app.building_blocks.patient_calls import PatientCalls
 from app.building_blocks.retry import RetryPolicy
 from app.building_blocks.run_endings import RunEnded, reporting_end
@@ -171,16 +172,17 @@ class WorkflowEngine:
         instance_id = instance_id or uuid.uuid4().hex
         with self._span(f"workflow start {name}", "workflow start", instance_id):
             self._activity_tracing.started(instance_id, tracing.current())
-            started: str = await self._blocking(
-                "workflow start",
-                instance_id,
-                lambda: self._client.schedule_new_workflow(
-                    workflow=_named(spec.orchestrator, spec.name),
-                    input=workflow_input,
-                    instance_id=instance_id,
-                ),
+            return await host_left_retry(
+                lambda: self._blocking(
+                    "workflow start",
+                    instance_id,
+                    lambda: self._client.schedule_new_workflow(
+                        workflow=_named(spec.orchestrator, spec.name),
+                        input=workflow_input,
+                        instance_id=instance_id,
+                    ),
+                )
             )
-        return started
 
     async def get_state(
         self, instance_id: str, fetch_payloads: bool = True, deadline_s: float | None = None

@@ -65,7 +65,8 @@ class ImageStack(Stack):
         # The app reads its settings from the environment only: the same variables the
         # dev stack gives the uvicorn process, with the data dir left out (host path).
         app_env = {k: v for k, v in self.app.env.items() if k != "ORDERFLOW_DATA_DIR"}
-        self.app = _containerized(
+        # The stack starts its replicas' apps; `app` is replica 0's, named for the tests.
+        self.app = self.replicas[0].app = _containerized(
             self.app,
             self.app_container,
             ORDERFLOW.reference,

@@ -15,6 +15,7 @@ from app.api.bindings import INPUT_BINDINGS
 from app.api.subscriptions import SUBSCRIPTIONS
 from app.building_blocks.subscriptions import SubscriptionRegistry
 from app.settings import Settings
+from devstack.daprd_configs import SCHEDULER_REMINDERS
 from devstack.runtime import DAPR_DIR
 from payments.main import SECRET_STORE, STATE_STORE
 from tests.deployment.manifests import (
@@ -181,6 +182,19 @@ def _allowed(configuration: Obj) -> dict[str, set[tuple[str, str]]]:
         }
         for policy in control["policies"]
     }
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_replicated_order_service_keeps_its_reminders_on_the_scheduler(overlay: str) -> None:
+    """The order service may run several replicas (its HorizontalPodAutoscaler's
+    maximum), so its daprds keep actor reminders on the Scheduler, as devstack's replica
+    stacks do (docs/replicas.md)."""
+    objects = rendered(overlay)
+    most_replicas = named(objects, "HorizontalPodAutoscaler", APP_ID)["spec"]["maxReplicas"]
+    config = named(objects, "Configuration", "python-api-config")
+    enabled = {f["name"] for f in config["spec"].get("features", []) if f.get("enabled")}
+    assert most_replicas > 1
+    assert SCHEDULER_REMINDERS in enabled
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

@@ -17,7 +17,7 @@ from tests.deployment.image_stack import ImageStack
 from tests.support.orders import new_id, place, stocked_sku, wait_for
 
 # Both images together stay well under the public python:3.11-slim plus a typical app
-# (measured 2026-12: 195 MB each, sharing every layer but their last).
+# (measured 2026-12-07: 245 MB each, sharing every layer but their last).
 MAX_IMAGE_MB = 300
 
 

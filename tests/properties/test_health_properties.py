@@ -1,11 +1,8 @@
 """Health accuracy (seed 24): readiness follows the real sidecar, and on the full profile
 the real PostgreSQL and Redis, going down and up."""
 
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,8 +11,9 @@ from hypothesis import strategies as st
 
 from devstack.build import build
 from devstack.stack import Stack
-from devstack.stack_config import StackConfig, StackPorts
+from devstack.stack_config import StackConfig
 from tests.conftest import TEST_APP_ENV
+from tests.support.full_profile import full_profile_config
 
 # Which components each full-profile server backs (dapr/components/full/*.yaml).
 BACKED_BY = {"postgres": {"statestore", "configstore"}, "redis": {"pubsub"}}
@@ -79,20 +77,11 @@ def own_full_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """A full-profile stack of its own: this property stops and starts its servers.
     (PostgreSQL runs as `postgres`, who must reach the data dir: see tests/conftest.py.)"""
     build()
-    data_root = Path(tempfile.mkdtemp(prefix="orderflow-health-"))
-    data_root.chmod(0o711)
-    config = StackConfig(
-        ports=StackPorts.free(),
-        data_dir=data_root / "data",
-        log_dir=tmp_path_factory.mktemp("health-full") / "logs",
-        profile="full",
-        app_env=TEST_APP_ENV,
-    )
-    try:
-        with Stack(config, progress=lambda _: None) as stack:
-            yield stack
-    finally:
-        shutil.rmtree(data_root, ignore_errors=True)
+    with (
+        full_profile_config(tmp_path_factory, "health-full", TEST_APP_ENV) as config,
+        Stack(config, progress=lambda _: None) as stack,
+    ):
+        yield stack
 
 
 def _unhealthy_components(report: dict[str, object]) -> set[str]:

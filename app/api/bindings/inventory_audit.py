@@ -1,5 +1,6 @@
 """`inventory-audit` cron: each tick starts `inventory_audit` and its sibling
-`books_audit`, each unless one is running.
+`books_audit`, each unless one is running. With several replicas every daprd fires the
+cron: only the replica that claims the tick (app/records/audit_ticks.py) starts them.
 
 One well-known instance id each: a tick that finds it pending, running or suspended
 starts nothing; a finished one is replaced by the new run (Dapr reuses a terminal
@@ -25,6 +26,13 @@ _FINISHED = {WorkflowStatus.COMPLETED, WorkflowStatus.FAILED, WorkflowStatus.TER
 async def on_audit_tick(event: BindingEvent, deps: SubscriberDeps) -> None:
     """Start each audit under its fixed id, or leave the running one alone."""
     tick = event.metadata.get("readtimeutc", "?")
+    logger.info("audit tick %s received", tick)
+    if deps.audit_ticks is not None:
+        slot = deps.audit_ticks.slot(tick)
+        if not await deps.audit_ticks.claim(tick, deps.replica):
+            logger.info("audit tick %s (slot %s) claimed by another replica", tick, slot)
+            return
+        logger.info("audit tick %s (slot %s) claimed", tick, slot)
     await _start_unless_running(deps, INVENTORY_AUDIT.name, AUDIT_INSTANCE_ID, tick)
     await _start_unless_running(deps, BOOKS_AUDIT.name, BOOKS_AUDIT_INSTANCE_ID, tick)
 

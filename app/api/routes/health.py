@@ -5,6 +5,7 @@ from pydantic import BaseModel, Field
 
 from app.api.deps import ServicesDep
 from app.building_blocks.health import Check, HealthStatus
+from app.drain import DRAIN
 from app.readiness import readiness
 
 router = APIRouter(prefix="/health", tags=["health"])
@@ -46,6 +47,11 @@ class Readiness(BaseModel):
     )
 
 
+_SHUTTING_DOWN = Check(
+    "shutdown", "process", HealthStatus.UNHEALTHY, "SIGTERM received", 0.0, "draining"
+)
+
+
 @router.get("/live")
 async def live() -> Liveness:
     """The process is up and serving HTTP (needs nothing else)."""
@@ -55,7 +61,18 @@ async def live() -> Liveness:
 @router.get("/ready", responses={503: {"model": Readiness, "description": "not ready"}})
 async def ready(services: ServicesDep, response: Response) -> Readiness:
     """Ready when the sidecar is fully up, the workflow worker is connected and no
-    component fails; payment-service unreachable only degrades it."""
+    component fails; payment-service unreachable only degrades it. Never ready once
+    the process is shutting down (app/drain.py), so a balancer takes it out first."""
+    if DRAIN.draining:
+        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+        return Readiness(
+            ready=False,
+            status=HealthStatus.UNHEALTHY,
+            # Not probed: a draining process is unready whatever its dependencies say.
+            sidecar=HealthStatus.UNHEALTHY,
+            workflow_runtime=HealthStatus.UNHEALTHY,
+            dependencies=[DependencyReport.of(_SHUTTING_DOWN)],
+        )
     report = await readiness(
         services.sidecar,
         services.workflows,
