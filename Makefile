@@ -5,7 +5,13 @@ SHELL := /bin/bash
 
 PYTHON ?= python3
 # The Dapr runtime line (docs/runtimes.md): 1.14 (the default) or 1.18. Each line has its own
-# runtime lock and venv; devstack reads ORDERFLOW_DAPR to pick its binaries.
+# runtime lock and venv; devstack reads ORDERFLOW_DAPR to pick its binaries. `make test`
+# without DAPR= tests every line in turn (what CI runs); with DAPR= only that one.
+ifeq ($(origin DAPR),undefined)
+TEST_LINES := 1.14 1.18
+else
+TEST_LINES := $(DAPR)
+endif
 DAPR ?= 1.14
 ifeq ($(DAPR),1.14)
 VENV := .venv
@@ -24,7 +30,7 @@ REPLICAS ?= 1
 PYTEST_ARGS ?=
 MODE ?= quick
 
-.PHONY: help venv bench-venv runtime image browser run token lint format test test-unit test-integration bench bench-full clean
+.PHONY: help venv bench-venv runtime image browser run token lint format test test-line test-unit test-integration bench bench-full clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -76,9 +82,15 @@ format: venv ## apply ruff's fixes and formatting
 	@$(VENV)/bin/ruff check --fix .
 	@$(VENV)/bin/ruff format .
 
+test: ## every line in turn (DAPR= for one): lint, unit tests, then the real-stack suite
+	@for line in $(TEST_LINES); do \
+		echo "==> Dapr $$line: lint, unit tests, real-stack suite"; \
+		$(MAKE) --no-print-directory test-line DAPR=$$line || exit 1; \
+	done
+
 # Three steps, each stopping the run when it fails (pytest's exit 5, no tests collected,
 # fails too). PYTEST_ARGS goes to the real-stack step; the unit step always runs whole.
-test: venv ## lint, then the unit tests (seconds), then every other test on the real Dapr stack
+test-line: venv
 	@echo "==> [1/3] lint"
 	@$(MAKE) --no-print-directory lint
 	@echo "==> [2/3] unit tests: tests/unit, no sidecar"

@@ -8,6 +8,8 @@ from typing import Any, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.building_blocks.sdk_line import ACTOR_DRAIN_ONGOING_CALL_TIMEOUT
+
 Profile = Literal["local", "full", "kubernetes"]
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -114,7 +116,8 @@ class Settings(BaseSettings):
     # From the environment as seconds or ISO 8601 durations (ORDERFLOW_ACTOR_IDLE_TIMEOUT=PT5S).
     actor_idle_timeout: timedelta = timedelta(hours=1)
     actor_scan_interval: timedelta = timedelta(seconds=30)
-    actor_drain_ongoing_call_timeout: timedelta = timedelta(seconds=60)
+    # Per runtime line (sdk_line: 60 s on 1.14, 5 s from 1.17.7, below placement's timeout).
+    actor_drain_ongoing_call_timeout: timedelta = ACTOR_DRAIN_ONGOING_CALL_TIMEOUT
     actor_drain_rebalanced_actors: bool = True
     # daprd stores an actor type's reminders in this many state values (0: one value).
     actor_reminders_storage_partitions: int = Field(default=32, ge=0, le=1024)

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from devstack.peers import PeerApp
-from devstack.runtime import DAPR_DIR
+from devstack.runtime import DAPR_DIR, LINE
 from devstack.stack_config import StackConfig
 
 SCHEDULER_REMINDERS = "SchedulerReminders"  # daprd 1.14's preview feature (default in 1.15)
@@ -24,9 +24,15 @@ def profile_config(config: StackConfig) -> Path:
 def app_config(config: StackConfig) -> Path:
     """The Configuration every daprd of the app reads: the profile's, or the copy the
     stack renders at start."""
-    if config.trace_export is None and config.reminder_store == "state-store":
+    if config.trace_export is None and not _scheduler_reminders_feature(config):
         return profile_config(config)
     return config.data_dir.resolve() / "dapr-config.yaml"
+
+
+def _scheduler_reminders_feature(config: StackConfig) -> bool:
+    """Whether the app's daprds need 1.14's preview feature to keep reminders on the
+    Scheduler (from 1.15 they always do, with no feature)."""
+    return config.reminder_store == "scheduler" and not LINE.needs_scheduler
 
 
 def peer_config(config: StackConfig, peer: PeerApp) -> Path:
@@ -47,7 +53,7 @@ def render_configs(config: StackConfig) -> None:
         source = profile_config(config)
         if export is not None:
             source = export.render_config(source, target)
-        if config.reminder_store == "scheduler":
+        if _scheduler_reminders_feature(config):
             with_features(source, target, {SCHEDULER_REMINDERS: True})
     if export is not None:
         for peer in config.peers:

@@ -18,6 +18,7 @@ in this package, each with its reason:
 Domain code asks this package, never the installed version.
 """
 
+from datetime import timedelta
 from importlib.metadata import version
 
 # The dapr-ext-workflow release decides the line: 0.x is 1.14's, 1.x follows Dapr's numbers.
@@ -29,3 +30,13 @@ SDK_LINE = (
 )
 # 1.18's SDK carries durabletask inside itself; 1.14's depends on the durabletask package.
 BUNDLES_DURABLETASK = SDK_LINE != "1.14"
+
+# How long daprd lets an actor's calls in flight finish before the actor moves to another
+# replica. 1.14 waits with no deadline of placement's, so 60 s, longer than any turn here
+# (a workflow step is bounded at 30 s), never cuts one short. From 1.17.7 daprd holds
+# placement's dissemination round open while it drains, and placement drops a daprd that
+# has not answered within its --disseminate-timeout (8 s): the round starts again, and on
+# 1.18 a restarted replica never rejoined (rolling-restart test, `dissemination timeout
+# after 8s` over and over). Dapr's actor docs advise 5 s or less; a turn cut short is
+# retried by the workflow engine.
+ACTOR_DRAIN_ONGOING_CALL_TIMEOUT = timedelta(seconds=60 if SDK_LINE == "1.14" else 5)

@@ -16,6 +16,7 @@ from devstack.trace_export import TraceExport
 
 ONE_REPLICA = (SidecarPorts(8100, 3600, 50100, 50200, 9100),)
 
+SCHEDULER_FEATURE = "SchedulerReminders is 1.14's preview feature; from 1.15 it is how daprd works"
 STATE_STORE_REMINDERS = (
     "reminders in the actor state store: from 1.15 the Scheduler keeps every reminder"
 )
@@ -32,15 +33,16 @@ def _spec(path: Path) -> dict[str, Any]:
     return spec
 
 
-@pytest.mark.runtime_difference("1.14", STATE_STORE_REMINDERS)
 def test_a_single_app_with_no_export_reads_the_profiles_file_unchanged(tmp_path: Path) -> None:
-    """The default stack keeps reminders in the state store: nothing is rendered."""
+    """The default stack needs no feature (1.14: reminders in the state store; from 1.15
+    on the Scheduler without one): nothing is rendered."""
     config = _config(tmp_path)
     render_configs(config)
     assert app_config(config) == DAPR_DIR / "config" / "full" / "config.yaml"
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.runtime_difference("1.14", SCHEDULER_FEATURE)
 def test_replica_stacks_read_a_copy_with_scheduler_reminders_on(tmp_path: Path) -> None:
     """The copy turns the feature on and keeps every other setting of the profile."""
     config = _config(tmp_path, replicas=ONE_REPLICA)
@@ -72,10 +74,13 @@ def test_every_stack_keeps_reminders_on_the_scheduler_and_refuses_the_state_stor
     tmp_path: Path,
 ) -> None:
     assert _config(tmp_path).reminder_store == "scheduler"
+    replicas = _config(tmp_path, replicas=ONE_REPLICA)
+    assert app_config(replicas) == profile_config(replicas)  # no feature to turn on
     with pytest.raises(ValueError, match="keeps actor reminders on the Scheduler only"):
         _config(tmp_path, reminders="state-store")
 
 
+@pytest.mark.runtime_difference("1.14", SCHEDULER_FEATURE)
 def test_export_and_scheduler_reminders_render_into_one_copy(tmp_path: Path) -> None:
     """Both changes land in the app's copy; a peer with its own file gets the export only."""
     peer = payment_peer(PeerApp.free_ports())

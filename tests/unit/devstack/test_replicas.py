@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from devstack.balancer import render_config
+from devstack.daprd_configs import app_config
 from devstack.replicas import (
     ReplicasUnsupportedError,
     check_profile,
@@ -75,7 +76,7 @@ def test_every_replicas_daprd_is_given_the_schedulers_address(tmp_path: Path) ->
     for replica in stack.replicas:
         assert "--scheduler-host-address=127.0.0.1:50006" in replica.daprd.argv
         assert f"--config={stack.daprd_config}" in replica.daprd.argv
-    assert stack.daprd_config == (tmp_path / "data").resolve() / "dapr-config.yaml"
+    assert stack.daprd_config == app_config(stack.config)  # 1.14: the copy with the feature
 
 
 @pytest.mark.runtime_difference(
