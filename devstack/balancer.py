@@ -6,7 +6,9 @@ Clients keep one URL (the stack's app port). HAProxy probes every replica's
 shuts down turns unready first (app/drain.py), so the balancer stops sending before
 it stops listening. A request refused at connect (a replica already gone) is sent to
 another one: connecting is retried and redispatched, and nothing was sent yet, so even a
-POST is safe to retry. A request already sent is never replayed (no double order).
+POST is safe to retry. A read that answered 503 or 504 (its actor's host was leaving) is
+sent again to another replica; any other request already sent is never replayed (no
+double order).
 """
 
 import shutil
@@ -69,14 +71,17 @@ defaults
     timeout server 120s
     timeout http-request 10s
     # A connect refused (a replica that just stopped listening) is retried, then sent to
-    # another replica. Only connection failures: a request that reached a replica is
-    # never replayed.
+    # another replica: nothing was sent, so any method is safe to retry.
     retries 3
     option redispatch 1
-    retry-on conn-failure
+    retry-on conn-failure empty-response 503 504
 
 frontend orderflow
     bind {HOST}:{listen_port}
+    # A read (GET, HEAD) that reached a replica whose actors were being handed over, and
+    # answered 503 or 504, is sent again to another replica; reads change nothing. Any
+    # other request that reached a replica is never replayed (no double order).
+    http-request disable-l7-retry unless METH_GET || METH_HEAD
     default_backend {BACKEND}
 
 backend {BACKEND}
@@ -148,12 +153,23 @@ class Balancer:
         row = self._replica_rows().get(name, {})
         return row.get("status", "").startswith("DOWN") and row.get("scur") == "0"
 
+    def retries(self) -> int:
+        """How many times the balancer sent a request again (`wretr` of the backend): a
+        connect refused, or a read answered 503 or 504."""
+        return int(self._backend_rows().get("BACKEND", {}).get("wretr") or 0)
+
     def _replica_rows(self) -> dict[str, dict[str, str]]:
+        return {
+            name: row for name, row in self._backend_rows().items() if name.startswith("replica-")
+        }
+
+    def _backend_rows(self) -> dict[str, dict[str, str]]:
+        """`show stat` of the backend, one row per server (and BACKEND for its total)."""
         lines = self.command("show stat").splitlines()
         header = lines[0].lstrip("# ").split(",")
         rows = {}
         for line in lines[1:]:
             row = dict(zip(header, line.split(","), strict=False))
-            if row.get("pxname") == BACKEND and row.get("svname", "").startswith("replica-"):
-                rows[row["svname"]] = row
+            if row.get("pxname") == BACKEND:
+                rows[row.get("svname", "")] = row
         return rows

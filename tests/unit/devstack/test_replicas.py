@@ -34,11 +34,12 @@ def test_replica_ports_count_up_from_each_roles_base_which_the_environment_moves
     assert [p.dapr_http for p in ports] == [3600, 3601, 3602]
 
 
-def test_the_balancer_probes_readiness_and_retries_only_refused_connects() -> None:
+def test_the_balancer_probes_readiness_and_replays_only_refused_connects_and_reads() -> None:
     config = render_config(8000, [8100, 8101], stats_socket=Path("/s"))
     assert "bind 127.0.0.1:8000" in config
     assert "option httpchk GET /health/ready" in config
-    assert "retry-on conn-failure\n" in config
+    assert "retry-on conn-failure empty-response 503 504\n" in config
+    assert "http-request disable-l7-retry unless METH_GET || METH_HEAD\n" in config
     assert "server replica-0 127.0.0.1:8100 check" in config
     assert "server replica-1 127.0.0.1:8101 check" in config
     assert "server fallback-1 127.0.0.1:8101 backup" in config  # used when none is ready
