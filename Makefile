@@ -82,7 +82,7 @@ format: venv ## apply ruff's fixes and formatting
 	@$(VENV)/bin/ruff check --fix .
 	@$(VENV)/bin/ruff format .
 
-test: ## every line in turn (DAPR= for one): lint, unit tests, then the real-stack suite
+test: ## on Dapr 1.14, then 1.18 (DAPR= for one line): lint, unit tests, then the real-stack suite
 	@for line in $(TEST_LINES); do \
 		echo "==> Dapr $$line: lint, unit tests, real-stack suite"; \
 		$(MAKE) --no-print-directory test-line DAPR=$$line || exit 1; \
