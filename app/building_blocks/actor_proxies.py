@@ -137,9 +137,15 @@ _NEVER_SENT = retry_if_exception_type((_SidecarRefusedError, _HostRefusedError))
 # During a rolling restart our daprd may also be closing its connection to a replica that
 # is leaving: "rpc error: code = Canceled desc = grpc: the client connection is closing"
 # (a status read answered 500 with it in the replica tests); whether the call left is
-# unknown, so it is not retried either.
+# unknown, so it is not retried either. On 1.18 the host's drain on a placement change
+# cancels a call still running after drainOngoingCallTimeout: "rpc error: code = Internal
+# desc = error invoke actor method: context canceled" (the rolling-restart test on 1.18).
 _INVOKE_FAILED = "ERR_ACTOR_INVOKE_METHOD"
-_HOST_UNAVAILABLE = ("code = Unavailable", "the client connection is closing")
+_HOST_UNAVAILABLE = (
+    "code = Unavailable",
+    "the client connection is closing",
+    "error invoke actor method: context canceled",
+)
 _DIAL_FAILED = ("Error while dialing", "connection refused")
 HOST_RETRY_AFTER_S = 2
 
