@@ -8,10 +8,10 @@ in this package, each with its reason:
 
 - `durabletask`: where the workflow engine's Python half lives (Task, TaskFailedError,
   the worker, the protobufs).
-- `workarounds`: patches of SDK behaviour (a paused instance's replay, the channels'
-  reconnect backoff, the clients' blocking sidecar probe) and private handles (the
-  worker's stream, the clients' stubs, the actor runtime's HTTP clients, the SDK's
-  process-wide settings).
+- `suspension`, `channels`: patches of SDK behaviour (a paused instance's replay, the
+  channels' reconnect backoff).
+- `handles`: private handles (the clients' blocking sidecar probe, the worker's stream,
+  the clients' stubs, the actor runtime's HTTP clients, the SDK's process-wide settings).
 - `features`: what only the 1.18 runtime and SDK offer (custom status, the runtime's
   instance list and history, recursive purge), each with the 1.14 answer beside it.
 
